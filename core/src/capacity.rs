@@ -1,0 +1,114 @@
+//! Agent capacity (SPEC §4): units each agent may hold and the units held now.
+//! Every change of `used` produces a `capacity_changed` event (C5).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::events::EventKind;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgentLoad {
+    pub used: u32,
+    /// `None` is unbounded.
+    pub capacity: Option<u32>,
+    /// Slab indexes of the conversations holding this agent's units.
+    pub holders: Vec<u32>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Agents {
+    default_capacity: Option<u32>,
+    loads: HashMap<Arc<str>, AgentLoad>,
+}
+
+impl Agents {
+    pub fn new(default_capacity: Option<u32>) -> Agents {
+        Agents { default_capacity, loads: HashMap::new() }
+    }
+
+    pub fn get(&self, agent: &str) -> Option<&AgentLoad> {
+        self.loads.get(agent)
+    }
+
+    /// Copies one agent's record from another table (trial engines).
+    pub fn copy_from(&mut self, other: &Agents, agent: &str) {
+        if let Some((id, load)) = other.loads.get_key_value(agent) {
+            self.loads.insert(id.clone(), load.clone());
+        }
+    }
+
+    /// Replaces the holder list (trial engines renumber conversations).
+    pub fn replace_holders(&mut self, agent: &str, holders: Vec<u32>) {
+        if let Some(load) = self.loads.get_mut(agent) {
+            load.holders = holders;
+        }
+    }
+
+    /// Whether `units` more fit under the agent's capacity (C2).
+    pub fn fits(&self, agent: &str, units: u32) -> bool {
+        let (used, capacity) = match self.loads.get(agent) {
+            Some(load) => (load.used, load.capacity),
+            None => (0, self.default_capacity),
+        };
+        capacity.is_none_or(|cap| used.saturating_add(units) <= cap)
+    }
+
+    /// The capacity the agent has now, for error messages.
+    pub fn describe(&self, agent: &str) -> (u32, Option<u32>) {
+        self.loads.get(agent).map_or((0, self.default_capacity), |l| (l.used, l.capacity))
+    }
+
+    fn load(&mut self, agent: &Arc<str>) -> &mut AgentLoad {
+        let default_capacity = self.default_capacity;
+        self.loads
+            .entry(agent.clone())
+            .or_insert_with(|| AgentLoad { used: 0, capacity: default_capacity, holders: Vec::new() })
+    }
+
+    fn changed(agent: &Arc<str>, load: &AgentLoad) -> EventKind {
+        EventKind::CapacityChanged { agent: agent.clone(), used: load.used, capacity: load.capacity }
+    }
+
+    pub fn hold(&mut self, agent: &Arc<str>, units: u32, conversation: u32) -> EventKind {
+        let load = self.load(agent);
+        load.used = load.used.saturating_add(units);
+        load.holders.push(conversation);
+        Self::changed(agent, load)
+    }
+
+    pub fn release(&mut self, agent: &Arc<str>, units: u32, conversation: u32) -> EventKind {
+        let load = self.load(agent);
+        load.used = load.used.saturating_sub(units);
+        if let Some(i) = load.holders.iter().position(|&c| c == conversation) {
+            load.holders.swap_remove(i);
+        }
+        Self::changed(agent, load)
+    }
+
+    pub fn set_capacity(&mut self, agent: &Arc<str>, capacity: Option<u32>) -> EventKind {
+        let load = self.load(agent);
+        load.capacity = capacity;
+        Self::changed(agent, load)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn holds_and_releases_within_capacity() {
+        let mut a = Agents::new(Some(2));
+        let ag: Arc<str> = "ag".into();
+        assert!(a.fits("ag", 2));
+        assert!(!a.fits("ag", 3));
+        a.hold(&ag, 1, 7);
+        assert!(a.fits("ag", 1));
+        assert!(!a.fits("ag", 2));
+        let e = a.release(&ag, 1, 7);
+        assert_eq!(e, EventKind::CapacityChanged { agent: ag.clone(), used: 0, capacity: Some(2) });
+        assert!(a.get("ag").unwrap().holders.is_empty());
+        a.set_capacity(&ag, None);
+        assert!(a.fits("ag", 1_000));
+    }
+}

@@ -1,0 +1,266 @@
+//! The per-conversation record: its state (SPEC §3), its participants and the
+//! keys of every timer it owns. The rules that move it live in `engine`; this
+//! module holds the vocabulary and the data.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::policy::TimerSettings;
+use crate::reconnect::TokenRecord;
+use crate::time::Millis;
+use crate::wheel::TimerKey;
+
+/// Longest id or display name, in bytes (SPEC §2).
+pub const MAX_ID_BYTES: usize = 256;
+/// Most participants a conversation remembers, present or gone.
+pub const MAX_PARTICIPANTS: usize = 64;
+
+/// Checks an id: 1–256 bytes of UTF-8 without control characters. Returns the
+/// problem, for the caller to put behind the field name.
+pub fn check_id(id: &str) -> Result<(), String> {
+    if id.is_empty() {
+        Err("must not be empty".into())
+    } else if id.len() > MAX_ID_BYTES {
+        Err(format!("is {} bytes, above the limit of {MAX_ID_BYTES}", id.len()))
+    } else if id.chars().any(char::is_control) {
+        Err("must not contain control characters".into())
+    } else {
+        Ok(())
+    }
+}
+
+/// Conversation states of the Dynamics 365 model (SPEC §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    Open,
+    Active,
+    Waiting,
+    WrapUp,
+    Closed,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Open => "open",
+            State::Active => "active",
+            State::Waiting => "waiting",
+            State::WrapUp => "wrap_up",
+            State::Closed => "closed",
+        }
+    }
+
+    /// Open, active or waiting: the chat has not ended yet.
+    pub fn is_live(self) -> bool {
+        matches!(self, State::Open | State::Active | State::Waiting)
+    }
+}
+
+/// Participant roles (SPEC §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Customer,
+    Agent,
+    Supervisor,
+    Bot,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Customer => "customer",
+            Role::Agent => "agent",
+            Role::Supervisor => "supervisor",
+            Role::Bot => "bot",
+        }
+    }
+
+    /// Agents and bots are the "other side" whose presence runs the timers (R-T3).
+    pub fn serves(self) -> bool {
+        matches!(self, Role::Agent | Role::Bot)
+    }
+}
+
+/// Why a state changed (SPEC §3 table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    AgentJoined,
+    CustomerEnded,
+    CustomerDisconnected,
+    AutoClose,
+    MaxDuration,
+    AgentEnded,
+    ReconnectWindowExpired,
+    CustomerDeclinedReconnect,
+    AutoDisconnected,
+    AgentLeft,
+    AgentDisconnected,
+    DisconnectFlow,
+    AgentClosedSession,
+    CustomerReturned,
+}
+
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::AgentJoined => "agent_joined",
+            Reason::CustomerEnded => "customer_ended",
+            Reason::CustomerDisconnected => "customer_disconnected",
+            Reason::AutoClose => "auto_close",
+            Reason::MaxDuration => "max_duration",
+            Reason::AgentEnded => "agent_ended",
+            Reason::ReconnectWindowExpired => "reconnect_window_expired",
+            Reason::CustomerDeclinedReconnect => "customer_declined_reconnect",
+            Reason::AutoDisconnected => "auto_disconnected",
+            Reason::AgentLeft => "agent_left",
+            Reason::AgentDisconnected => "agent_disconnected",
+            Reason::DisconnectFlow => "disconnect_flow",
+            Reason::AgentClosedSession => "agent_closed_session",
+            Reason::CustomerReturned => "customer_returned",
+        }
+    }
+}
+
+/// Why a participant left (SPEC §10).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeftReason {
+    Left,
+    Ended,
+    Disconnected,
+    AutoDisconnected,
+}
+
+/// What a flow's Wait block waits for (R-T9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WaitFor {
+    #[default]
+    None,
+    Customer,
+    Bot,
+}
+
+/// The transport as the engine knows it (R-D1–R-D3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Connection {
+    Connected,
+    /// Lost at this time; the grace timer runs.
+    Lost(Millis),
+    /// The grace ran out; only a reconnect brings the customer back.
+    Disconnected(Millis),
+}
+
+/// Which participant timer runs now (R-T5): one at a time per participant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActivityPhase {
+    Idle,
+    AutoDisconnect,
+}
+
+/// How the chat ended, as a reconnect attempt must explain it (R-RC9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Finish {
+    /// Somebody ended it: End, close, decline, auto-close, auto-disconnect.
+    Ended,
+    /// The customer stayed away too long (grace or reconnect window ran out).
+    Expired,
+}
+
+#[derive(Debug, Clone)]
+pub struct Participant {
+    pub id: Arc<str>,
+    pub role: Role,
+    pub display_name: Option<Arc<str>>,
+    /// Gone participants keep their slot so timer payloads stay valid.
+    pub present: bool,
+    pub idle: bool,
+    pub connection: Connection,
+    /// The idle or auto-disconnect timer, per `phase`.
+    pub activity: Option<TimerKey>,
+    pub phase: ActivityPhase,
+    pub grace: Option<TimerKey>,
+}
+
+impl Participant {
+    pub fn new(id: Arc<str>, role: Role, display_name: Option<Arc<str>>) -> Participant {
+        Participant {
+            id,
+            role,
+            display_name,
+            present: true,
+            idle: false,
+            connection: Connection::Connected,
+            activity: None,
+            phase: ActivityPhase::Idle,
+            grace: None,
+        }
+    }
+
+    /// The name shown in transcript messages: the display name, else the id.
+    pub fn shown_name(&self) -> &str {
+        self.display_name.as_deref().unwrap_or(&self.id)
+    }
+}
+
+/// Index of the customer in `Conversation::participants`.
+pub const CUSTOMER: usize = 0;
+
+#[derive(Debug, Clone)]
+pub struct Conversation {
+    pub id: Arc<str>,
+    pub policy: usize,
+    pub state: State,
+    /// `participants[CUSTOMER]` is the customer; the rest in join order.
+    pub participants: Vec<Participant>,
+    pub authenticated_as: Option<Arc<str>>,
+    /// The agent who holds the chat, kept through wrap-up until it closes.
+    pub assigned_agent: Option<usize>,
+    /// Capacity units this conversation holds on `assigned_agent`.
+    pub held_units: u32,
+    /// What `set_participant_timers`/`update_participant_role_config` stored (R-T4).
+    pub stored_timers: TimerSettings,
+    /// The configuration taken at the last agent/bot join; `None` when no timers run.
+    pub running_timers: Option<TimerSettings>,
+    pub wait: WaitFor,
+    pub finish: Option<Finish>,
+    pub tokens: Vec<TokenRecord>,
+    pub window: Option<TimerKey>,
+    pub auto_close: Option<TimerKey>,
+    pub capacity_block: Option<TimerKey>,
+    pub max_duration: Option<TimerKey>,
+    pub forget: Option<TimerKey>,
+}
+
+impl Conversation {
+    pub fn customer(&self) -> &Participant {
+        &self.participants[CUSTOMER]
+    }
+
+    /// Index of the present participant with this id.
+    pub fn find_present(&self, id: &str) -> Option<usize> {
+        self.participants.iter().position(|p| p.present && &*p.id == id)
+    }
+
+    /// Present agents and bots, the side that keeps participant timers running.
+    pub fn has_server(&self) -> bool {
+        self.participants.iter().any(|p| p.present && p.role.serves())
+    }
+
+    /// Every timer key this conversation owns, for cancelling and moving them.
+    pub fn timer_keys_mut(&mut self) -> impl Iterator<Item = &mut Option<TimerKey>> {
+        let own = [
+            &mut self.window,
+            &mut self.auto_close,
+            &mut self.capacity_block,
+            &mut self.max_duration,
+            &mut self.forget,
+        ];
+        let per_participant = self.participants.iter_mut().flat_map(|p| [&mut p.activity, &mut p.grace]);
+        own.into_iter().chain(per_participant)
+    }
+}

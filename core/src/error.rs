@@ -1,0 +1,150 @@
+//! One error type for every rejected command or configuration, with the stable
+//! codes of SPEC E1. The code is the contract between languages; the message is
+//! for people and always starts with the offending field (`field: problem`).
+
+/// Why the engine refused something. A refused command changed nothing.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    InvalidArgument(String),
+    #[error("{0}")]
+    InvalidConfig(String),
+    #[error("{0}")]
+    UnknownConversation(String),
+    #[error("{0}")]
+    DuplicateConversation(String),
+    #[error("{0}")]
+    UnknownParticipant(String),
+    #[error("{0}")]
+    DuplicateParticipant(String),
+    #[error("{0}")]
+    InvalidState(String),
+    #[error("{0}")]
+    CapacityExceeded(String),
+    #[error("{0}")]
+    TimeWentBackwards(String),
+    #[error("{0}")]
+    LimitExceeded(String),
+}
+
+/// Every code, in the order of SPEC E1. Bindings number their status values
+/// from this list, so append only.
+pub const ERROR_CODES: [&str; 10] = [
+    "invalid_argument",
+    "invalid_config",
+    "unknown_conversation",
+    "duplicate_conversation",
+    "unknown_participant",
+    "duplicate_participant",
+    "invalid_state",
+    "capacity_exceeded",
+    "time_went_backwards",
+    "limit_exceeded",
+];
+
+impl Error {
+    /// The stable snake_case code of SPEC E1.
+    pub fn code(&self) -> &'static str {
+        ERROR_CODES[self.code_index()]
+    }
+
+    /// Position of [`Error::code`] in [`ERROR_CODES`].
+    pub fn code_index(&self) -> usize {
+        match self {
+            Error::InvalidArgument(_) => 0,
+            Error::InvalidConfig(_) => 1,
+            Error::UnknownConversation(_) => 2,
+            Error::DuplicateConversation(_) => 3,
+            Error::UnknownParticipant(_) => 4,
+            Error::DuplicateParticipant(_) => 5,
+            Error::InvalidState(_) => 6,
+            Error::CapacityExceeded(_) => 7,
+            Error::TimeWentBackwards(_) => 8,
+            Error::LimitExceeded(_) => 9,
+        }
+    }
+
+    /// The human message, which names the offending field first.
+    pub fn message(&self) -> &str {
+        match self {
+            Error::InvalidArgument(m)
+            | Error::InvalidConfig(m)
+            | Error::UnknownConversation(m)
+            | Error::DuplicateConversation(m)
+            | Error::UnknownParticipant(m)
+            | Error::DuplicateParticipant(m)
+            | Error::InvalidState(m)
+            | Error::CapacityExceeded(m)
+            | Error::TimeWentBackwards(m)
+            | Error::LimitExceeded(m) => m,
+        }
+    }
+
+    /// The same error with `prefix.` in front of the field it names, for callers
+    /// that embed an engine value inside a larger document (`config.`, `steps[3].`).
+    pub fn within(self, prefix: &str) -> Error {
+        let join = |m: String| {
+            if m.starts_with('[') {
+                format!("{prefix}{m}")
+            } else {
+                format!("{prefix}.{m}")
+            }
+        };
+        match self {
+            Error::InvalidArgument(m) => Error::InvalidArgument(join(m)),
+            Error::InvalidConfig(m) => Error::InvalidConfig(join(m)),
+            Error::UnknownConversation(m) => Error::UnknownConversation(join(m)),
+            Error::DuplicateConversation(m) => Error::DuplicateConversation(join(m)),
+            Error::UnknownParticipant(m) => Error::UnknownParticipant(join(m)),
+            Error::DuplicateParticipant(m) => Error::DuplicateParticipant(join(m)),
+            Error::InvalidState(m) => Error::InvalidState(join(m)),
+            Error::CapacityExceeded(m) => Error::CapacityExceeded(join(m)),
+            Error::TimeWentBackwards(m) => Error::TimeWentBackwards(join(m)),
+            Error::LimitExceeded(m) => Error::LimitExceeded(join(m)),
+        }
+    }
+}
+
+/// Turns a serde error carrying a JSON path into `path: problem`.
+pub(crate) fn path_message(err: serde_path_to_error::Error<serde_json::Error>) -> String {
+    let path = err.path().to_string();
+    let inner = err.into_inner().to_string();
+    if path == "." || path.is_empty() {
+        inner
+    } else {
+        format!("{path}: {inner}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_indexed() {
+        let all = [
+            Error::InvalidArgument(String::new()),
+            Error::InvalidConfig(String::new()),
+            Error::UnknownConversation(String::new()),
+            Error::DuplicateConversation(String::new()),
+            Error::UnknownParticipant(String::new()),
+            Error::DuplicateParticipant(String::new()),
+            Error::InvalidState(String::new()),
+            Error::CapacityExceeded(String::new()),
+            Error::TimeWentBackwards(String::new()),
+            Error::LimitExceeded(String::new()),
+        ];
+        for (i, e) in all.iter().enumerate() {
+            assert_eq!(e.code_index(), i);
+            assert_eq!(e.code(), ERROR_CODES[i]);
+        }
+    }
+
+    #[test]
+    fn within_prefixes_the_field() {
+        let e = Error::InvalidConfig("policies.x: bad".into()).within("config");
+        assert_eq!(e.message(), "config.policies.x: bad");
+        let e = Error::InvalidArgument("[2].op: bad".into()).within("steps");
+        assert_eq!(e.message(), "steps[2].op: bad");
+    }
+}

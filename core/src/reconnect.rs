@@ -1,0 +1,162 @@
+//! Reconnect tokens (R-RC7, R-RC8): `crl1_` + base64url(conversation id) + `_` +
+//! base64url(32 random bytes), no padding. The engine stores only the SHA-256
+//! digest of the random part and compares digests in constant time, so neither
+//! a memory dump nor a timing probe yields a usable link.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use rand_chacha::ChaCha20Rng;
+use rand_core::{RngCore, SeedableRng};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use crate::error::Error;
+
+pub const TOKEN_PREFIX: &str = "crl1_";
+pub const SECRET_BYTES: usize = 32;
+/// Most links one conversation may have outstanding at once.
+pub const MAX_TOKENS: usize = 16;
+
+/// Where a token's secret comes from: the OS, or a seeded ChaCha20 stream for
+/// reproducible tests and scenarios (R-RC8).
+#[derive(Clone)]
+pub enum TokenSource {
+    Os,
+    Seeded(Box<ChaCha20Rng>),
+}
+
+impl std::fmt::Debug for TokenSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The stream state would let a reader predict every later token.
+        f.write_str(match self {
+            TokenSource::Os => "TokenSource::Os",
+            TokenSource::Seeded(_) => "TokenSource::Seeded(<redacted>)",
+        })
+    }
+}
+
+impl TokenSource {
+    pub fn new(seed: Option<u64>) -> TokenSource {
+        match seed {
+            Some(seed) => TokenSource::Seeded(Box::new(ChaCha20Rng::seed_from_u64(seed))),
+            None => TokenSource::Os,
+        }
+    }
+
+    pub fn secret(&mut self) -> Result<[u8; SECRET_BYTES], Error> {
+        let mut secret = [0u8; SECRET_BYTES];
+        match self {
+            TokenSource::Os => getrandom::fill(&mut secret)
+                .map_err(|e| Error::InvalidState(format!("randomness: the OS source failed: {e}")))?,
+            TokenSource::Seeded(rng) => rng.fill_bytes(&mut secret),
+        }
+        Ok(secret)
+    }
+}
+
+/// What became of an issued link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenStatus {
+    Outstanding,
+    Consumed,
+    Revoked,
+}
+
+/// One issued link, remembered by the digest of its secret only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRecord {
+    pub digest: [u8; 32],
+    pub status: TokenStatus,
+}
+
+pub fn digest(secret: &[u8]) -> [u8; 32] {
+    Sha256::digest(secret).into()
+}
+
+/// Builds the token string for a conversation and a secret.
+pub fn encode_token(conversation: &str, secret: &[u8; SECRET_BYTES]) -> String {
+    format!(
+        "{TOKEN_PREFIX}{}_{}",
+        URL_SAFE_NO_PAD.encode(conversation.as_bytes()),
+        URL_SAFE_NO_PAD.encode(secret)
+    )
+}
+
+/// Splits a token into its conversation id and secret; `Err` names the problem.
+pub fn decode_token(token: &str) -> Result<(String, Vec<u8>), String> {
+    let rest = token.strip_prefix(TOKEN_PREFIX).ok_or("does not start with crl1_")?;
+    let (conv, secret) = rest.split_once('_').ok_or("has no secret part")?;
+    let conv = URL_SAFE_NO_PAD.decode(conv).map_err(|_| "conversation part is not base64url")?;
+    let conv = String::from_utf8(conv).map_err(|_| "conversation part is not UTF-8")?;
+    let secret = URL_SAFE_NO_PAD.decode(secret).map_err(|_| "secret part is not base64url")?;
+    if secret.len() != SECRET_BYTES {
+        return Err("secret part is not 32 bytes".into());
+    }
+    Ok((conv, secret))
+}
+
+/// Index of the record whose digest equals `digest`. Every record is compared,
+/// in constant time, so timing does not tell how many links exist or which matched.
+pub fn find(records: &[TokenRecord], digest: &[u8; 32]) -> Option<usize> {
+    let mut found = None;
+    for (i, r) in records.iter().enumerate() {
+        if bool::from(r.digest.ct_eq(digest)) {
+            found = Some(i);
+        }
+    }
+    found
+}
+
+/// Appends the token to a portal URL in the policy's style.
+pub fn link(portal: &str, style: crate::policy::LinkStyle, token: &str) -> String {
+    match style {
+        crate::policy::LinkStyle::Fragment => format!("{portal}#reconnect={token}"),
+        crate::policy::LinkStyle::Query => {
+            let sep = if portal.contains('?') { '&' } else { '?' };
+            format!("{portal}{sep}oc.reconnectid={token}")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_digest_match() {
+        let mut src = TokenSource::new(Some(7));
+        let secret = src.secret().unwrap();
+        let token = encode_token("c/1 ü", &secret);
+        assert!(token.starts_with("crl1_"));
+        let (conv, back) = decode_token(&token).unwrap();
+        assert_eq!(conv, "c/1 ü");
+        let records = vec![TokenRecord { digest: digest(&secret), status: TokenStatus::Outstanding }];
+        assert_eq!(find(&records, &digest(&back)), Some(0));
+        let mut flipped = back.clone();
+        flipped[0] ^= 1;
+        assert_eq!(find(&records, &digest(&flipped)), None);
+    }
+
+    #[test]
+    fn seeded_is_reproducible_and_os_is_not() {
+        let a = TokenSource::new(Some(1)).secret().unwrap();
+        let b = TokenSource::new(Some(1)).secret().unwrap();
+        assert_eq!(a, b);
+        assert_ne!(TokenSource::new(None).secret().unwrap(), TokenSource::new(None).secret().unwrap());
+    }
+
+    #[test]
+    fn malformed_tokens_are_named() {
+        assert!(decode_token("xx").is_err());
+        assert!(decode_token("crl1_YQ").is_err());
+        assert!(decode_token("crl1_YQ_AAAA").unwrap_err().contains("32 bytes"));
+    }
+
+    #[test]
+    fn link_styles() {
+        use crate::policy::LinkStyle;
+        assert_eq!(link("https://p/chat", LinkStyle::Fragment, "T"), "https://p/chat#reconnect=T");
+        assert_eq!(link("https://p/chat", LinkStyle::Query, "T"), "https://p/chat?oc.reconnectid=T");
+        assert_eq!(link("https://p/c?a=1", LinkStyle::Query, "T"), "https://p/c?a=1&oc.reconnectid=T");
+    }
+}

@@ -1,0 +1,122 @@
+//! Time as the engine sees it: `u64` milliseconds from an epoch the host picks
+//! (SPEC T1), and the duration strings of the configuration (T6).
+
+/// Milliseconds since the host's epoch.
+pub type Millis = u64;
+
+pub const SECOND: Millis = 1_000;
+pub const MINUTE: Millis = 60 * SECOND;
+pub const HOUR: Millis = 60 * MINUTE;
+pub const DAY: Millis = 24 * HOUR;
+
+/// The latest `now` the engine accepts: 2^53 - 1, the largest integer every
+/// binding (JavaScript numbers included) represents exactly.
+pub const MAX_TIME: Millis = (1 << 53) - 1;
+
+/// Parses `"500ms"`, `"90s"`, `"3m"`, `"1h30m"`, `"2d"`: one or more
+/// `<digits><unit>` groups with units in strictly decreasing size.
+pub fn parse_duration(text: &str) -> Result<Millis, String> {
+    const UNITS: [(&str, Millis); 5] = [("d", DAY), ("h", HOUR), ("ms", 1), ("m", MINUTE), ("s", SECOND)];
+    // Rank by size so "1m30s" is accepted and "30s1m" is not.
+    fn rank(unit: Millis) -> u8 {
+        match unit {
+            DAY => 5,
+            HOUR => 4,
+            MINUTE => 3,
+            SECOND => 2,
+            _ => 1,
+        }
+    }
+    let bad = || format!("{text:?} is not a duration like \"500ms\", \"90s\", \"3m\" or \"1h30m\"");
+    if text.is_empty() {
+        return Err(bad());
+    }
+    let mut rest = text;
+    let mut total: Millis = 0;
+    let mut last_rank = u8::MAX;
+    while !rest.is_empty() {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 || digits > 12 {
+            return Err(bad());
+        }
+        let value: Millis = rest[..digits].parse().map_err(|_| bad())?;
+        rest = &rest[digits..];
+        let (unit_len, unit) = UNITS
+            .iter()
+            .find(|(name, _)| rest.starts_with(name) && !(*name == "m" && rest.starts_with("ms")))
+            .map(|(name, ms)| (name.len(), *ms))
+            .ok_or_else(bad)?;
+        rest = &rest[unit_len..];
+        if rank(unit) >= last_rank {
+            return Err(bad());
+        }
+        last_rank = rank(unit);
+        total = value
+            .checked_mul(unit)
+            .and_then(|v| total.checked_add(v))
+            .filter(|v| *v <= MAX_TIME)
+            .ok_or_else(bad)?;
+    }
+    Ok(total)
+}
+
+/// Shortest exact duration string for `ms` (`3m`, `1h30m`, `1500ms`).
+pub fn format_duration(ms: Millis) -> String {
+    if ms == 0 {
+        return "0s".into();
+    }
+    let mut out = String::new();
+    let mut rest = ms;
+    for (unit, name) in [(DAY, "d"), (HOUR, "h"), (MINUTE, "m"), (SECOND, "s"), (1, "ms")] {
+        if rest >= unit {
+            out.push_str(&format!("{}{name}", rest / unit));
+            rest %= unit;
+        }
+    }
+    out
+}
+
+/// Clock time for people: `mm:ss` below an hour, `h:mm:ss` above, with
+/// `.mmm` when the millisecond part is not zero.
+pub fn format_clock(ms: Millis) -> String {
+    let (h, m, s, milli) = (ms / HOUR, ms / MINUTE % 60, ms / SECOND % 60, ms % SECOND);
+    let base = if h > 0 { format!("{h}:{m:02}:{s:02}") } else { format!("{m:02}:{s:02}") };
+    if milli == 0 {
+        base
+    } else {
+        format!("{base}.{milli:03}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_unit_and_combinations() {
+        assert_eq!(parse_duration("500ms"), Ok(500));
+        assert_eq!(parse_duration("90s"), Ok(90_000));
+        assert_eq!(parse_duration("3m"), Ok(180_000));
+        assert_eq!(parse_duration("1h30m"), Ok(5_400_000));
+        assert_eq!(parse_duration("1m30s500ms"), Ok(90_500));
+        assert_eq!(parse_duration("2d"), Ok(2 * DAY));
+        assert_eq!(parse_duration("0s"), Ok(0));
+    }
+
+    #[test]
+    fn refuses_malformed_durations() {
+        for bad in ["", "3", "m", "-3m", "3 m", "3M", "30s1m", "1m1m", "3min", "1.5h", "99999999999999d"] {
+            assert!(parse_duration(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn formats_round_trip() {
+        for ms in [1, 999, 1000, 90_000, 5_400_000, DAY + 1] {
+            assert_eq!(parse_duration(&format_duration(ms)), Ok(ms));
+        }
+        assert_eq!(format_clock(125_000), "02:05");
+        assert_eq!(format_clock(HOUR + 61_000), "1:01:01");
+        assert_eq!(format_clock(1_500), "00:01.500");
+    }
+}

@@ -1,0 +1,565 @@
+//! One hierarchical timing wheel holds every deadline of the engine.
+//!
+//! # Level layout
+//!
+//! Time is counted in ticks of one millisecond. There are [`LEVELS`] = 6
+//! levels of [`SLOTS`] = 64 slots each. A slot of level `L` spans `64^L` ticks,
+//! so the whole level spans `64^(L+1)`:
+//!
+//! | level | slot spans | level spans |
+//! |-------|------------|-------------|
+//! | 0     | 1 ms       | 64 ms       |
+//! | 1     | 64 ms      | ~4 s        |
+//! | 2     | ~4 s       | ~4.4 min    |
+//! | 3     | ~4.4 min   | ~4.7 h      |
+//! | 4     | ~4.7 h     | ~12.4 days  |
+//! | 5     | ~12.4 days | ~2.2 years  |
+//!
+//! A timer is filed at the lowest level whose current block (relative to
+//! `elapsed`, the wheel's time) also holds its deadline: the level is given by
+//! the highest bit in which `elapsed` and the deadline differ. When time
+//! reaches the start of an occupied slot above level 0, that slot is
+//! *cascaded*: each of its timers is filed again, now at a lower level. A
+//! level-0 slot holds timers of one exact millisecond, which fire in arming
+//! order (`seq`), as SPEC T3 demands.
+//!
+//! Each slot is an intrusive doubly-linked list through a slab of entries, so
+//! arming and cancelling are O(1) and no timer allocates. `occupied` keeps one
+//! bit per slot, and finding the next occupied slot is a rotate and a
+//! trailing-zeros count; so [`Wheel::poll`] over a long jump costs
+//! O(levels + slots visited + timers fired), never O(ticks elapsed).
+//!
+//! Moving a deadline *later* ([`Wheel::reset`]) is lazy, as in tokio: only the
+//! entry's deadline changes; when its old slot comes due, the entry is found to
+//! be early and filed again. A participant timer reset by every message thus
+//! costs two stores. Deadlines farther than [`MAX_SPAN`] are filed at the
+//! farthest slot and moved on the same way.
+
+use std::num::NonZeroU32;
+
+/// Number of levels; see the module doc for the layout.
+pub const LEVELS: usize = 6;
+/// Slots per level: one bit each in a `u64` occupancy mask.
+pub const SLOTS: usize = 64;
+const SLOT_BITS: u32 = SLOTS.trailing_zeros();
+const SLOT_MASK: u64 = SLOTS as u64 - 1;
+/// Farthest ahead a timer is filed (~12.4 days: one slot of the top level);
+/// farther deadlines wait there and are filed again when it comes due.
+pub const MAX_SPAN: u64 = 1 << (SLOT_BITS * (LEVELS as u32 - 1));
+const NIL: u32 = u32::MAX;
+
+/// Names one armed timer. Stale keys (the timer fired or was cancelled) are
+/// recognised by their generation and ignored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TimerKey {
+    index: u32,
+    generation: NonZeroU32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Free,
+    /// Linked into slot `level * SLOTS + slot`.
+    Filed(u16),
+    /// Taken from its slot, waiting in `due` to be returned by `poll`.
+    Due,
+}
+
+#[derive(Debug, Clone)]
+struct Entry<T> {
+    deadline: u64,
+    seq: u64,
+    payload: T,
+    prev: u32,
+    /// Next in the slot list, or in the free list when `Free`.
+    next: u32,
+    place: Place,
+    generation: NonZeroU32,
+}
+
+/// A timer wheel whose timers carry a `T` back to the caller when they fire.
+#[derive(Debug, Clone)]
+pub struct Wheel<T: Copy> {
+    entries: Vec<Entry<T>>,
+    free: u32,
+    heads: Box<[u32; LEVELS * SLOTS]>,
+    tails: Box<[u32; LEVELS * SLOTS]>,
+    occupied: [u64; LEVELS],
+    elapsed: u64,
+    next_seq: u64,
+    len: usize,
+    /// Timers of the millisecond being fired, in `seq` order; `due_at` is next.
+    due: Vec<(u32, NonZeroU32)>,
+    due_at: usize,
+}
+
+fn slot_span(level: usize) -> u64 {
+    1 << (SLOT_BITS * level as u32)
+}
+
+fn level_span(level: usize) -> u64 {
+    1 << (SLOT_BITS * (level as u32 + 1))
+}
+
+/// The level and slot a deadline `when` files into, seen from time `elapsed`.
+fn position(elapsed: u64, when: u64) -> (usize, usize) {
+    let differing = (elapsed ^ when) | SLOT_MASK;
+    let level = ((63 - differing.leading_zeros()) / SLOT_BITS) as usize;
+    let level = level.min(LEVELS - 1);
+    (level, ((when >> (SLOT_BITS * level as u32)) & SLOT_MASK) as usize)
+}
+
+impl<T: Copy> Wheel<T> {
+    /// An empty wheel whose time is `now`.
+    pub fn new(now: u64) -> Self {
+        Wheel {
+            entries: Vec::new(),
+            free: NIL,
+            heads: Box::new([NIL; LEVELS * SLOTS]),
+            tails: Box::new([NIL; LEVELS * SLOTS]),
+            occupied: [0; LEVELS],
+            elapsed: now,
+            next_seq: 0,
+            len: 0,
+            due: Vec::new(),
+            due_at: 0,
+        }
+    }
+
+    /// Number of armed timers.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The wheel's time: nothing due at or before it is left unfired.
+    pub fn elapsed(&self) -> u64 {
+        self.elapsed
+    }
+
+    /// Arms a timer; one due at or before the wheel's time fires at the next `poll`.
+    pub fn arm(&mut self, deadline: u64, payload: T) -> TimerKey {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.arm_with_seq(deadline, seq, payload)
+    }
+
+    /// Arms a timer keeping a `seq` taken from another wheel (moving conversations).
+    pub fn arm_with_seq(&mut self, deadline: u64, seq: u64, payload: T) -> TimerKey {
+        self.next_seq = self.next_seq.max(seq + 1);
+        let entry = Entry {
+            deadline,
+            seq,
+            payload,
+            prev: NIL,
+            next: NIL,
+            place: Place::Free,
+            generation: NonZeroU32::MIN,
+        };
+        let index = if self.free != NIL {
+            let index = self.free;
+            let slot = &mut self.entries[index as usize];
+            self.free = slot.next;
+            *slot = Entry { generation: slot.generation, ..entry };
+            index
+        } else {
+            assert!(self.entries.len() < NIL as usize, "more than 2^32 - 1 timers");
+            self.entries.push(entry);
+            (self.entries.len() - 1) as u32
+        };
+        self.len += 1;
+        self.file(index);
+        TimerKey { index, generation: self.entries[index as usize].generation }
+    }
+
+    fn live(&self, key: TimerKey) -> Option<&Entry<T>> {
+        self.entries
+            .get(key.index as usize)
+            .filter(|e| e.generation == key.generation && e.place != Place::Free)
+    }
+
+    /// Deadline, arming order and payload of a live timer.
+    pub fn get(&self, key: TimerKey) -> Option<(u64, u64, T)> {
+        self.live(key).map(|e| (e.deadline, e.seq, e.payload))
+    }
+
+    /// Deadline of a live timer.
+    pub fn deadline(&self, key: TimerKey) -> Option<u64> {
+        self.live(key).map(|e| e.deadline)
+    }
+
+    /// Cancels a timer; a stale key is ignored. Returns the payload if it was live.
+    pub fn cancel(&mut self, key: TimerKey) -> Option<T> {
+        let entry = self.live(key)?;
+        let (place, payload) = (entry.place, entry.payload);
+        if let Place::Filed(slot) = place {
+            self.unlink(key.index, slot as usize);
+        }
+        self.release(key.index);
+        Some(payload)
+    }
+
+    /// Moves a live timer to `deadline` and makes it the latest armed (ties
+    /// fire after timers armed before the reset). Later deadlines are lazy.
+    /// Returns false for a stale key.
+    pub fn reset(&mut self, key: TimerKey, deadline: u64) -> bool {
+        let Some(entry) = self.live(key) else { return false };
+        let (old, place) = (entry.deadline, entry.place);
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        let e = &mut self.entries[key.index as usize];
+        e.deadline = deadline;
+        e.seq = seq;
+        match place {
+            Place::Filed(_) if deadline >= old => {}
+            Place::Filed(slot) => {
+                self.unlink(key.index, slot as usize);
+                self.file(key.index);
+            }
+            Place::Due => self.file(key.index),
+            Place::Free => unreachable!("live entries are never free"),
+        }
+        true
+    }
+
+    /// Returns the next timer due at or before `now`, in deadline order and
+    /// arming order within a millisecond, or `None` once none is left; the
+    /// wheel's time is then `now`. The returned timer is gone from the wheel.
+    pub fn poll(&mut self, now: u64) -> Option<(u64, T)> {
+        loop {
+            while let Some(&(index, generation)) = self.due.get(self.due_at) {
+                self.due_at += 1;
+                let e = &self.entries[index as usize];
+                if e.generation == generation && e.place == Place::Due {
+                    let fired = (e.deadline, e.payload);
+                    self.release(index);
+                    return Some(fired);
+                }
+            }
+            self.due.clear();
+            self.due_at = 0;
+            let Some((level, slot, start)) = self.next_expiration() else {
+                self.elapsed = self.elapsed.max(now);
+                return None;
+            };
+            if start > now {
+                self.elapsed = self.elapsed.max(now);
+                return None;
+            }
+            self.elapsed = start;
+            let mut index = self.take_slot(level * SLOTS + slot);
+            while index != NIL {
+                let next = self.entries[index as usize].next;
+                let e = &mut self.entries[index as usize];
+                if level == 0 && e.deadline <= start {
+                    e.place = Place::Due;
+                    self.due.push((index, e.generation));
+                } else {
+                    self.file(index);
+                }
+                index = next;
+            }
+            let entries = &self.entries;
+            if !self.due.is_sorted_by_key(|&(i, _)| entries[i as usize].seq) {
+                self.due.sort_unstable_by_key(|&(i, _)| entries[i as usize].seq);
+            }
+        }
+    }
+
+    /// The earliest deadline of any armed timer, exact despite lazy resets.
+    pub fn next_deadline(&self) -> Option<u64> {
+        if let Some(&(index, _)) = self.due[self.due_at..]
+            .iter()
+            .find(|&&(i, g)| self.entries[i as usize].generation == g && self.entries[i as usize].place == Place::Due)
+        {
+            return Some(self.entries[index as usize].deadline);
+        }
+        let mut best: Option<u64> = None;
+        for level in 0..LEVELS {
+            let current = self.current_slot(level);
+            let mut mask = self.occupied[level].rotate_right(current as u32);
+            while mask != 0 {
+                let offset = mask.trailing_zeros() as usize;
+                mask &= mask - 1;
+                let slot = (current + offset) % SLOTS;
+                let start = self.slot_start(level, slot);
+                if best.is_some_and(|b| start >= b) {
+                    break;
+                }
+                let mut index = self.heads[level * SLOTS + slot];
+                while index != NIL {
+                    let e = &self.entries[index as usize];
+                    best = Some(best.map_or(e.deadline, |b| b.min(e.deadline)));
+                    index = e.next;
+                }
+            }
+        }
+        best
+    }
+
+    /// Every live timer as (key, deadline, seq, payload), in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (TimerKey, u64, u64, T)> + '_ {
+        self.entries.iter().enumerate().filter(|(_, e)| e.place != Place::Free).map(|(i, e)| {
+            (TimerKey { index: i as u32, generation: e.generation }, e.deadline, e.seq, e.payload)
+        })
+    }
+
+    /// Seq the next armed timer gets.
+    pub fn next_seq(&self) -> u64 {
+        self.next_seq
+    }
+
+    fn current_slot(&self, level: usize) -> usize {
+        ((self.elapsed >> (SLOT_BITS * level as u32)) & SLOT_MASK) as usize
+    }
+
+    /// When `slot` of `level` comes due, seen from `elapsed`. Only the top
+    /// level wraps: a slot behind the current one there belongs to the next block.
+    fn slot_start(&self, level: usize, slot: usize) -> u64 {
+        let block = self.elapsed & !(level_span(level) - 1);
+        let start = block + slot as u64 * slot_span(level);
+        if slot < self.current_slot(level) {
+            start + level_span(level)
+        } else {
+            start
+        }
+    }
+
+    /// The first occupied slot of the lowest occupied level: everything in a
+    /// lower level comes due before anything in a higher one.
+    fn next_expiration(&self) -> Option<(usize, usize, u64)> {
+        let level = (0..LEVELS).find(|&l| self.occupied[l] != 0)?;
+        let current = self.current_slot(level);
+        let offset = self.occupied[level].rotate_right(current as u32).trailing_zeros() as usize;
+        let slot = (current + offset) % SLOTS;
+        Some((level, slot, self.slot_start(level, slot)))
+    }
+
+    fn file(&mut self, index: u32) {
+        let deadline = self.entries[index as usize].deadline;
+        let when = deadline.clamp(self.elapsed, self.elapsed + (MAX_SPAN - 1));
+        let (level, slot) = position(self.elapsed, when);
+        let at = level * SLOTS + slot;
+        let tail = self.tails[at];
+        {
+            let e = &mut self.entries[index as usize];
+            e.prev = tail;
+            e.next = NIL;
+            e.place = Place::Filed(at as u16);
+        }
+        if tail == NIL {
+            self.heads[at] = index;
+        } else {
+            self.entries[tail as usize].next = index;
+        }
+        self.tails[at] = index;
+        self.occupied[level] |= 1 << slot;
+    }
+
+    fn unlink(&mut self, index: u32, at: usize) {
+        let (prev, next) = {
+            let e = &self.entries[index as usize];
+            (e.prev, e.next)
+        };
+        if prev == NIL {
+            self.heads[at] = next;
+        } else {
+            self.entries[prev as usize].next = next;
+        }
+        if next == NIL {
+            self.tails[at] = prev;
+        } else {
+            self.entries[next as usize].prev = prev;
+        }
+        if self.heads[at] == NIL {
+            self.occupied[at / SLOTS] &= !(1 << (at % SLOTS));
+        }
+    }
+
+    /// Empties a slot and returns the head of its former list.
+    fn take_slot(&mut self, at: usize) -> u32 {
+        let head = self.heads[at];
+        self.heads[at] = NIL;
+        self.tails[at] = NIL;
+        self.occupied[at / SLOTS] &= !(1 << (at % SLOTS));
+        head
+    }
+
+    fn release(&mut self, index: u32) {
+        let e = &mut self.entries[index as usize];
+        e.place = Place::Free;
+        e.generation = e.generation.checked_add(1).unwrap_or(NonZeroU32::MIN);
+        e.next = self.free;
+        self.free = index;
+        self.len -= 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn drain(w: &mut Wheel<u32>, now: u64) -> Vec<(u64, u32)> {
+        std::iter::from_fn(|| w.poll(now)).collect()
+    }
+
+    #[test]
+    fn fires_in_deadline_then_arming_order() {
+        let mut w = Wheel::new(0);
+        w.arm(500, 1);
+        w.arm(100, 2);
+        w.arm(500, 3);
+        w.arm(100_000, 4);
+        assert_eq!(w.next_deadline(), Some(100));
+        assert_eq!(drain(&mut w, 499), vec![(100, 2)]);
+        assert_eq!(w.elapsed(), 499);
+        assert_eq!(drain(&mut w, 10_000_000), vec![(500, 1), (500, 3), (100_000, 4)]);
+        assert!(w.is_empty());
+        assert_eq!(w.next_deadline(), None);
+    }
+
+    #[test]
+    fn ties_follow_arming_order_across_cascades() {
+        // Armed from different times, the same deadline arrives through
+        // different levels; seq still decides.
+        let mut w = Wheel::new(0);
+        w.arm(70_000, 1);
+        assert_eq!(drain(&mut w, 69_990), vec![]);
+        w.arm(70_000, 2);
+        let mut w2 = w.clone();
+        assert_eq!(drain(&mut w, 70_000), vec![(70_000, 1), (70_000, 2)]);
+        assert_eq!(drain(&mut w2, 80_000), vec![(70_000, 1), (70_000, 2)]);
+    }
+
+    #[test]
+    fn cancel_and_stale_keys() {
+        let mut w = Wheel::new(0);
+        let a = w.arm(10, 1);
+        let b = w.arm(10, 2);
+        assert_eq!(w.cancel(a), Some(1));
+        assert_eq!(w.cancel(a), None);
+        assert_eq!(w.deadline(a), None);
+        let c = w.arm(20, 3);
+        assert_ne!(a, c, "a reused slot gets a new generation");
+        assert_eq!(drain(&mut w, 100), vec![(10, 2), (20, 3)]);
+        assert!(!w.reset(b, 500));
+    }
+
+    #[test]
+    fn lazy_reset_fires_at_the_new_deadline() {
+        let mut w = Wheel::new(0);
+        let a = w.arm(1_000, 1);
+        w.arm(1_000, 2);
+        assert!(w.reset(a, 5_000));
+        assert_eq!(w.next_deadline(), Some(1_000));
+        assert_eq!(drain(&mut w, 1_000), vec![(1_000, 2)]);
+        assert_eq!(w.next_deadline(), Some(5_000));
+        assert_eq!(drain(&mut w, 4_999), vec![]);
+        assert_eq!(drain(&mut w, 5_000), vec![(5_000, 1)]);
+    }
+
+    #[test]
+    fn next_deadline_sees_through_stale_slots() {
+        let mut w = Wheel::new(0);
+        let a = w.arm(100, 1);
+        w.arm(3_000, 2);
+        w.reset(a, 900_000);
+        assert_eq!(w.next_deadline(), Some(3_000));
+    }
+
+    #[test]
+    fn reset_earlier_refiles_now() {
+        let mut w = Wheel::new(0);
+        let a = w.arm(90_000, 1);
+        w.reset(a, 50);
+        assert_eq!(drain(&mut w, 60), vec![(50, 1)]);
+    }
+
+    #[test]
+    fn timer_armed_at_now_while_firing_comes_after_the_batch() {
+        let mut w = Wheel::new(0);
+        w.arm(10, 1);
+        w.arm(10, 2);
+        assert_eq!(w.poll(10), Some((10, 1)));
+        w.arm(10, 3);
+        assert_eq!(drain(&mut w, 10), vec![(10, 2), (10, 3)]);
+    }
+
+    #[test]
+    fn cancel_inside_the_due_batch() {
+        let mut w = Wheel::new(0);
+        w.arm(10, 1);
+        let b = w.arm(10, 2);
+        w.arm(10, 3);
+        assert_eq!(w.poll(10), Some((10, 1)));
+        assert_eq!(w.cancel(b), Some(2));
+        assert_eq!(drain(&mut w, 10), vec![(10, 3)]);
+    }
+
+    #[test]
+    fn far_deadlines_wrap_the_top_level_and_the_span_limit() {
+        // Start near the end of a top-level block so deadlines cross it.
+        let start = (1u64 << 36) - 5;
+        let mut w = Wheel::new(start);
+        let far = start + 40 * 24 * 3_600_000; // beyond MAX_SPAN
+        w.arm(far, 1);
+        w.arm(start + 10, 2);
+        w.arm(start + MAX_SPAN - 1, 3);
+        assert_eq!(w.next_deadline(), Some(start + 10));
+        assert_eq!(drain(&mut w, far - 1), vec![(start + 10, 2), (start + MAX_SPAN - 1, 3)]);
+        assert_eq!(w.next_deadline(), Some(far));
+        assert_eq!(drain(&mut w, far), vec![(far, 1)]);
+    }
+
+    #[test]
+    fn matches_a_sorted_model_on_pseudo_random_work() {
+        // A small xorshift drives arms, resets, cancels and polls; a plain
+        // list sorted by (deadline, seq) is the model.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut rnd = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut w = Wheel::new(1_000);
+        let mut model: Vec<(u64, u64, u32, TimerKey)> = Vec::new();
+        let mut now = 1_000u64;
+        let mut seq = 0u64;
+        for step in 0..20_000u32 {
+            match rnd() % 10 {
+                0..=3 => {
+                    let d = now + rnd() % [10, 1_000, 100_000, 50_000_000][(rnd() % 4) as usize];
+                    let k = w.arm(d, step);
+                    model.push((d, seq, step, k));
+                    seq += 1;
+                }
+                4..=5 if !model.is_empty() => {
+                    let i = (rnd() % model.len() as u64) as usize;
+                    let d = now + rnd() % 200_000;
+                    assert!(w.reset(model[i].3, d));
+                    model[i].0 = d;
+                    model[i].1 = seq;
+                    seq += 1;
+                }
+                6 if !model.is_empty() => {
+                    let i = (rnd() % model.len() as u64) as usize;
+                    let (_, _, p, k) = model.swap_remove(i);
+                    assert_eq!(w.cancel(k), Some(p));
+                }
+                _ => {
+                    now += rnd() % [5, 500, 100_000, 10_000_000][(rnd() % 4) as usize];
+                    model.sort_by_key(|m| (m.0, m.1));
+                    let split = model.partition_point(|m| m.0 <= now);
+                    let expected: Vec<(u64, u32)> = model.drain(..split).map(|m| (m.0, m.2)).collect();
+                    assert_eq!(drain(&mut w, now), expected, "step {step}");
+                }
+            }
+            assert_eq!(w.next_deadline(), model.iter().map(|m| m.0).min(), "step {step}");
+            assert_eq!(w.len(), model.len());
+        }
+    }
+}
