@@ -16,83 +16,108 @@ impl<'de> Deserialize<'de> for Secret {
     }
 }
 
-/// One command of SPEC §9, without its time.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Command {
-    StartConversation {
+/// Declares [`Command`] and, per command, a private argument struct that serde
+/// fills with the JSON path tracked (serde loses it inside enum variants, and
+/// errors must name the field).
+macro_rules! commands {
+    ($(
+        $(#[$vmeta:meta])*
+        $variant:ident = $op:literal { $( $(#[$fmeta:meta])* $field:ident : $ty:ty ),* $(,)? }
+    )*) => {
+        /// One command of SPEC §9, without its time.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum Command {
+            $( $(#[$vmeta])* $variant { $( $field: $ty ),* }, )*
+        }
+
+        mod args {
+            #![allow(non_camel_case_types)]
+            use super::*;
+            $(
+                #[derive(Deserialize)]
+                #[serde(deny_unknown_fields)]
+                pub(super) struct $variant { $( $(#[$fmeta])* pub(super) $field: $ty ),* }
+            )*
+        }
+
+        /// Every `op` name, in SPEC §9 order.
+        pub const OPS: &[&str] = &[$($op),*];
+
+        impl Command {
+            /// The `op` name.
+            pub fn op(&self) -> &'static str {
+                match self { $( Command::$variant { .. } => $op, )* }
+            }
+
+            fn from_fields(op: &str, fields: serde_json::Value) -> Result<Command, Error> {
+                let bad = |e| Error::InvalidArgument(path_message(e));
+                match op {
+                    $( $op => {
+                        let _a: args::$variant = serde_path_to_error::deserialize(fields).map_err(bad)?;
+                        Ok(Command::$variant { $( $field: _a.$field ),* })
+                    } )*
+                    other => Err(Error::InvalidArgument(format!(
+                        "op: {other:?} is not a command; expected one of {}", OPS.join(", ")
+                    ))),
+                }
+            }
+        }
+    };
+}
+
+commands! {
+    StartConversation = "start_conversation" {
         conversation: String,
         customer: String,
-        #[serde(default)]
-        policy: Option<String>,
-        #[serde(default)]
-        authenticated_as: Option<String>,
-        #[serde(default)]
-        display_name: Option<String>,
-    },
-    Join {
+        #[serde(default)] policy: Option<String>,
+        #[serde(default)] authenticated_as: Option<String>,
+        #[serde(default)] display_name: Option<String>,
+    }
+    Join = "join" {
         conversation: String,
         participant: String,
         role: Role,
-        #[serde(default)]
-        display_name: Option<String>,
-    },
-    Leave { conversation: String, participant: String },
-    Message { conversation: String, participant: String },
-    ConnectionLost { conversation: String, participant: String },
-    ConnectionRestored { conversation: String, participant: String },
-    End { conversation: String, participant: String },
-    CloseSession { conversation: String, participant: String },
-    IssueReconnectLink { conversation: String },
+        #[serde(default)] display_name: Option<String>,
+    }
+    Leave = "leave" { conversation: String, participant: String }
+    Message = "message" { conversation: String, participant: String }
+    ConnectionLost = "connection_lost" { conversation: String, participant: String }
+    ConnectionRestored = "connection_restored" { conversation: String, participant: String }
+    End = "end" { conversation: String, participant: String }
+    CloseSession = "close_session" { conversation: String, participant: String }
+    IssueReconnectLink = "issue_reconnect_link" { conversation: String }
     /// By link (`token`) or by prompt (`conversation` + `authenticated_as`).
-    Reconnect {
-        #[serde(default)]
-        token: Option<Secret>,
-        #[serde(default)]
-        conversation: Option<String>,
-        #[serde(default)]
-        authenticated_as: Option<String>,
-    },
-    ReturningCustomer { authenticated_as: String },
-    DeclineReconnect { conversation: String, authenticated_as: String },
-    SetParticipantTimers { conversation: String, timers: TimerSettings },
-    UpdateParticipantRoleConfig { conversation: String, request: serde_json::Value },
-    SetWait {
-        conversation: String,
-        #[serde(rename = "for")]
-        wait_for: WaitFor,
-    },
-    SetAgentCapacity { agent: String, capacity: Option<u32> },
-    Advance,
+    Reconnect = "reconnect" {
+        #[serde(default)] token: Option<Secret>,
+        #[serde(default)] conversation: Option<String>,
+        #[serde(default)] authenticated_as: Option<String>,
+    }
+    ReturningCustomer = "returning_customer" { authenticated_as: String }
+    DeclineReconnect = "decline_reconnect" { conversation: String, authenticated_as: String }
+    SetParticipantTimers = "set_participant_timers" { conversation: String, timers: TimerSettings }
+    UpdateParticipantRoleConfig = "update_participant_role_config" { conversation: String, request: serde_json::Value }
+    SetWait = "set_wait" { conversation: String, #[serde(rename = "for")] wait_for: WaitFor }
+    SetAgentCapacity = "set_agent_capacity" { agent: String, capacity: Option<u32> }
+    Advance = "advance" {}
 }
 
 impl Command {
-    /// The `op` name.
-    pub fn op(&self) -> &'static str {
-        match self {
-            Command::StartConversation { .. } => "start_conversation",
-            Command::Join { .. } => "join",
-            Command::Leave { .. } => "leave",
-            Command::Message { .. } => "message",
-            Command::ConnectionLost { .. } => "connection_lost",
-            Command::ConnectionRestored { .. } => "connection_restored",
-            Command::End { .. } => "end",
-            Command::CloseSession { .. } => "close_session",
-            Command::IssueReconnectLink { .. } => "issue_reconnect_link",
-            Command::Reconnect { .. } => "reconnect",
-            Command::ReturningCustomer { .. } => "returning_customer",
-            Command::DeclineReconnect { .. } => "decline_reconnect",
-            Command::SetParticipantTimers { .. } => "set_participant_timers",
-            Command::UpdateParticipantRoleConfig { .. } => "update_participant_role_config",
-            Command::SetWait { .. } => "set_wait",
-            Command::SetAgentCapacity { .. } => "set_agent_capacity",
-            Command::Advance => "advance",
-        }
-    }
-
     /// Parses `{"op": ..., ...}`; errors are `invalid_argument` naming the path.
     pub fn from_value(value: serde_json::Value) -> Result<Command, Error> {
-        serde_path_to_error::deserialize(value).map_err(|e| Error::InvalidArgument(path_message(e)))
+        let serde_json::Value::Object(mut fields) = value else {
+            return Err(Error::InvalidArgument(
+                "command: must be a JSON object".into(),
+            ));
+        };
+        match fields.remove("op") {
+            Some(serde_json::Value::String(op)) => {
+                Command::from_fields(&op, serde_json::Value::Object(fields))
+            }
+            Some(other) => Err(Error::InvalidArgument(format!(
+                "op: {other} is not a command name"
+            ))),
+            None => Err(Error::InvalidArgument("op: missing".into())),
+        }
     }
 
     /// The conversation the command names, if any.
@@ -112,7 +137,9 @@ impl Command {
             | Command::UpdateParticipantRoleConfig { conversation, .. }
             | Command::SetWait { conversation, .. } => Some(conversation),
             Command::Reconnect { conversation, .. } => conversation.as_deref(),
-            Command::ReturningCustomer { .. } | Command::SetAgentCapacity { .. } | Command::Advance => None,
+            Command::ReturningCustomer { .. }
+            | Command::SetAgentCapacity { .. }
+            | Command::Advance {} => None,
         }
     }
 }
@@ -127,9 +154,15 @@ pub struct TimedCommand {
 /// Reads `at`: integer milliseconds or a duration string from zero (SC1).
 pub fn parse_at(value: &serde_json::Value) -> Result<Millis, String> {
     let ms = match value {
-        serde_json::Value::Number(n) => n.as_u64().ok_or_else(|| format!("{n} is not a whole number of milliseconds"))?,
+        serde_json::Value::Number(n) => n
+            .as_u64()
+            .ok_or_else(|| format!("{n} is not a whole number of milliseconds"))?,
         serde_json::Value::String(s) => parse_duration(s)?,
-        other => return Err(format!("{other} is neither milliseconds nor a duration string")),
+        other => {
+            return Err(format!(
+                "{other} is neither milliseconds nor a duration string"
+            ))
+        }
     };
     if ms > MAX_TIME {
         return Err(format!("{ms} is above {MAX_TIME}"));
@@ -142,9 +175,13 @@ impl TimedCommand {
     /// naming the path.
     pub fn from_value(value: serde_json::Value) -> Result<TimedCommand, Error> {
         let serde_json::Value::Object(mut fields) = value else {
-            return Err(Error::InvalidArgument("command: must be a JSON object".into()));
+            return Err(Error::InvalidArgument(
+                "command: must be a JSON object".into(),
+            ));
         };
-        let at = fields.remove("at").ok_or_else(|| Error::InvalidArgument("at: missing".into()))?;
+        let at = fields
+            .remove("at")
+            .ok_or_else(|| Error::InvalidArgument("at: missing".into()))?;
         let at = parse_at(&at).map_err(|e| Error::InvalidArgument(format!("at: {e}")))?;
         let command = Command::from_value(serde_json::Value::Object(fields))?;
         Ok(TimedCommand { at, command })
@@ -152,7 +189,8 @@ impl TimedCommand {
 
     /// Parses a JSON text holding one timed command.
     pub fn from_json(text: &str) -> Result<TimedCommand, Error> {
-        let value = serde_json::from_str(text).map_err(|e| Error::InvalidArgument(format!("command: not JSON: {e}")))?;
+        let value = serde_json::from_str(text)
+            .map_err(|e| Error::InvalidArgument(format!("command: not JSON: {e}")))?;
         TimedCommand::from_value(value)
     }
 }
@@ -167,18 +205,30 @@ mod tests {
         let c = TimedCommand::from_value(json!({"at": "5s", "op": "join", "conversation": "c", "participant": "a", "role": "agent"})).unwrap();
         assert_eq!(c.at, 5000);
         assert_eq!(c.command.op(), "join");
-        let e = Command::from_value(json!({"op": "join", "conversation": "c", "participant": "a", "role": "agent", "x": 1})).unwrap_err();
+        let e = Command::from_value(
+            json!({"op": "join", "conversation": "c", "participant": "a", "role": "agent", "x": 1}),
+        )
+        .unwrap_err();
         assert_eq!(e.code(), "invalid_argument");
         assert!(e.message().contains("unknown field `x`"), "{e}");
-        let e = Command::from_value(json!({"op": "join", "conversation": "c", "participant": "a", "role": "boss"})).unwrap_err();
+        let e = Command::from_value(
+            json!({"op": "join", "conversation": "c", "participant": "a", "role": "boss"}),
+        )
+        .unwrap_err();
         assert!(e.message().starts_with("role: "), "{e}");
+        let e = Command::from_value(json!({"op": "set_participant_timers", "conversation": "c", "timers": {"agent_idle": 481}})).unwrap_err();
+        assert_eq!(e.message(), "timers.agent_idle: 481 is above 480");
         let e = Command::from_value(json!({"op": "fly"})).unwrap_err();
-        assert!(e.message().contains("unknown variant `fly`"), "{e}");
+        assert!(
+            e.message().starts_with("op: \"fly\" is not a command"),
+            "{e}"
+        );
     }
 
     #[test]
     fn a_token_never_shows_in_debug() {
-        let c = Command::from_value(json!({"op": "reconnect", "token": "crl1_abc_SECRET"})).unwrap();
+        let c =
+            Command::from_value(json!({"op": "reconnect", "token": "crl1_abc_SECRET"})).unwrap();
         assert!(!format!("{c:?}").contains("SECRET"));
     }
 }

@@ -83,13 +83,7 @@ impl Error {
     /// The same error with `prefix.` in front of the field it names, for callers
     /// that embed an engine value inside a larger document (`config.`, `steps[3].`).
     pub fn within(self, prefix: &str) -> Error {
-        let join = |m: String| {
-            if m.starts_with('[') {
-                format!("{prefix}{m}")
-            } else {
-                format!("{prefix}.{m}")
-            }
-        };
+        let join = |m: String| join_path(prefix, &m);
         match self {
             Error::InvalidArgument(m) => Error::InvalidArgument(join(m)),
             Error::InvalidConfig(m) => Error::InvalidConfig(join(m)),
@@ -102,6 +96,21 @@ impl Error {
             Error::TimeWentBackwards(m) => Error::TimeWentBackwards(join(m)),
             Error::LimitExceeded(m) => Error::LimitExceeded(join(m)),
         }
+    }
+}
+
+/// Puts `outer` in front of a `path: problem` message: `outer.path: problem`,
+/// `outer[2].path: problem`, or `outer: problem` when the message names no path.
+pub fn join_path(outer: &str, message: &str) -> String {
+    let names_path = message
+        .split_once(": ")
+        .is_some_and(|(head, _)| !head.is_empty() && !head.contains(char::is_whitespace));
+    if message.starts_with('[') && names_path {
+        format!("{outer}{message}")
+    } else if names_path {
+        format!("{outer}.{message}")
+    } else {
+        format!("{outer}: {message}")
     }
 }
 
@@ -146,5 +155,7 @@ mod tests {
         assert_eq!(e.message(), "config.policies.x: bad");
         let e = Error::InvalidArgument("[2].op: bad".into()).within("steps");
         assert_eq!(e.message(), "steps[2].op: bad");
+        let e = Error::InvalidArgument("missing field `x`".into()).within("steps[0]");
+        assert_eq!(e.message(), "steps[0]: missing field `x`");
     }
 }

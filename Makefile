@@ -1,0 +1,31 @@
+# chatlife: `make demo` tells the story, `make test` checks everything.
+# Each language adds its own rules in mk/<language>.mk and appends its suite
+# to TEST_SUITES; `make test` runs them all and stops at the first failure.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+CARGO ?= cargo
+CHATLIFE := target/release/chatlife
+SCENARIOS := $(sort $(wildcard tests/conformance/*.json))
+
+TEST_SUITES := test-rust
+
+.PHONY: all demo test test-rust cli
+all: cli
+
+cli:
+	$(CARGO) build --release --locked -p chatlife-cli
+
+demo: cli
+	$(CHATLIFE) timeline examples/demo.json
+
+test-rust: cli
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --locked -p chatlife -p chatlife-cli --all-targets -- -D warnings
+	$(CARGO) test --locked -p chatlife -p chatlife-cli
+	$(CHATLIFE) check $(SCENARIOS)
+
+-include $(sort $(wildcard mk/*.mk))
+
+test: $(TEST_SUITES)
+	@echo "make test: every suite passed ($(TEST_SUITES))"
