@@ -8,11 +8,7 @@ use clap::{Parser, Subcommand};
 mod timeline;
 
 #[derive(Parser)]
-#[command(
-    name = "chatlife",
-    version,
-    about = "Run, check and show chatlife scenario files"
-)]
+#[command(name = "chatlife", version, about = "Run, check and show chatlife scenario files")]
 struct Cli {
     #[command(subcommand)]
     command: Cmd,
@@ -46,9 +42,7 @@ fn load(path: &str) -> Result<Scenario, String> {
 
 fn run_file(path: &str) -> Result<Vec<Output>, String> {
     let scenario = load(path)?;
-    scenario
-        .run()
-        .map_err(|e| format!("{path}: {}", e.message()))
+    scenario.run().map_err(|e| format!("{path}: {}", e.message()))
 }
 
 fn main() -> ExitCode {

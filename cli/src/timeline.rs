@@ -13,73 +13,45 @@ fn what(e: &Event) -> String {
             format!("chat starts: customer {customer} (policy {policy})")
         }
         StateChanged { from, to, reason } => {
-            format!(
-                "{} → {}   because {}",
-                from.as_str(),
-                to.as_str(),
-                reason.as_str().replace('_', " ")
-            )
+            format!("{} → {}   because {}", from.as_str(), to.as_str(), reason.as_str().replace('_', " "))
         }
         ParticipantJoined { participant, role } => format!("{} {participant} joins", role.as_str()),
-        ParticipantLeft {
-            participant,
-            role,
-            reason,
-        } => {
+        ParticipantLeft { participant, role, reason } => {
             format!(
                 "{} {participant} leaves ({})",
                 role.as_str(),
                 serde_json::to_value(reason).unwrap().as_str().unwrap_or("")
             )
         }
-        ParticipantIdle { participant, role } => format!(
-            "{} {participant} is idle (notice, not in transcript)",
-            role.as_str()
-        ),
+        ParticipantIdle { participant, role } => {
+            format!("{} {participant} is idle (notice, not in transcript)", role.as_str())
+        }
         ParticipantReturned { participant, role } => {
             format!("{} {participant} is back from idle", role.as_str())
         }
-        AutoDisconnected {
-            participant,
-            role,
-            disconnected,
-        } => {
+        AutoDisconnected { participant, role, disconnected } => {
             let gone: Vec<&str> = disconnected.iter().map(|d| &**d).collect();
-            format!(
-                "auto-disconnect on {} {participant}'s timer: {} removed",
-                role.as_str(),
-                gone.join(", ")
-            )
+            format!("auto-disconnect on {} {participant}'s timer: {} removed", role.as_str(), gone.join(", "))
         }
         RoutedToDisconnectFlow => "routed to the disconnect flow".into(),
         BotDisconnectedBranch { participant } => {
             format!("flow takes the bot-disconnected branch ({participant})")
         }
-        ConnectionLost { participant, role } => format!(
-            "{} {participant} lost the connection; grace starts",
-            role.as_str()
-        ),
+        ConnectionLost { participant, role } => {
+            format!("{} {participant} lost the connection; grace starts", role.as_str())
+        }
         ConnectionRestored { participant, role } => {
             format!("{} {participant} is connected again", role.as_str())
         }
         CustomerDisconnected { participant } => {
             format!("customer {participant} is disconnected (grace ran out)")
         }
-        TranscriptMessage {
-            text, visible_to, ..
-        } => {
-            format!(
-                "transcript to {}: \"{text}\"",
-                serde_json::to_value(visible_to)
-                    .unwrap()
-                    .as_str()
-                    .unwrap_or("")
-            )
+        TranscriptMessage { text, visible_to, .. } => {
+            format!("transcript to {}: \"{text}\"", serde_json::to_value(visible_to).unwrap().as_str().unwrap_or(""))
         }
-        TimerConfigStored { timers } => format!(
-            "timers stored for the next join: {}",
-            serde_json::to_string(timers).unwrap()
-        ),
+        TimerConfigStored { timers } => {
+            format!("timers stored for the next join: {}", serde_json::to_string(timers).unwrap())
+        }
         ReconnectLinkIssued { .. } => "reconnect link issued (token withheld here)".into(),
         ReconnectOffered { customer } => {
             format!("customer {customer} is offered to continue this chat")
@@ -88,45 +60,26 @@ fn what(e: &Event) -> String {
             Some(url) => format!("nothing to continue; redirect to {url}"),
             None => "nothing to continue; a new chat starts".into(),
         },
-        CustomerReconnected {
-            participant,
-            method,
-            same_agent,
-        } => format!(
+        CustomerReconnected { participant, method, same_agent } => format!(
             "customer {participant} reconnects by {} ({})",
-            if *method == chatlife::events::ReconnectMethod::Link {
-                "link"
-            } else {
-                "prompt"
-            },
-            if *same_agent {
-                "same agent"
-            } else {
-                "to be routed again"
-            }
+            if *method == chatlife::events::ReconnectMethod::Link { "link" } else { "prompt" },
+            if *same_agent { "same agent" } else { "to be routed again" }
         ),
-        ReconnectRefused {
-            reason,
-            redirect_url,
-            ..
-        } => format!(
+        ReconnectRefused { reason, redirect_url, .. } => format!(
             "reconnect refused: {}{}",
             serde_json::to_value(reason).unwrap().as_str().unwrap_or(""),
-            redirect_url
-                .as_ref()
-                .map_or(String::new(), |u| format!("; redirect to {u}"))
+            redirect_url.as_ref().map_or(String::new(), |u| format!("; redirect to {u}"))
         ),
         ReconnectWindowExpired { .. } => "the reconnect window ran out".into(),
-        CapacityChanged {
-            agent,
-            used,
-            capacity,
-        } => format!(
+        CapacityChanged { agent, used, capacity } => format!(
             "agent {agent} now uses {used} of {} units",
             capacity.map_or("unbounded".to_string(), |c| c.to_string())
         ),
     }
 }
+
+/// Longer conversation ids overflow their column rather than widen every line.
+const MAX_LANE_WIDTH: usize = 24;
 
 pub fn render(scenario: &Scenario, lines: &[Output]) -> String {
     let mut out = String::new();
@@ -141,44 +94,23 @@ pub fn render(scenario: &Scenario, lines: &[Output]) -> String {
         })
         .max()
         .unwrap_or(1)
-        .max(1);
+        .clamp(1, MAX_LANE_WIDTH);
     for line in lines {
         let (at, conv, text) = match line {
-            Output::Event(e) => (
-                e.at,
-                e.conversation.as_deref().unwrap_or("·").to_string(),
-                what(e),
-            ),
-            Output::Rejected { step, at, error } => (
-                *at,
-                "·".to_string(),
-                format!(
-                    "step {step} refused: {} ({})",
-                    error.message(),
-                    error.code()
-                ),
-            ),
+            Output::Event(e) => (e.at, e.conversation.as_deref().unwrap_or("·").to_string(), what(e)),
+            Output::Rejected { step, at, error } => {
+                (*at, "·".to_string(), format!("step {step} refused: {} ({})", error.message(), error.code()))
+            }
         };
-        out.push_str(&format!(
-            "{:>9}  {conv:<width$}  {text}\n",
-            format_clock(at)
-        ));
+        out.push_str(&format!("{:>11}  {conv:<width$}  {text}\n", format_clock(at)));
     }
     out
 }
 
 /// One lane per conversation, coloured by state over time.
 pub fn svg(lines: &[Output]) -> String {
-    let events: Vec<&Event> = lines
-        .iter()
-        .filter_map(|l| {
-            if let Output::Event(e) = l {
-                Some(e)
-            } else {
-                None
-            }
-        })
-        .collect();
+    let events: Vec<&Event> =
+        lines.iter().filter_map(|l| if let Output::Event(e) = l { Some(e) } else { None }).collect();
     let end = events.iter().map(|e| e.at).max().unwrap_or(0).max(1);
     let mut lanes: Vec<(String, Vec<(u64, State)>)> = Vec::new();
     for e in &events {
@@ -214,11 +146,7 @@ pub fn svg(lines: &[Output]) -> String {
     );
     for (i, (conv, spans)) in lanes.iter().enumerate() {
         let y = row * (i as f64 + 1.0);
-        out.push_str(&format!(
-            "<text x=\"4\" y=\"{}\">{}</text>\n",
-            y + 15.0,
-            xml(conv)
-        ));
+        out.push_str(&format!("<text x=\"4\" y=\"{}\">{}</text>\n", y + 15.0, xml(conv)));
         for (j, (start, state)) in spans.iter().enumerate() {
             let stop = spans.get(j + 1).map_or(end, |s| s.0);
             out.push_str(&format!(
@@ -232,13 +160,15 @@ pub fn svg(lines: &[Output]) -> String {
         }
     }
     let y = row * (lanes.len() as f64 + 1.5);
-    out.push_str(&format!("<text x=\"{left}\" y=\"{y}\">00:00</text><text x=\"{}\" y=\"{y}\" text-anchor=\"end\">{}</text>\n", left + width, format_clock(end)));
+    out.push_str(&format!(
+        "<text x=\"{left}\" y=\"{y}\">00:00</text><text x=\"{}\" y=\"{y}\" text-anchor=\"end\">{}</text>\n",
+        left + width,
+        format_clock(end)
+    ));
     out.push_str("</svg>\n");
     out
 }
 
 fn xml(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }

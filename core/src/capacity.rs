@@ -23,10 +23,7 @@ pub struct Agents {
 
 impl Agents {
     pub fn new(default_capacity: Option<u32>) -> Agents {
-        Agents {
-            default_capacity,
-            loads: HashMap::new(),
-        }
+        Agents { default_capacity, loads: HashMap::new() }
     }
 
     pub fn get(&self, agent: &str) -> Option<&AgentLoad> {
@@ -58,28 +55,20 @@ impl Agents {
 
     /// The capacity the agent has now, for error messages.
     pub fn describe(&self, agent: &str) -> (u32, Option<u32>) {
-        self.loads
-            .get(agent)
-            .map_or((0, self.default_capacity), |l| (l.used, l.capacity))
+        self.loads.get(agent).map_or((0, self.default_capacity), |l| (l.used, l.capacity))
     }
 
     fn load(&mut self, agent: &Arc<str>) -> &mut AgentLoad {
         let default_capacity = self.default_capacity;
-        self.loads
-            .entry(agent.clone())
-            .or_insert_with(|| AgentLoad {
-                used: 0,
-                capacity: default_capacity,
-                holders: Vec::new(),
-            })
+        self.loads.entry(agent.clone()).or_insert_with(|| AgentLoad {
+            used: 0,
+            capacity: default_capacity,
+            holders: Vec::new(),
+        })
     }
 
     fn changed(agent: &Arc<str>, load: &AgentLoad) -> EventKind {
-        EventKind::CapacityChanged {
-            agent: agent.clone(),
-            used: load.used,
-            capacity: load.capacity,
-        }
+        EventKind::CapacityChanged { agent: agent.clone(), used: load.used, capacity: load.capacity }
     }
 
     pub fn hold(&mut self, agent: &Arc<str>, units: u32, conversation: u32) -> EventKind {
@@ -119,14 +108,7 @@ mod tests {
         assert!(a.fits("ag", 1));
         assert!(!a.fits("ag", 2));
         let e = a.release(&ag, 1, 7);
-        assert_eq!(
-            e,
-            EventKind::CapacityChanged {
-                agent: ag.clone(),
-                used: 0,
-                capacity: Some(2)
-            }
-        );
+        assert_eq!(e, EventKind::CapacityChanged { agent: ag.clone(), used: 0, capacity: Some(2) });
         assert!(a.get("ag").unwrap().holders.is_empty());
         a.set_capacity(&ag, None);
         assert!(a.fits("ag", 1_000));

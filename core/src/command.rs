@@ -105,17 +105,11 @@ impl Command {
     /// Parses `{"op": ..., ...}`; errors are `invalid_argument` naming the path.
     pub fn from_value(value: serde_json::Value) -> Result<Command, Error> {
         let serde_json::Value::Object(mut fields) = value else {
-            return Err(Error::InvalidArgument(
-                "command: must be a JSON object".into(),
-            ));
+            return Err(Error::InvalidArgument("command: must be a JSON object".into()));
         };
         match fields.remove("op") {
-            Some(serde_json::Value::String(op)) => {
-                Command::from_fields(&op, serde_json::Value::Object(fields))
-            }
-            Some(other) => Err(Error::InvalidArgument(format!(
-                "op: {other} is not a command name"
-            ))),
+            Some(serde_json::Value::String(op)) => Command::from_fields(&op, serde_json::Value::Object(fields)),
+            Some(other) => Err(Error::InvalidArgument(format!("op: {other} is not a command name"))),
             None => Err(Error::InvalidArgument("op: missing".into())),
         }
     }
@@ -137,9 +131,7 @@ impl Command {
             | Command::UpdateParticipantRoleConfig { conversation, .. }
             | Command::SetWait { conversation, .. } => Some(conversation),
             Command::Reconnect { conversation, .. } => conversation.as_deref(),
-            Command::ReturningCustomer { .. }
-            | Command::SetAgentCapacity { .. }
-            | Command::Advance {} => None,
+            Command::ReturningCustomer { .. } | Command::SetAgentCapacity { .. } | Command::Advance {} => None,
         }
     }
 }
@@ -154,15 +146,11 @@ pub struct TimedCommand {
 /// Reads `at`: integer milliseconds or a duration string from zero (SC1).
 pub fn parse_at(value: &serde_json::Value) -> Result<Millis, String> {
     let ms = match value {
-        serde_json::Value::Number(n) => n
-            .as_u64()
-            .ok_or_else(|| format!("{n} is not a whole number of milliseconds"))?,
-        serde_json::Value::String(s) => parse_duration(s)?,
-        other => {
-            return Err(format!(
-                "{other} is neither milliseconds nor a duration string"
-            ))
+        serde_json::Value::Number(n) => {
+            n.as_u64().ok_or_else(|| format!("{n} is not a whole number of milliseconds"))?
         }
+        serde_json::Value::String(s) => parse_duration(s)?,
+        other => return Err(format!("{other} is neither milliseconds nor a duration string")),
     };
     if ms > MAX_TIME {
         return Err(format!("{ms} is above {MAX_TIME}"));
@@ -175,13 +163,9 @@ impl TimedCommand {
     /// naming the path.
     pub fn from_value(value: serde_json::Value) -> Result<TimedCommand, Error> {
         let serde_json::Value::Object(mut fields) = value else {
-            return Err(Error::InvalidArgument(
-                "command: must be a JSON object".into(),
-            ));
+            return Err(Error::InvalidArgument("command: must be a JSON object".into()));
         };
-        let at = fields
-            .remove("at")
-            .ok_or_else(|| Error::InvalidArgument("at: missing".into()))?;
+        let at = fields.remove("at").ok_or_else(|| Error::InvalidArgument("at: missing".into()))?;
         let at = parse_at(&at).map_err(|e| Error::InvalidArgument(format!("at: {e}")))?;
         let command = Command::from_value(serde_json::Value::Object(fields))?;
         Ok(TimedCommand { at, command })
@@ -189,8 +173,8 @@ impl TimedCommand {
 
     /// Parses a JSON text holding one timed command.
     pub fn from_json(text: &str) -> Result<TimedCommand, Error> {
-        let value = serde_json::from_str(text)
-            .map_err(|e| Error::InvalidArgument(format!("command: not JSON: {e}")))?;
+        let value =
+            serde_json::from_str(text).map_err(|e| Error::InvalidArgument(format!("command: not JSON: {e}")))?;
         TimedCommand::from_value(value)
     }
 }
@@ -202,7 +186,10 @@ mod tests {
 
     #[test]
     fn parses_commands_and_refuses_unknown_fields() {
-        let c = TimedCommand::from_value(json!({"at": "5s", "op": "join", "conversation": "c", "participant": "a", "role": "agent"})).unwrap();
+        let c = TimedCommand::from_value(
+            json!({"at": "5s", "op": "join", "conversation": "c", "participant": "a", "role": "agent"}),
+        )
+        .unwrap();
         assert_eq!(c.at, 5000);
         assert_eq!(c.command.op(), "join");
         let e = Command::from_value(
@@ -211,24 +198,21 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.code(), "invalid_argument");
         assert!(e.message().contains("unknown field `x`"), "{e}");
+        let e = Command::from_value(json!({"op": "join", "conversation": "c", "participant": "a", "role": "boss"}))
+            .unwrap_err();
+        assert!(e.message().starts_with("role: "), "{e}");
         let e = Command::from_value(
-            json!({"op": "join", "conversation": "c", "participant": "a", "role": "boss"}),
+            json!({"op": "set_participant_timers", "conversation": "c", "timers": {"agent_idle": 481}}),
         )
         .unwrap_err();
-        assert!(e.message().starts_with("role: "), "{e}");
-        let e = Command::from_value(json!({"op": "set_participant_timers", "conversation": "c", "timers": {"agent_idle": 481}})).unwrap_err();
         assert_eq!(e.message(), "timers.agent_idle: 481 is above 480");
         let e = Command::from_value(json!({"op": "fly"})).unwrap_err();
-        assert!(
-            e.message().starts_with("op: \"fly\" is not a command"),
-            "{e}"
-        );
+        assert!(e.message().starts_with("op: \"fly\" is not a command"), "{e}");
     }
 
     #[test]
     fn a_token_never_shows_in_debug() {
-        let c =
-            Command::from_value(json!({"op": "reconnect", "token": "crl1_abc_SECRET"})).unwrap();
+        let c = Command::from_value(json!({"op": "reconnect", "token": "crl1_abc_SECRET"})).unwrap();
         assert!(!format!("{c:?}").contains("SECRET"));
     }
 }

@@ -22,10 +22,7 @@ pub fn check_id(id: &str) -> Result<(), String> {
     if id.is_empty() {
         Err("must not be empty".into())
     } else if id.len() > MAX_ID_BYTES {
-        Err(format!(
-            "is {} bytes, above the limit of {MAX_ID_BYTES}",
-            id.len()
-        ))
+        Err(format!("is {} bytes, above the limit of {MAX_ID_BYTES}", id.len()))
     } else if id.chars().any(char::is_control) {
         Err("must not contain control characters".into())
     } else {
@@ -246,16 +243,12 @@ impl Conversation {
 
     /// Index of the present participant with this id.
     pub fn find_present(&self, id: &str) -> Option<usize> {
-        self.participants
-            .iter()
-            .position(|p| p.present && &*p.id == id)
+        self.participants.iter().position(|p| p.present && &*p.id == id)
     }
 
     /// Present agents and bots, the side that keeps participant timers running.
     pub fn has_server(&self) -> bool {
-        self.participants
-            .iter()
-            .any(|p| p.present && p.role.serves())
+        self.participants.iter().any(|p| p.present && p.role.serves())
     }
 
     /// Every timer key this conversation owns, for cancelling and moving them.
@@ -267,10 +260,7 @@ impl Conversation {
             &mut self.max_duration,
             &mut self.forget,
         ];
-        let per_participant = self
-            .participants
-            .iter_mut()
-            .flat_map(|p| [&mut p.activity, &mut p.grace]);
+        let per_participant = self.participants.iter_mut().flat_map(|p| [&mut p.activity, &mut p.grace]);
         own.into_iter().chain(per_participant)
     }
 }

@@ -25,8 +25,8 @@ use std::sync::Arc;
 use crate::capacity::Agents;
 use crate::command::{Command, TimedCommand};
 use crate::conversation::{
-    check_id, ActivityPhase, Connection, Conversation, Finish, LeftReason, Participant, Reason,
-    Role, State, WaitFor, CUSTOMER, MAX_ID_BYTES, MAX_PARTICIPANTS,
+    check_id, ActivityPhase, Connection, Conversation, Finish, LeftReason, Participant, Reason, Role, State, WaitFor,
+    CUSTOMER, MAX_ID_BYTES, MAX_PARTICIPANTS,
 };
 use crate::error::Error;
 use crate::events::{Event, EventKind, ReconnectMethod, RefusedReason, Secret, VisibleTo};
@@ -181,118 +181,63 @@ impl Engine {
     /// Applies one command of SPEC §9.
     pub fn apply(&mut self, now: Millis, command: &Command) -> Result<(), Error> {
         match command {
-            Command::StartConversation {
-                conversation,
-                customer,
-                policy,
-                authenticated_as,
-                display_name,
-            } => self.start_conversation(
-                now,
-                conversation,
-                customer,
-                StartOptions {
-                    policy: policy.as_deref(),
-                    authenticated_as: authenticated_as.as_deref(),
-                    display_name: display_name.as_deref(),
-                },
-            ),
-            Command::Join {
-                conversation,
-                participant,
-                role,
-                display_name,
-            } => self.join(
-                now,
-                conversation,
-                participant,
-                *role,
-                display_name.as_deref(),
-            ),
-            Command::Leave {
-                conversation,
-                participant,
-            } => self.leave(now, conversation, participant),
-            Command::Message {
-                conversation,
-                participant,
-            } => self.message(now, conversation, participant),
-            Command::ConnectionLost {
-                conversation,
-                participant,
-            } => self.connection_lost(now, conversation, participant),
-            Command::ConnectionRestored {
-                conversation,
-                participant,
-            } => self.connection_restored(now, conversation, participant),
-            Command::End {
-                conversation,
-                participant,
-            } => self.end(now, conversation, participant),
-            Command::CloseSession {
-                conversation,
-                participant,
-            } => self.close_session(now, conversation, participant),
-            Command::IssueReconnectLink { conversation } => {
-                self.issue_reconnect_link(now, conversation)
+            Command::StartConversation { conversation, customer, policy, authenticated_as, display_name } => self
+                .start_conversation(
+                    now,
+                    conversation,
+                    customer,
+                    StartOptions {
+                        policy: policy.as_deref(),
+                        authenticated_as: authenticated_as.as_deref(),
+                        display_name: display_name.as_deref(),
+                    },
+                ),
+            Command::Join { conversation, participant, role, display_name } => {
+                self.join(now, conversation, participant, *role, display_name.as_deref())
             }
-            Command::Reconnect {
-                token,
-                conversation,
-                authenticated_as,
-            } => match (token, conversation) {
-                (Some(token), None) => {
-                    self.reconnect_link(now, token.expose(), authenticated_as.as_deref())
-                }
+            Command::Leave { conversation, participant } => self.leave(now, conversation, participant),
+            Command::Message { conversation, participant } => self.message(now, conversation, participant),
+            Command::ConnectionLost { conversation, participant } => {
+                self.connection_lost(now, conversation, participant)
+            }
+            Command::ConnectionRestored { conversation, participant } => {
+                self.connection_restored(now, conversation, participant)
+            }
+            Command::End { conversation, participant } => self.end(now, conversation, participant),
+            Command::CloseSession { conversation, participant } => self.close_session(now, conversation, participant),
+            Command::IssueReconnectLink { conversation } => self.issue_reconnect_link(now, conversation),
+            Command::Reconnect { token, conversation, authenticated_as } => match (token, conversation) {
+                (Some(token), None) => self.reconnect_link(now, token.expose(), authenticated_as.as_deref()),
                 (None, Some(conversation)) => {
                     let identity = authenticated_as.as_deref().ok_or_else(|| {
-                        Error::InvalidArgument(
-                            "authenticated_as: required to reconnect through the prompt".into(),
-                        )
+                        Error::InvalidArgument("authenticated_as: required to reconnect through the prompt".into())
                     })?;
                     self.reconnect_prompt(now, conversation, identity)
                 }
                 _ => Err(Error::InvalidArgument(
-                    "token: give either token (link) or conversation (prompt), not both or neither"
-                        .into(),
+                    "token: give either token (link) or conversation (prompt), not both or neither".into(),
                 )),
             },
-            Command::ReturningCustomer { authenticated_as } => {
-                self.returning_customer(now, authenticated_as)
+            Command::ReturningCustomer { authenticated_as } => self.returning_customer(now, authenticated_as),
+            Command::DeclineReconnect { conversation, authenticated_as } => {
+                self.decline_reconnect(now, conversation, authenticated_as)
             }
-            Command::DeclineReconnect {
-                conversation,
-                authenticated_as,
-            } => self.decline_reconnect(now, conversation, authenticated_as),
-            Command::SetParticipantTimers {
-                conversation,
-                timers,
-            } => self.set_participant_timers(now, conversation, *timers),
-            Command::UpdateParticipantRoleConfig {
-                conversation,
-                request,
-            } => self.update_participant_role_config(now, conversation, request),
-            Command::SetWait {
-                conversation,
-                wait_for,
-            } => self.set_wait(now, conversation, *wait_for),
-            Command::SetAgentCapacity { agent, capacity } => {
-                self.set_agent_capacity(now, agent, *capacity)
+            Command::SetParticipantTimers { conversation, timers } => {
+                self.set_participant_timers(now, conversation, *timers)
             }
+            Command::UpdateParticipantRoleConfig { conversation, request } => {
+                self.update_participant_role_config(now, conversation, request)
+            }
+            Command::SetWait { conversation, wait_for } => self.set_wait(now, conversation, *wait_for),
+            Command::SetAgentCapacity { agent, capacity } => self.set_agent_capacity(now, agent, *capacity),
             Command::Advance {} => self.advance(now),
         }
     }
 
     /// Applies commands in order; one result per command. A rejected command
     /// does not stop the batch.
-    pub fn apply_many<'c>(
-        &mut self,
-        commands: impl IntoIterator<Item = &'c TimedCommand>,
-    ) -> Vec<Result<(), Error>> {
-        commands
-            .into_iter()
-            .map(|c| self.apply(c.at, &c.command))
-            .collect()
+    pub fn apply_many<'c>(&mut self, commands: impl IntoIterator<Item = &'c TimedCommand>) -> Vec<Result<(), Error>> {
+        commands.into_iter().map(|c| self.apply(c.at, &c.command)).collect()
     }
 
     // ---- commands (SPEC §9) -------------------------------------------------
@@ -304,14 +249,9 @@ impl Engine {
         customer: &str,
         options: StartOptions<'_>,
     ) -> Result<(), Error> {
-        self.execute(
-            now,
-            Scope {
-                conversation: Some(conversation),
-                agent: None,
-            },
-            |e| e.do_start(now, conversation, customer, options),
-        )
+        self.execute(now, Scope { conversation: Some(conversation), agent: None }, |e| {
+            e.do_start(now, conversation, customer, options)
+        })
     }
 
     pub fn join(
@@ -323,176 +263,83 @@ impl Engine {
         display_name: Option<&str>,
     ) -> Result<(), Error> {
         let agent = (role == Role::Agent).then_some(participant);
-        self.execute(
-            now,
-            Scope {
-                conversation: Some(conversation),
-                agent,
-            },
-            |e| e.do_join(now, conversation, participant, role, display_name),
-        )
+        self.execute(now, Scope { conversation: Some(conversation), agent }, |e| {
+            e.do_join(now, conversation, participant, role, display_name)
+        })
     }
 
-    pub fn leave(
-        &mut self,
-        now: Millis,
-        conversation: &str,
-        participant: &str,
-    ) -> Result<(), Error> {
-        self.execute(
-            now,
-            Scope {
-                conversation: Some(conversation),
-                agent: None,
-            },
-            |e| e.do_leave(now, conversation, participant),
-        )
+    pub fn leave(&mut self, now: Millis, conversation: &str, participant: &str) -> Result<(), Error> {
+        self.execute(now, Scope { conversation: Some(conversation), agent: None }, |e| {
+            e.do_leave(now, conversation, participant)
+        })
     }
 
-    pub fn message(
-        &mut self,
-        now: Millis,
-        conversation: &str,
-        participant: &str,
-    ) -> Result<(), Error> {
-        self.execute(
-            now,
-            Scope {
-                conversation: Some(conversation),
-                agent: None,
-            },
-            |e| e.do_message(now, conversation, participant),
-        )
+    pub fn message(&mut self, now: Millis, conversation: &str, participant: &str) -> Result<(), Error> {
+        self.execute(now, Scope { conversation: Some(conversation), agent: None }, |e| {
+            e.do_message(now, conversation, participant)
+        })
     }
 
-    pub fn connection_lost(
-        &mut self,
-        now: Millis,
-        conversation: &str,
-        participant: &str,
-    ) -> Result<(), Error> {
-        self.execute(
-            now,
-            Scope {
-                conversation: Some(conversation),
-                agent: None,
-            },
-            |e| e.do_connection_lost(now, conversation, participant),
-        )
+    pub fn connection_lost(&mut self, now: Millis, conversation: &str, participant: &str) -> Result<(), Error> {
+        self.execute(now, Scope { conversation: Some(conversation), agent: None }, |e| {
+            e.do_connection_lost(now, conversation, participant)
+        })
     }
 
-    pub fn connection_restored(
-        &mut self,
-        now: Millis,
-        conversation: &str,
-        participant: &str,
-    ) -> Result<(), Error> {
-        self.execute(
-            now,
-            Scope {
-                conversation: Some(conversation),
-                agent: None,
-            },
-            |e| e.do_connection_restored(now, conversation, participant),
-        )
+    pub fn connection_restored(&mut self, now: Millis, conversation: &str, participant: &str) -> Result<(), Error> {
+        self.execute(now, Scope { conversation: Some(conversation), agent: None }, |e| {
+            e.do_connection_restored(now, conversation, participant)
+        })
     }
 
     /// The End button; a customer's end is "closed the chat window".
     pub fn end(&mut self, now: Millis, conversation: &str, participant: &str) -> Result<(), Error> {
-        self.execute(
-            now,
-            Scope {
-                conversation: Some(conversation),
-                agent: None,
-            },
-            |e| e.do_end(now, conversation, participant),
-        )
-    }
-
-    /// The agent closes the session window.
-    pub fn close_session(
-        &mut self,
-        now: Millis,
-        conversation: &str,
-        participant: &str,
-    ) -> Result<(), Error> {
-        self.execute(
-            now,
-            Scope {
-                conversation: Some(conversation),
-                agent: None,
-            },
-            |e| e.do_close_session(now, conversation, participant),
-        )
-    }
-
-    pub fn issue_reconnect_link(&mut self, now: Millis, conversation: &str) -> Result<(), Error> {
-        self.execute(
-            now,
-            Scope {
-                conversation: Some(conversation),
-                agent: None,
-            },
-            |e| e.do_issue_link(now, conversation),
-        )
-    }
-
-    /// A reconnect through a link's token (R-RC1, R-RC4).
-    pub fn reconnect_link(
-        &mut self,
-        now: Millis,
-        token: &str,
-        authenticated_as: Option<&str>,
-    ) -> Result<(), Error> {
-        let (conversation, secret) = reconnect::decode_token(token)
-            .map_err(|problem| Error::InvalidArgument(format!("token: {problem}")))?;
-        self.execute(
-            now,
-            Scope {
-                conversation: Some(&conversation),
-                agent: None,
-            },
-            |e| e.do_reconnect(now, &conversation, Some(&secret), authenticated_as),
-        )
-    }
-
-    /// A reconnect through the prompt shown to a signed-in customer (R-RC2).
-    pub fn reconnect_prompt(
-        &mut self,
-        now: Millis,
-        conversation: &str,
-        authenticated_as: &str,
-    ) -> Result<(), Error> {
-        self.execute(
-            now,
-            Scope {
-                conversation: Some(conversation),
-                agent: None,
-            },
-            |e| e.do_reconnect(now, conversation, None, Some(authenticated_as)),
-        )
-    }
-
-    pub fn returning_customer(&mut self, now: Millis, authenticated_as: &str) -> Result<(), Error> {
-        self.execute(now, Scope::default(), |e| {
-            e.do_returning_customer(now, authenticated_as)
+        self.execute(now, Scope { conversation: Some(conversation), agent: None }, |e| {
+            e.do_end(now, conversation, participant)
         })
     }
 
-    pub fn decline_reconnect(
-        &mut self,
-        now: Millis,
-        conversation: &str,
-        authenticated_as: &str,
-    ) -> Result<(), Error> {
-        self.execute(
-            now,
-            Scope {
-                conversation: Some(conversation),
-                agent: None,
-            },
-            |e| e.do_decline(now, conversation, authenticated_as),
-        )
+    /// The agent closes the session window.
+    pub fn close_session(&mut self, now: Millis, conversation: &str, participant: &str) -> Result<(), Error> {
+        self.execute(now, Scope { conversation: Some(conversation), agent: None }, |e| {
+            e.do_close_session(now, conversation, participant)
+        })
+    }
+
+    pub fn issue_reconnect_link(&mut self, now: Millis, conversation: &str) -> Result<(), Error> {
+        self.execute(now, Scope { conversation: Some(conversation), agent: None }, |e| {
+            e.do_issue_link(now, conversation)
+        })
+    }
+
+    /// A reconnect through a link's token (R-RC1, R-RC4).
+    pub fn reconnect_link(&mut self, now: Millis, token: &str, authenticated_as: Option<&str>) -> Result<(), Error> {
+        let (conversation, secret) =
+            reconnect::decode_token(token).map_err(|problem| Error::InvalidArgument(format!("token: {problem}")))?;
+        self.execute(now, Scope { conversation: Some(&conversation), agent: None }, |e| {
+            if !e.by_id.contains_key(conversation.as_str()) {
+                let problem = format!("token: names conversation {conversation:?}, which is not known");
+                return Err(Error::UnknownConversation(problem));
+            }
+            e.do_reconnect(now, &conversation, Some(&secret), authenticated_as)
+        })
+    }
+
+    /// A reconnect through the prompt shown to a signed-in customer (R-RC2).
+    pub fn reconnect_prompt(&mut self, now: Millis, conversation: &str, authenticated_as: &str) -> Result<(), Error> {
+        self.execute(now, Scope { conversation: Some(conversation), agent: None }, |e| {
+            e.do_reconnect(now, conversation, None, Some(authenticated_as))
+        })
+    }
+
+    pub fn returning_customer(&mut self, now: Millis, authenticated_as: &str) -> Result<(), Error> {
+        self.execute(now, Scope::default(), |e| e.do_returning_customer(now, authenticated_as))
+    }
+
+    pub fn decline_reconnect(&mut self, now: Millis, conversation: &str, authenticated_as: &str) -> Result<(), Error> {
+        self.execute(now, Scope { conversation: Some(conversation), agent: None }, |e| {
+            e.do_decline(now, conversation, authenticated_as)
+        })
     }
 
     /// Replaces the stored timer configuration of one conversation (R-T2, R-T4).
@@ -502,14 +349,9 @@ impl Engine {
         conversation: &str,
         timers: TimerSettings,
     ) -> Result<(), Error> {
-        self.execute(
-            now,
-            Scope {
-                conversation: Some(conversation),
-                agent: None,
-            },
-            |e| e.do_store_timers(now, conversation, |_| Ok(timers)),
-        )
+        self.execute(now, Scope { conversation: Some(conversation), agent: None }, |e| {
+            e.do_store_timers(now, conversation, |_| Ok(timers))
+        })
     }
 
     /// Amazon Connect's `UpdateParticipantRoleConfig` request body (CFG4).
@@ -519,62 +361,29 @@ impl Engine {
         conversation: &str,
         request: &serde_json::Value,
     ) -> Result<(), Error> {
-        self.execute(
-            now,
-            Scope {
-                conversation: Some(conversation),
-                agent: None,
-            },
-            |e| {
-                e.do_store_timers(now, conversation, |stored| {
-                    stored
-                        .with_role_config(request)
-                        .map_err(|m| Error::InvalidArgument(format!("request.{m}")))
-                })
-            },
-        )
+        self.execute(now, Scope { conversation: Some(conversation), agent: None }, |e| {
+            e.do_store_timers(now, conversation, |stored| {
+                stored.with_role_config(request).map_err(|m| Error::InvalidArgument(format!("request.{m}")))
+            })
+        })
     }
 
-    pub fn set_wait(
-        &mut self,
-        now: Millis,
-        conversation: &str,
-        wait_for: WaitFor,
-    ) -> Result<(), Error> {
-        self.execute(
-            now,
-            Scope {
-                conversation: Some(conversation),
-                agent: None,
-            },
-            |e| {
-                let ci = e.live_index(conversation)?;
-                e.conv_mut(ci).wait = wait_for;
-                Ok(())
-            },
-        )
+    pub fn set_wait(&mut self, now: Millis, conversation: &str, wait_for: WaitFor) -> Result<(), Error> {
+        self.execute(now, Scope { conversation: Some(conversation), agent: None }, |e| {
+            let ci = e.live_index(conversation)?;
+            e.conv_mut(ci).wait = wait_for;
+            Ok(())
+        })
     }
 
     /// Sets an agent's capacity in units; `None` is unbounded.
-    pub fn set_agent_capacity(
-        &mut self,
-        now: Millis,
-        agent: &str,
-        capacity: Option<u32>,
-    ) -> Result<(), Error> {
+    pub fn set_agent_capacity(&mut self, now: Millis, agent: &str, capacity: Option<u32>) -> Result<(), Error> {
         arg("agent", agent)?;
-        self.execute(
-            now,
-            Scope {
-                conversation: None,
-                agent: Some(agent),
-            },
-            |e| {
-                let kind = e.agents.set_capacity(&agent.into(), capacity);
-                e.emit(now, None, kind);
-                Ok(())
-            },
-        )
+        self.execute(now, Scope { conversation: None, agent: Some(agent) }, |e| {
+            let kind = e.agents.set_capacity(&agent.into(), capacity);
+            e.emit(now, None, kind);
+            Ok(())
+        })
     }
 
     // ---- the E1 envelope ----------------------------------------------------
@@ -586,15 +395,10 @@ impl Engine {
         op: impl Fn(&mut Engine) -> Result<(), Error>,
     ) -> Result<(), Error> {
         if now < self.now {
-            return Err(Error::TimeWentBackwards(format!(
-                "now: {now} is before the engine's time {}",
-                self.now
-            )));
+            return Err(Error::TimeWentBackwards(format!("now: {now} is before the engine's time {}", self.now)));
         }
         if now > MAX_TIME {
-            return Err(Error::LimitExceeded(format!(
-                "now: {now} is above {MAX_TIME}"
-            )));
+            return Err(Error::LimitExceeded(format!("now: {now} is above {MAX_TIME}")));
         }
         if self.wheel.next_deadline().is_some_and(|d| d <= now) {
             let mut trial = self.trial(&scope);
@@ -602,10 +406,7 @@ impl Engine {
             op(&mut trial)?;
             self.fire_due(now);
             let result = op(self);
-            debug_assert!(
-                result.is_ok(),
-                "the trial accepted what the engine refused: {result:?}"
-            );
+            debug_assert!(result.is_ok(), "the trial accepted what the engine refused: {result:?}");
             result?;
         } else {
             // Nothing is due, so the command sees the state it will act on.
@@ -645,21 +446,12 @@ impl Engine {
                 *key = None;
             }
             if let Some(agent) = conv.assigned_agent {
-                trial
-                    .agents
-                    .copy_from(&self.agents, &conv.participants[agent].id);
+                trial.agents.copy_from(&self.agents, &conv.participants[agent].id);
             }
             trial.by_id.insert(conv.id.clone(), new_ci);
             trial.conversations.push(Some(conv));
             for (deadline, seq, what) in moved {
-                let key = trial.wheel.arm_with_seq(
-                    deadline,
-                    seq,
-                    TimerRef {
-                        conversation: new_ci,
-                        what,
-                    },
-                );
+                let key = trial.wheel.arm_with_seq(deadline, seq, TimerRef { conversation: new_ci, what });
                 *trial.timer_slot(new_ci, what) = Some(key);
             }
         };
@@ -668,21 +460,13 @@ impl Engine {
         }
         if let Some(agent) = scope.agent {
             trial.agents.copy_from(&self.agents, agent);
-            for &ci in self
-                .agents
-                .get(agent)
-                .map(|l| l.holders.as_slice())
-                .unwrap_or_default()
-            {
+            for &ci in self.agents.get(agent).map(|l| l.holders.as_slice()).unwrap_or_default() {
                 copy(&mut trial, ci);
             }
             // Holders were copied with slab indexes of this engine; renumber.
             if let Some(load) = trial.agents.get(agent).cloned() {
-                let renumbered: Vec<u32> = load
-                    .holders
-                    .iter()
-                    .filter_map(|&ci| trial.by_id.get(&self.conv(ci).id).copied())
-                    .collect();
+                let renumbered: Vec<u32> =
+                    load.holders.iter().filter_map(|&ci| trial.by_id.get(&self.conv(ci).id).copied()).collect();
                 trial.agents.replace_holders(agent, renumbered);
             }
         }
@@ -699,15 +483,11 @@ impl Engine {
     // ---- small helpers ------------------------------------------------------
 
     fn conv(&self, ci: u32) -> &Conversation {
-        self.conversations[ci as usize]
-            .as_ref()
-            .expect("a live slab index")
+        self.conversations[ci as usize].as_ref().expect("a live slab index")
     }
 
     fn conv_mut(&mut self, ci: u32) -> &mut Conversation {
-        self.conversations[ci as usize]
-            .as_mut()
-            .expect("a live slab index")
+        self.conversations[ci as usize].as_mut().expect("a live slab index")
     }
 
     fn policy(&self, ci: u32) -> &Policy {
@@ -715,38 +495,32 @@ impl Engine {
     }
 
     fn index(&self, conversation: &str) -> Result<u32, Error> {
-        self.by_id.get(conversation).copied().ok_or_else(|| {
-            Error::UnknownConversation(format!("conversation: {conversation:?} is not known"))
-        })
+        arg("conversation", conversation)?;
+        self.by_id
+            .get(conversation)
+            .copied()
+            .ok_or_else(|| Error::UnknownConversation(format!("conversation: {conversation:?} is not known")))
     }
 
     /// A conversation that is not closed (S1).
     fn live_index(&self, conversation: &str) -> Result<u32, Error> {
         let ci = self.index(conversation)?;
         if self.conv(ci).state == State::Closed {
-            return Err(Error::InvalidState(format!(
-                "conversation: {conversation:?} is closed"
-            )));
+            return Err(Error::InvalidState(format!("conversation: {conversation:?} is closed")));
         }
         Ok(ci)
     }
 
     fn present(&self, ci: u32, participant: &str) -> Result<usize, Error> {
+        arg("participant", participant)?;
         let conv = self.conv(ci);
         conv.find_present(participant).ok_or_else(|| {
-            Error::UnknownParticipant(format!(
-                "participant: {participant:?} is not in conversation {:?}",
-                conv.id
-            ))
+            Error::UnknownParticipant(format!("participant: {participant:?} is not in conversation {:?}", conv.id))
         })
     }
 
     fn emit(&mut self, at: Millis, conversation: Option<Arc<str>>, kind: EventKind) {
-        self.events.push_back(Event {
-            at,
-            conversation,
-            kind,
-        });
+        self.events.push_back(Event { at, conversation, kind });
     }
 
     fn emit_in(&mut self, at: Millis, ci: u32, kind: EventKind) {
@@ -769,13 +543,7 @@ impl Engine {
 
     fn arm(&mut self, ci: u32, what: TimerFor, deadline: Millis) {
         self.disarm(ci, what);
-        let key = self.wheel.arm(
-            deadline,
-            TimerRef {
-                conversation: ci,
-                what,
-            },
-        );
+        let key = self.wheel.arm(deadline, TimerRef { conversation: ci, what });
         *self.timer_slot(ci, what) = Some(key);
     }
 
@@ -785,14 +553,7 @@ impl Engine {
         }
     }
 
-    fn transcript(
-        &mut self,
-        at: Millis,
-        ci: u32,
-        key: &'static str,
-        visible_to: VisibleTo,
-        agent: Option<usize>,
-    ) {
+    fn transcript(&mut self, at: Millis, ci: u32, key: &'static str, visible_to: VisibleTo, agent: Option<usize>) {
         let policy = self.policy(ci);
         let template = match key {
             "customer_disconnected" => &policy.messages.customer_disconnected,
@@ -800,21 +561,9 @@ impl Engine {
             _ => &policy.messages.agent_disconnected,
         };
         let conv = self.conv(ci);
-        let agent_name = agent
-            .or(conv.assigned_agent)
-            .map_or("", |a| conv.participants[a].shown_name());
-        let text = template
-            .replace("{CustomerName}", conv.customer().shown_name())
-            .replace("{AgentName}", agent_name);
-        self.emit_in(
-            at,
-            ci,
-            EventKind::TranscriptMessage {
-                key,
-                text,
-                visible_to,
-            },
-        );
+        let agent_name = agent.or(conv.assigned_agent).map_or("", |a| conv.participants[a].shown_name());
+        let text = template.replace("{CustomerName}", conv.customer().shown_name()).replace("{AgentName}", agent_name);
+        self.emit_in(at, ci, EventKind::TranscriptMessage { key, text, visible_to });
     }
 
     // ---- state, capacity and timers that follow it (SPEC §3, §4) ------------
@@ -827,9 +576,7 @@ impl Engine {
             conv.state = to;
             if !to.is_live() && conv.finish.is_none() {
                 conv.finish = Some(match reason {
-                    Reason::CustomerDisconnected | Reason::ReconnectWindowExpired => {
-                        Finish::Expired
-                    }
+                    Reason::CustomerDisconnected | Reason::ReconnectWindowExpired => Finish::Expired,
                     _ => Finish::Ended,
                 });
             }
@@ -839,11 +586,7 @@ impl Engine {
             self.stop_participant_timers(ci);
         }
         let policy = self.policy(ci);
-        let (units, block, auto_close) = (
-            policy.capacity_units,
-            policy.wrap_up_block,
-            policy.auto_close,
-        );
+        let (units, block, auto_close) = (policy.capacity_units, policy.wrap_up_block, policy.auto_close);
         self.disarm(ci, TimerFor::AutoClose);
         match to {
             State::Active => self.hold_capacity(at, ci, units),
@@ -878,11 +621,7 @@ impl Engine {
     /// Everything a closed conversation stops: every timer but the one that
     /// forgets it (S1).
     fn close_down(&mut self, at: Millis, ci: u32) {
-        let keys: Vec<TimerKey> = self
-            .conv_mut(ci)
-            .timer_keys_mut()
-            .filter_map(Option::take)
-            .collect();
+        let keys: Vec<TimerKey> = self.conv_mut(ci).timer_keys_mut().filter_map(Option::take).collect();
         for key in keys {
             self.wheel.cancel(key);
         }
@@ -987,15 +726,7 @@ impl Engine {
         part.idle = false;
         part.connection = Connection::Connected;
         let (participant, role) = (part.id.clone(), part.role);
-        self.emit_in(
-            at,
-            ci,
-            EventKind::ParticipantLeft {
-                participant,
-                role,
-                reason,
-            },
-        );
+        self.emit_in(at, ci, EventKind::ParticipantLeft { participant, role, reason });
         if !self.conv(ci).has_server() || p == CUSTOMER {
             self.stop_participant_timers(ci);
         }
@@ -1003,13 +734,7 @@ impl Engine {
 
     // ---- command bodies: validate everything, then change ------------------
 
-    fn do_start(
-        &mut self,
-        at: Millis,
-        id: &str,
-        customer: &str,
-        o: StartOptions<'_>,
-    ) -> Result<(), Error> {
+    fn do_start(&mut self, at: Millis, id: &str, customer: &str, o: StartOptions<'_>) -> Result<(), Error> {
         arg("conversation", id)?;
         arg("customer", customer)?;
         if let Some(identity) = o.authenticated_as {
@@ -1018,25 +743,17 @@ impl Engine {
         display_arg(o.display_name)?;
         let policy_name = o.policy.unwrap_or("default");
         let policy = self.config.policy_index(policy_name).ok_or_else(|| {
-            Error::InvalidConfig(format!(
-                "policy: {policy_name:?} is not a policy of the configuration"
-            ))
+            Error::InvalidConfig(format!("policy: {policy_name:?} is not a policy of the configuration"))
         })?;
         if self.by_id.contains_key(id) {
-            return Err(Error::DuplicateConversation(format!(
-                "conversation: {id:?} already exists"
-            )));
+            return Err(Error::DuplicateConversation(format!("conversation: {id:?} already exists")));
         }
         let id: Arc<str> = id.into();
         let conv = Conversation {
             id: id.clone(),
             policy,
             state: State::Open,
-            participants: vec![Participant::new(
-                customer.into(),
-                Role::Customer,
-                o.display_name.map(Into::into),
-            )],
+            participants: vec![Participant::new(customer.into(), Role::Customer, o.display_name.map(Into::into))],
             authenticated_as: o.authenticated_as.map(Into::into),
             assigned_agent: None,
             held_units: 0,
@@ -1063,25 +780,11 @@ impl Engine {
         };
         self.by_id.insert(id.clone(), ci);
         if let Some(identity) = &self.conv(ci).authenticated_as {
-            self.by_identity
-                .entry(identity.clone())
-                .or_default()
-                .push(ci);
+            self.by_identity.entry(identity.clone()).or_default().push(ci);
         }
         let policy = &self.config.policies[policy];
-        let (name, open_close, max_duration) = (
-            policy.name.clone(),
-            policy.auto_close.open,
-            policy.max_duration,
-        );
-        self.emit(
-            at,
-            Some(id),
-            EventKind::ConversationStarted {
-                policy: name,
-                customer: customer.into(),
-            },
-        );
+        let (name, open_close, max_duration) = (policy.name.clone(), policy.auto_close.open, policy.max_duration);
+        self.emit(at, Some(id), EventKind::ConversationStarted { policy: name, customer: customer.into() });
         if let Some(d) = open_close {
             self.arm(ci, TimerFor::AutoClose, at + d);
         }
@@ -1109,14 +812,10 @@ impl Engine {
         let ci = self.live_index(id)?;
         let conv = self.conv(ci);
         if conv.state == State::WrapUp {
-            return Err(Error::InvalidState(format!(
-                "conversation: {id:?} is in wrap_up; nobody joins it"
-            )));
+            return Err(Error::InvalidState(format!("conversation: {id:?} is in wrap_up; nobody joins it")));
         }
         if conv.find_present(participant).is_some() || &*conv.customer().id == participant {
-            return Err(Error::DuplicateParticipant(format!(
-                "participant: {participant:?} is already in {id:?}"
-            )));
+            return Err(Error::DuplicateParticipant(format!("participant: {participant:?} is already in {id:?}")));
         }
         let rejoin = conv.participants.iter().position(|p| &*p.id == participant);
         if rejoin.is_none() && conv.participants.len() >= MAX_PARTICIPANTS {
@@ -1152,14 +851,7 @@ impl Engine {
                 conv.participants.len() - 1
             }
         };
-        self.emit_in(
-            at,
-            ci,
-            EventKind::ParticipantJoined {
-                participant: participant.into(),
-                role,
-            },
-        );
+        self.emit_in(at, ci, EventKind::ParticipantJoined { participant: participant.into(), role });
         if role == Role::Agent {
             self.conv_mut(ci).assigned_agent = Some(p);
             self.set_state(at, ci, State::Active, Reason::AgentJoined);
@@ -1179,9 +871,7 @@ impl Engine {
             conv.finish = Some(Finish::Ended);
         }
         match conv.state {
-            State::Open | State::Waiting => {
-                self.set_state(at, ci, State::Closed, Reason::CustomerEnded)
-            }
+            State::Open | State::Waiting => self.set_state(at, ci, State::Closed, Reason::CustomerEnded),
             State::Active => self.set_state(at, ci, State::WrapUp, active_reason),
             State::WrapUp | State::Closed => {}
         }
@@ -1237,16 +927,10 @@ impl Engine {
         let ci = self.live_index(id)?;
         let p = self.present(ci, participant)?;
         if self.conv(ci).participants[p].connection != Connection::Connected {
-            return Err(Error::InvalidState(format!(
-                "participant: {participant:?} has already lost the connection"
-            )));
+            return Err(Error::InvalidState(format!("participant: {participant:?} has already lost the connection")));
         }
         let policy = self.policy(ci);
-        let grace = if p == CUSTOMER {
-            policy.disconnect_grace
-        } else {
-            policy.agent_disconnect_grace
-        };
+        let grace = if p == CUSTOMER { policy.disconnect_grace } else { policy.agent_disconnect_grace };
         let part = &mut self.conv_mut(ci).participants[p];
         part.connection = Connection::Lost(at);
         let (participant, role) = (part.id.clone(), part.role);
@@ -1255,12 +939,7 @@ impl Engine {
         Ok(())
     }
 
-    fn do_connection_restored(
-        &mut self,
-        at: Millis,
-        id: &str,
-        participant: &str,
-    ) -> Result<(), Error> {
+    fn do_connection_restored(&mut self, at: Millis, id: &str, participant: &str) -> Result<(), Error> {
         let ci = self.live_index(id)?;
         let p = self.present(ci, participant)?;
         match self.conv(ci).participants[p].connection {
@@ -1285,8 +964,7 @@ impl Engine {
     /// The assigned agent, present or not (it may have left during wrap-up).
     fn assigned(&self, ci: u32, participant: &str) -> Option<usize> {
         let conv = self.conv(ci);
-        conv.assigned_agent
-            .filter(|&a| &*conv.participants[a].id == participant)
+        conv.assigned_agent.filter(|&a| &*conv.participants[a].id == participant)
     }
 
     fn do_end(&mut self, at: Millis, id: &str, participant: &str) -> Result<(), Error> {
@@ -1339,15 +1017,9 @@ impl Engine {
             )));
         };
         if !conv.state.is_live() || !conv.customer().present {
-            return Err(Error::InvalidState(format!(
-                "conversation: {id:?} has ended; no link can bring it back"
-            )));
+            return Err(Error::InvalidState(format!("conversation: {id:?} has ended; no link can bring it back")));
         }
-        let outstanding = conv
-            .tokens
-            .iter()
-            .filter(|t| t.status == TokenStatus::Outstanding)
-            .count();
+        let outstanding = conv.tokens.iter().filter(|t| t.status == TokenStatus::Outstanding).count();
         if outstanding >= MAX_TOKENS || conv.tokens.len() >= MAX_TOKEN_RECORDS {
             return Err(Error::LimitExceeded(format!(
                 "conversation: {id:?} has issued the most links it may ({MAX_TOKENS} outstanding, {MAX_TOKEN_RECORDS} in all)"
@@ -1356,18 +1028,10 @@ impl Engine {
         let secret = self.tokens.secret()?;
         let token = reconnect::encode_token(id, &secret);
         let url = reconnect::link(&reconnect.portal_url, reconnect.link_style, &token);
-        self.conv_mut(ci).tokens.push(TokenRecord {
-            digest: reconnect::digest(&secret),
-            status: TokenStatus::Outstanding,
-        });
-        self.emit_in(
-            at,
-            ci,
-            EventKind::ReconnectLinkIssued {
-                url: Secret(url),
-                token: Secret(token),
-            },
-        );
+        self.conv_mut(ci)
+            .tokens
+            .push(TokenRecord { digest: reconnect::digest(&secret), status: TokenStatus::Outstanding });
+        self.emit_in(at, ci, EventKind::ReconnectLinkIssued { url: Secret(url), token: Secret(token) });
         Ok(())
     }
 
@@ -1383,11 +1047,7 @@ impl Engine {
             arg("authenticated_as", identity)?;
         }
         let ci = self.index(id)?;
-        let method = if secret.is_some() {
-            ReconnectMethod::Link
-        } else {
-            ReconnectMethod::Prompt
-        };
+        let method = if secret.is_some() { ReconnectMethod::Link } else { ReconnectMethod::Prompt };
         let reconnect = self.policy(ci).reconnect.clone();
         if method == ReconnectMethod::Prompt && !reconnect.as_ref().is_some_and(|r| r.prompt) {
             return Err(Error::InvalidState(format!(
@@ -1422,9 +1082,7 @@ impl Engine {
                 match conv.finish {
                     Some(Finish::Expired) => Some(RefusedReason::Expired),
                     Some(Finish::Ended) => Some(RefusedReason::Ended),
-                    None if !conv.customer().present || reconnect.is_none() => {
-                        Some(RefusedReason::Ended)
-                    }
+                    None if !conv.customer().present || reconnect.is_none() => Some(RefusedReason::Ended),
                     None => None,
                 }
             }
@@ -1442,15 +1100,7 @@ impl Engine {
                 _ => None,
             };
             let start_new = redirect_url.is_none();
-            self.emit_in(
-                at,
-                ci,
-                EventKind::ReconnectRefused {
-                    reason,
-                    redirect_url,
-                    start_new,
-                },
-            );
+            self.emit_in(at, ci, EventKind::ReconnectRefused { reason, redirect_url, start_new });
             return Ok(());
         }
         if let Some(i) = token {
@@ -1462,15 +1112,7 @@ impl Engine {
         conv.participants[CUSTOMER].connection = Connection::Connected;
         let (state, participant) = (conv.state, conv.customer().id.clone());
         let same_agent = state == State::Active;
-        self.emit_in(
-            at,
-            ci,
-            EventKind::CustomerReconnected {
-                participant,
-                method,
-                same_agent,
-            },
-        );
+        self.emit_in(at, ci, EventKind::CustomerReconnected { participant, method, same_agent });
         self.transcript(at, ci, "customer_reconnected", VisibleTo::Agent, None);
         if state == State::Waiting {
             self.set_state(at, ci, State::Open, Reason::CustomerReturned);
@@ -1486,10 +1128,7 @@ impl Engine {
         for ci in mine {
             let conv = self.conv(ci);
             let reconnect = self.policy(ci).reconnect.as_ref();
-            if conv.finish.is_none()
-                && conv.customer().present
-                && reconnect.is_some_and(|r| r.prompt)
-            {
+            if conv.finish.is_none() && conv.customer().present && reconnect.is_some_and(|r| r.prompt) {
                 let customer = conv.customer().id.clone();
                 self.emit_in(at, ci, EventKind::ReconnectOffered { customer });
                 offered = true;
@@ -1513,9 +1152,7 @@ impl Engine {
             )));
         }
         if !conv.state.is_live() || !conv.customer().present {
-            return Err(Error::InvalidState(format!(
-                "conversation: {id:?} has ended; there is nothing to decline"
-            )));
+            return Err(Error::InvalidState(format!("conversation: {id:?} has ended; there is nothing to decline")));
         }
         self.customer_goes(at, ci, LeftReason::Ended, Reason::CustomerDeclinedReconnect);
         Ok(())
@@ -1541,28 +1178,18 @@ impl Engine {
             TimerFor::Activity(p) => self.on_activity(at, ci, p as usize),
             TimerFor::Grace(p) => self.on_grace(at, ci, p as usize),
             TimerFor::ReconnectWindow => {
-                let redirect_url = self
-                    .policy(ci)
-                    .reconnect
-                    .as_ref()
-                    .and_then(|r| r.redirect_url.clone());
+                let redirect_url = self.policy(ci).reconnect.as_ref().and_then(|r| r.redirect_url.clone());
                 self.emit_in(at, ci, EventKind::ReconnectWindowExpired { redirect_url });
                 match self.conv(ci).state {
-                    State::Active => {
-                        self.set_state(at, ci, State::WrapUp, Reason::ReconnectWindowExpired)
-                    }
-                    State::Waiting => {
-                        self.set_state(at, ci, State::Closed, Reason::ReconnectWindowExpired)
-                    }
+                    State::Active => self.set_state(at, ci, State::WrapUp, Reason::ReconnectWindowExpired),
+                    State::Waiting => self.set_state(at, ci, State::Closed, Reason::ReconnectWindowExpired),
                     _ => {}
                 }
             }
             TimerFor::AutoClose => self.set_state(at, ci, State::Closed, Reason::AutoClose),
             TimerFor::CapacityBlock => self.release_capacity(at, ci),
             TimerFor::MaxDuration => match self.conv(ci).state {
-                State::Open | State::Waiting => {
-                    self.set_state(at, ci, State::Closed, Reason::MaxDuration)
-                }
+                State::Open | State::Waiting => self.set_state(at, ci, State::Closed, Reason::MaxDuration),
                 State::Active => self.set_state(at, ci, State::WrapUp, Reason::MaxDuration),
                 State::WrapUp | State::Closed => {}
             },
@@ -1587,22 +1214,9 @@ impl Engine {
     /// R-T8, R-T9: everyone but the customer is disconnected.
     fn auto_disconnect(&mut self, at: Millis, ci: u32, participant: Arc<str>, role: Role) {
         let conv = self.conv(ci);
-        let gone: Vec<usize> = (1..conv.participants.len())
-            .filter(|&p| conv.participants[p].present)
-            .collect();
-        let disconnected = gone
-            .iter()
-            .map(|&p| conv.participants[p].id.clone())
-            .collect();
-        self.emit_in(
-            at,
-            ci,
-            EventKind::AutoDisconnected {
-                participant,
-                role,
-                disconnected,
-            },
-        );
+        let gone: Vec<usize> = (1..conv.participants.len()).filter(|&p| conv.participants[p].present).collect();
+        let disconnected = gone.iter().map(|&p| conv.participants[p].id.clone()).collect();
+        self.emit_in(at, ci, EventKind::AutoDisconnected { participant, role, disconnected });
         for &p in &gone {
             self.remove_participant(at, ci, p, LeftReason::AutoDisconnected);
         }
@@ -1652,28 +1266,19 @@ impl Engine {
         self.emit_in(at, ci, EventKind::CustomerDisconnected { participant });
         self.transcript(at, ci, "customer_disconnected", VisibleTo::Agent, None);
         let policy = self.policy(ci);
-        let window_end = policy
-            .reconnect
-            .as_ref()
-            .map(|r| lost_at + policy.disconnect_grace.max(r.time_limit));
+        let window_end = policy.reconnect.as_ref().map(|r| lost_at + policy.disconnect_grace.max(r.time_limit));
         match (state, window_end) {
             (State::Open, _) | (State::Waiting, None) => {
                 self.set_state(at, ci, State::Closed, Reason::CustomerDisconnected)
             }
-            (State::Active, None) => {
-                self.set_state(at, ci, State::WrapUp, Reason::CustomerDisconnected)
-            }
-            (State::Active | State::Waiting, Some(end)) => {
-                self.arm(ci, TimerFor::ReconnectWindow, end)
-            }
+            (State::Active, None) => self.set_state(at, ci, State::WrapUp, Reason::CustomerDisconnected),
+            (State::Active | State::Waiting, Some(end)) => self.arm(ci, TimerFor::ReconnectWindow, end),
             (State::WrapUp | State::Closed, _) => {}
         }
     }
 
     fn forget(&mut self, ci: u32) {
-        let conv = self.conversations[ci as usize]
-            .take()
-            .expect("a live slab index");
+        let conv = self.conversations[ci as usize].take().expect("a live slab index");
         debug_assert!(conv.forget.is_none());
         self.by_id.remove(&conv.id);
         if let Some(identity) = &conv.authenticated_as {

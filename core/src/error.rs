@@ -102,9 +102,8 @@ impl Error {
 /// Puts `outer` in front of a `path: problem` message: `outer.path: problem`,
 /// `outer[2].path: problem`, or `outer: problem` when the message names no path.
 pub fn join_path(outer: &str, message: &str) -> String {
-    let names_path = message
-        .split_once(": ")
-        .is_some_and(|(head, _)| !head.is_empty() && !head.contains(char::is_whitespace));
+    let names_path =
+        message.split_once(": ").is_some_and(|(head, _)| !head.is_empty() && !head.contains(char::is_whitespace));
     if message.starts_with('[') && names_path {
         format!("{outer}{message}")
     } else if names_path {

@@ -78,88 +78,27 @@ pub struct Event {
 /// The type of an event and its fields (SPEC §10 table).
 #[derive(Debug, Clone, PartialEq)]
 pub enum EventKind {
-    ConversationStarted {
-        policy: Arc<str>,
-        customer: Arc<str>,
-    },
-    StateChanged {
-        from: State,
-        to: State,
-        reason: Reason,
-    },
-    ParticipantJoined {
-        participant: Arc<str>,
-        role: Role,
-    },
-    ParticipantLeft {
-        participant: Arc<str>,
-        role: Role,
-        reason: LeftReason,
-    },
-    ParticipantIdle {
-        participant: Arc<str>,
-        role: Role,
-    },
-    ParticipantReturned {
-        participant: Arc<str>,
-        role: Role,
-    },
-    AutoDisconnected {
-        participant: Arc<str>,
-        role: Role,
-        disconnected: Vec<Arc<str>>,
-    },
+    ConversationStarted { policy: Arc<str>, customer: Arc<str> },
+    StateChanged { from: State, to: State, reason: Reason },
+    ParticipantJoined { participant: Arc<str>, role: Role },
+    ParticipantLeft { participant: Arc<str>, role: Role, reason: LeftReason },
+    ParticipantIdle { participant: Arc<str>, role: Role },
+    ParticipantReturned { participant: Arc<str>, role: Role },
+    AutoDisconnected { participant: Arc<str>, role: Role, disconnected: Vec<Arc<str>> },
     RoutedToDisconnectFlow,
-    BotDisconnectedBranch {
-        participant: Arc<str>,
-    },
-    ConnectionLost {
-        participant: Arc<str>,
-        role: Role,
-    },
-    ConnectionRestored {
-        participant: Arc<str>,
-        role: Role,
-    },
-    CustomerDisconnected {
-        participant: Arc<str>,
-    },
-    TranscriptMessage {
-        key: &'static str,
-        text: String,
-        visible_to: VisibleTo,
-    },
-    TimerConfigStored {
-        timers: TimerSettings,
-    },
-    ReconnectLinkIssued {
-        url: Secret,
-        token: Secret,
-    },
-    ReconnectOffered {
-        customer: Arc<str>,
-    },
-    NoReconnectOffer {
-        redirect_url: Option<Arc<str>>,
-    },
-    CustomerReconnected {
-        participant: Arc<str>,
-        method: ReconnectMethod,
-        same_agent: bool,
-    },
-    ReconnectRefused {
-        reason: RefusedReason,
-        redirect_url: Option<Arc<str>>,
-        start_new: bool,
-    },
-    ReconnectWindowExpired {
-        redirect_url: Option<Arc<str>>,
-    },
-    CapacityChanged {
-        agent: Arc<str>,
-        used: u32,
-        capacity: Option<u32>,
-    },
+    BotDisconnectedBranch { participant: Arc<str> },
+    ConnectionLost { participant: Arc<str>, role: Role },
+    ConnectionRestored { participant: Arc<str>, role: Role },
+    CustomerDisconnected { participant: Arc<str> },
+    TranscriptMessage { key: &'static str, text: String, visible_to: VisibleTo },
+    TimerConfigStored { timers: TimerSettings },
+    ReconnectLinkIssued { url: Secret, token: Secret },
+    ReconnectOffered { customer: Arc<str> },
+    NoReconnectOffer { redirect_url: Option<Arc<str>> },
+    CustomerReconnected { participant: Arc<str>, method: ReconnectMethod, same_agent: bool },
+    ReconnectRefused { reason: RefusedReason, redirect_url: Option<Arc<str>>, start_new: bool },
+    ReconnectWindowExpired { redirect_url: Option<Arc<str>> },
+    CapacityChanged { agent: Arc<str>, used: u32, capacity: Option<u32> },
 }
 
 /// Every event type name, in SPEC §10 order.
@@ -259,11 +198,7 @@ impl Serialize for Event {
                 m.serialize_entry("participant", &**participant)?;
                 m.serialize_entry("role", role)?;
             }
-            ParticipantLeft {
-                participant,
-                role,
-                reason,
-            } => {
+            ParticipantLeft { participant, role, reason } => {
                 m.serialize_entry("participant", &**participant)?;
                 m.serialize_entry("role", role)?;
                 m.serialize_entry("reason", reason)?;
@@ -273,11 +208,7 @@ impl Serialize for Event {
                 m.serialize_entry("role", role)?;
                 m.serialize_entry("transcript", &false)?;
             }
-            AutoDisconnected {
-                participant,
-                role,
-                disconnected,
-            } => {
+            AutoDisconnected { participant, role, disconnected } => {
                 m.serialize_entry("participant", &**participant)?;
                 m.serialize_entry("role", role)?;
                 let ids: Vec<&str> = disconnected.iter().map(|id| &**id).collect();
@@ -288,11 +219,7 @@ impl Serialize for Event {
             BotDisconnectedBranch { participant } | CustomerDisconnected { participant } => {
                 m.serialize_entry("participant", &**participant)?;
             }
-            TranscriptMessage {
-                key,
-                text,
-                visible_to,
-            } => {
+            TranscriptMessage { key, text, visible_to } => {
                 m.serialize_entry("key", key)?;
                 m.serialize_entry("text", text)?;
                 m.serialize_entry("visible_to", visible_to)?;
@@ -306,29 +233,17 @@ impl Serialize for Event {
             NoReconnectOffer { redirect_url } | ReconnectWindowExpired { redirect_url } => {
                 m.serialize_entry("redirect_url", &redirect_url.as_deref())?;
             }
-            CustomerReconnected {
-                participant,
-                method,
-                same_agent,
-            } => {
+            CustomerReconnected { participant, method, same_agent } => {
                 m.serialize_entry("participant", &**participant)?;
                 m.serialize_entry("method", method)?;
                 m.serialize_entry("same_agent", same_agent)?;
             }
-            ReconnectRefused {
-                reason,
-                redirect_url,
-                start_new,
-            } => {
+            ReconnectRefused { reason, redirect_url, start_new } => {
                 m.serialize_entry("reason", reason)?;
                 m.serialize_entry("redirect_url", &redirect_url.as_deref())?;
                 m.serialize_entry("start_new", start_new)?;
             }
-            CapacityChanged {
-                agent,
-                used,
-                capacity,
-            } => {
+            CapacityChanged { agent, used, capacity } => {
                 m.serialize_entry("agent", &**agent)?;
                 m.serialize_entry("used", used)?;
                 m.serialize_entry("capacity", capacity)?;
@@ -347,11 +262,7 @@ mod tests {
         let e = Event {
             at: 5000,
             conversation: Some("c1".into()),
-            kind: EventKind::StateChanged {
-                from: State::Open,
-                to: State::Active,
-                reason: Reason::AgentJoined,
-            },
+            kind: EventKind::StateChanged { from: State::Open, to: State::Active, reason: Reason::AgentJoined },
         };
         assert_eq!(
             e.to_json(),
@@ -360,16 +271,9 @@ mod tests {
         let e = Event {
             at: 1,
             conversation: None,
-            kind: EventKind::CapacityChanged {
-                agent: "ag".into(),
-                used: 1,
-                capacity: None,
-            },
+            kind: EventKind::CapacityChanged { agent: "ag".into(), used: 1, capacity: None },
         };
-        assert_eq!(
-            e.to_json(),
-            r#"{"at":1,"type":"capacity_changed","agent":"ag","used":1,"capacity":null}"#
-        );
+        assert_eq!(e.to_json(), r#"{"at":1,"type":"capacity_changed","agent":"ag","used":1,"capacity":null}"#);
     }
 
     #[test]

@@ -44,9 +44,8 @@ impl TimerMinutes {
 impl<'de> Deserialize<'de> for TimerMinutes {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let n = serde_json::Number::deserialize(d)?;
-        let minutes = n.as_i64().ok_or_else(|| {
-            serde::de::Error::custom(format!("{n} is not a whole number of minutes"))
-        })?;
+        let minutes =
+            n.as_i64().ok_or_else(|| serde::de::Error::custom(format!("{n} is not a whole number of minutes")))?;
         TimerMinutes::new(minutes).map_err(serde::de::Error::custom)
     }
 }
@@ -95,17 +94,9 @@ struct Bounded<const MIN: u64, const MAX: u64>(Millis);
 
 fn check_bounds(ms: Millis, min: Millis, max: Millis) -> Result<Millis, String> {
     if ms < min {
-        Err(format!(
-            "{} is below {}",
-            format_duration(ms),
-            format_duration(min)
-        ))
+        Err(format!("{} is below {}", format_duration(ms), format_duration(min)))
     } else if ms > max {
-        Err(format!(
-            "{} is above {}",
-            format_duration(ms),
-            format_duration(max)
-        ))
+        Err(format!("{} is above {}", format_duration(ms), format_duration(max)))
     } else {
         Ok(ms)
     }
@@ -115,9 +106,7 @@ impl<'de, const MIN: u64, const MAX: u64> Deserialize<'de> for Bounded<MIN, MAX>
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = DurationText::deserialize(d)?.0;
         let ms = parse_duration(&text).map_err(serde::de::Error::custom)?;
-        check_bounds(ms, MIN, MAX)
-            .map(Bounded)
-            .map_err(serde::de::Error::custom)
+        check_bounds(ms, MIN, MAX).map(Bounded).map_err(serde::de::Error::custom)
     }
 }
 
@@ -175,11 +164,7 @@ impl<'de> Deserialize<'de> for CapacityBlock {
             "never" => Ok(CapacityBlock::Never),
             _ => {
                 let ms = parse_duration(&text)
-                    .map_err(|_| {
-                        format!(
-                            "{text:?} is neither \"always\", \"never\" nor a duration like \"5m\""
-                        )
-                    })
+                    .map_err(|_| format!("{text:?} is neither \"always\", \"never\" nor a duration like \"5m\""))
                     .and_then(|ms| check_bounds(ms, 30 * SECOND, 60 * MINUTE))
                     .map_err(serde::de::Error::custom)?;
                 Ok(CapacityBlock::For(ms))
@@ -282,8 +267,7 @@ impl Default for Messages {
         Messages {
             customer_disconnected: "{CustomerName} has disconnected.".into(),
             customer_reconnected: "{CustomerName} is back.".into(),
-            agent_disconnected: "{AgentName} was disconnected. We are finding another agent."
-                .into(),
+            agent_disconnected: "{AgentName} was disconnected. We are finding another agent.".into(),
         }
     }
 }
@@ -338,20 +322,13 @@ impl Policy {
             p.timers = t;
         }
         p.disconnect_grace = raw.disconnect_grace.map_or(p.disconnect_grace, |b| b.0);
-        p.agent_disconnect_grace = raw
-            .agent_disconnect_grace
-            .map_or(p.agent_disconnect_grace, |b| b.0);
+        p.agent_disconnect_grace = raw.agent_disconnect_grace.map_or(p.agent_disconnect_grace, |b| b.0);
         if let Some(r) = raw.reconnect {
             if r.enabled.unwrap_or(false) {
-                let portal_url =
-                    r.portal_url
-                        .filter(|u| !u.trim().is_empty())
-                        .ok_or_else(|| {
-                            format!(
-                                "{}: required when reconnect is enabled",
-                                at("reconnect.portal_url")
-                            )
-                        })?;
+                let portal_url = r
+                    .portal_url
+                    .filter(|u| !u.trim().is_empty())
+                    .ok_or_else(|| format!("{}: required when reconnect is enabled", at("reconnect.portal_url")))?;
                 p.reconnect = Some(ReconnectPolicy {
                     time_limit: r.time_limit.map_or(DEFAULT_TIME_LIMIT, |b| b.0),
                     portal_url: portal_url.into(),
@@ -374,10 +351,7 @@ impl Policy {
         p.max_duration = raw.max_duration.map(|b| b.0);
         if let Some(units) = raw.capacity_units {
             if !(1..=MAX_CAPACITY_UNITS).contains(&units) {
-                return Err(format!(
-                    "{}: {units} is outside 1..={MAX_CAPACITY_UNITS}",
-                    at("capacity_units")
-                ));
+                return Err(format!("{}: {units} is outside 1..={MAX_CAPACITY_UNITS}", at("capacity_units")));
             }
             p.capacity_units = units;
         }
@@ -416,20 +390,18 @@ impl Config {
     /// Parses configuration JSON text. Errors are `invalid_config` naming the
     /// JSON path, e.g. `policies.default.timers.customer_idle: 481 is above 480`.
     pub fn from_json(text: &str) -> Result<Config, Error> {
-        let value: serde_json::Value = serde_json::from_str(text)
-            .map_err(|e| Error::InvalidConfig(format!("configuration is not JSON: {e}")))?;
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| Error::InvalidConfig(format!("configuration is not JSON: {e}")))?;
         Config::from_value(value)
     }
 
     /// Validates an already parsed JSON value.
     pub fn from_value(value: serde_json::Value) -> Result<Config, Error> {
         if !value.is_object() {
-            return Err(Error::InvalidConfig(
-                "configuration: must be a JSON object".into(),
-            ));
+            return Err(Error::InvalidConfig("configuration: must be a JSON object".into()));
         }
-        let raw: RawConfig = serde_path_to_error::deserialize(value)
-            .map_err(|e| Error::InvalidConfig(path_message(e)))?;
+        let raw: RawConfig =
+            serde_path_to_error::deserialize(value).map_err(|e| Error::InvalidConfig(path_message(e)))?;
         Config::resolve(raw).map_err(Error::InvalidConfig)
     }
 
@@ -438,8 +410,7 @@ impl Config {
         let mut raw_policies = raw.policies.unwrap_or_default();
         raw_policies.entry("default".into()).or_default();
         for (name, p) in raw_policies {
-            crate::conversation::check_id(&name)
-                .map_err(|problem| format!("policies: name {name:?} {problem}"))?;
+            crate::conversation::check_id(&name).map_err(|problem| format!("policies: name {name:?} {problem}"))?;
             policies.push(Policy::resolve(&name, p)?);
         }
         Ok(Config {
@@ -530,28 +501,20 @@ impl TimerSettings {
     /// and returns the resulting settings; `self` is untouched on error. Errors
     /// name the path inside the request.
     pub fn with_role_config(&self, request: &serde_json::Value) -> Result<TimerSettings, String> {
-        let req: RoleConfigRequest =
-            serde_path_to_error::deserialize(request).map_err(path_message)?;
+        let req: RoleConfigRequest = serde_path_to_error::deserialize(request).map_err(path_message)?;
         let list = req.channel_configuration.chat.list;
         let list_path = "ChannelConfiguration.Chat.ParticipantTimerConfigList";
         if list.is_empty() || list.len() > 6 {
-            return Err(format!(
-                "{list_path}: must hold 1 to 6 entries, not {}",
-                list.len()
-            ));
+            return Err(format!("{list_path}: must hold 1 to 6 entries, not {}", list.len()));
         }
         let mut next = *self;
         let mut seen = Vec::with_capacity(list.len());
         for (i, entry) in list.iter().enumerate() {
             let slot = match (entry.role, entry.timer_type) {
                 (ConnectRole::Customer, ConnectTimerType::Idle) => TimerSlot::CustomerIdle,
-                (ConnectRole::Customer, ConnectTimerType::DisconnectNoncustomer) => {
-                    TimerSlot::CustomerAutoDisconnect
-                }
+                (ConnectRole::Customer, ConnectTimerType::DisconnectNoncustomer) => TimerSlot::CustomerAutoDisconnect,
                 (ConnectRole::Agent, ConnectTimerType::Idle) => TimerSlot::AgentIdle,
-                (ConnectRole::Agent, ConnectTimerType::DisconnectNoncustomer) => {
-                    TimerSlot::AgentAutoDisconnect
-                }
+                (ConnectRole::Agent, ConnectTimerType::DisconnectNoncustomer) => TimerSlot::AgentAutoDisconnect,
             };
             if seen.contains(&slot) {
                 return Err(format!("{list_path}[{i}]: repeats the ParticipantRole and TimerType of an earlier entry"));
@@ -625,10 +588,7 @@ mod tests {
     #[test]
     fn unknown_fields_are_refused() {
         let e = err(json!({"policies": {"default": {"timerz": {}}}}));
-        assert!(
-            e.starts_with("policies.default.timerz: unknown field `timerz`"),
-            "{e}"
-        );
+        assert!(e.starts_with("policies.default.timerz: unknown field `timerz`"), "{e}");
         let e = err(json!({"sed": 1}));
         assert!(e.contains("unknown field `sed`"), "{e}");
     }
@@ -636,24 +596,18 @@ mod tests {
     #[test]
     fn reconnect_needs_a_portal() {
         let e = err(json!({"policies": {"default": {"reconnect": {"enabled": true}}}}));
-        assert_eq!(
-            e,
-            "policies.default.reconnect.portal_url: required when reconnect is enabled"
-        );
-        let c = Config::from_value(json!({"policies": {"default": {"reconnect": {"enabled": true, "portal_url": "https://p"}}}})).unwrap();
+        assert_eq!(e, "policies.default.reconnect.portal_url: required when reconnect is enabled");
+        let c = Config::from_value(
+            json!({"policies": {"default": {"reconnect": {"enabled": true, "portal_url": "https://p"}}}}),
+        )
+        .unwrap();
         let r = c.policies[0].reconnect.clone().unwrap();
-        assert_eq!(
-            (r.time_limit, r.prompt, r.link_style),
-            (10 * MINUTE, true, LinkStyle::Fragment)
-        );
+        assert_eq!((r.time_limit, r.prompt, r.link_style), (10 * MINUTE, true, LinkStyle::Fragment));
     }
 
     #[test]
     fn connect_request_sets_and_unsets() {
-        let start = TimerSettings {
-            agent_idle: Some(TimerMinutes(3)),
-            ..Default::default()
-        };
+        let start = TimerSettings { agent_idle: Some(TimerMinutes(3)), ..Default::default() };
         let req = json!({"ChannelConfiguration": {"Chat": {"ParticipantTimerConfigList": [
             {"ParticipantRole": "CUSTOMER", "TimerType": "IDLE", "TimerValue": {"ParticipantTimerDurationInMinutes": 5}},
             {"ParticipantRole": "AGENT", "TimerType": "IDLE", "TimerValue": {"ParticipantTimerAction": "Unset"}}
@@ -669,43 +623,19 @@ mod tests {
         let req = |list: Vec<serde_json::Value>| json!({"ChannelConfiguration": {"Chat": {"ParticipantTimerConfigList": list}}});
         let s = TimerSettings::default();
         let five = json!({"ParticipantTimerDurationInMinutes": 5});
-        assert!(s
-            .with_role_config(&req(vec![]))
-            .unwrap_err()
-            .contains("1 to 6 entries"));
-        let dup = req(vec![
-            entry("AGENT", "IDLE", five.clone()),
-            entry("AGENT", "IDLE", five.clone()),
-        ]);
-        assert!(s
-            .with_role_config(&dup)
-            .unwrap_err()
-            .contains("[1]: repeats"));
+        assert!(s.with_role_config(&req(vec![])).unwrap_err().contains("1 to 6 entries"));
+        let dup = req(vec![entry("AGENT", "IDLE", five.clone()), entry("AGENT", "IDLE", five.clone())]);
+        assert!(s.with_role_config(&dup).unwrap_err().contains("[1]: repeats"));
         let both = req(vec![entry(
             "AGENT",
             "IDLE",
             json!({"ParticipantTimerAction": "Unset", "ParticipantTimerDurationInMinutes": 5}),
         )]);
-        assert!(s
-            .with_role_config(&both)
-            .unwrap_err()
-            .contains("exactly one"));
+        assert!(s.with_role_config(&both).unwrap_err().contains("exactly one"));
         let bad_role = req(vec![entry("SUPERVISOR", "IDLE", five.clone())]);
         let e = s.with_role_config(&bad_role).unwrap_err();
-        assert!(
-            e.starts_with(
-                "ChannelConfiguration.Chat.ParticipantTimerConfigList[0].ParticipantRole"
-            ),
-            "{e}"
-        );
-        let big = req(vec![entry(
-            "AGENT",
-            "IDLE",
-            json!({"ParticipantTimerDurationInMinutes": 481}),
-        )]);
-        assert!(s
-            .with_role_config(&big)
-            .unwrap_err()
-            .contains("481 is above 480"));
+        assert!(e.starts_with("ChannelConfiguration.Chat.ParticipantTimerConfigList[0].ParticipantRole"), "{e}");
+        let big = req(vec![entry("AGENT", "IDLE", json!({"ParticipantTimerDurationInMinutes": 481}))]);
+        assert!(s.with_role_config(&big).unwrap_err().contains("481 is above 480"));
     }
 }

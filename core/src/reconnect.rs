@@ -46,9 +46,8 @@ impl TokenSource {
     pub fn secret(&mut self) -> Result<[u8; SECRET_BYTES], Error> {
         let mut secret = [0u8; SECRET_BYTES];
         match self {
-            TokenSource::Os => getrandom::fill(&mut secret).map_err(|e| {
-                Error::InvalidState(format!("randomness: the OS source failed: {e}"))
-            })?,
+            TokenSource::Os => getrandom::fill(&mut secret)
+                .map_err(|e| Error::InvalidState(format!("randomness: the OS source failed: {e}")))?,
             TokenSource::Seeded(rng) => rng.fill_bytes(&mut secret),
         }
         Ok(secret)
@@ -76,26 +75,16 @@ pub fn digest(secret: &[u8]) -> [u8; 32] {
 
 /// Builds the token string for a conversation and a secret.
 pub fn encode_token(conversation: &str, secret: &[u8; SECRET_BYTES]) -> String {
-    format!(
-        "{TOKEN_PREFIX}{}_{}",
-        URL_SAFE_NO_PAD.encode(conversation.as_bytes()),
-        URL_SAFE_NO_PAD.encode(secret)
-    )
+    format!("{TOKEN_PREFIX}{}_{}", URL_SAFE_NO_PAD.encode(conversation.as_bytes()), URL_SAFE_NO_PAD.encode(secret))
 }
 
 /// Splits a token into its conversation id and secret; `Err` names the problem.
 pub fn decode_token(token: &str) -> Result<(String, Vec<u8>), String> {
-    let rest = token
-        .strip_prefix(TOKEN_PREFIX)
-        .ok_or("does not start with crl1_")?;
+    let rest = token.strip_prefix(TOKEN_PREFIX).ok_or("does not start with crl1_")?;
     let (conv, secret) = rest.split_once('_').ok_or("has no secret part")?;
-    let conv = URL_SAFE_NO_PAD
-        .decode(conv)
-        .map_err(|_| "conversation part is not base64url")?;
+    let conv = URL_SAFE_NO_PAD.decode(conv).map_err(|_| "conversation part is not base64url")?;
     let conv = String::from_utf8(conv).map_err(|_| "conversation part is not UTF-8")?;
-    let secret = URL_SAFE_NO_PAD
-        .decode(secret)
-        .map_err(|_| "secret part is not base64url")?;
+    let secret = URL_SAFE_NO_PAD.decode(secret).map_err(|_| "secret part is not base64url")?;
     if secret.len() != SECRET_BYTES {
         return Err("secret part is not 32 bytes".into());
     }
@@ -137,10 +126,7 @@ mod tests {
         assert!(token.starts_with("crl1_"));
         let (conv, back) = decode_token(&token).unwrap();
         assert_eq!(conv, "c/1 ü");
-        let records = vec![TokenRecord {
-            digest: digest(&secret),
-            status: TokenStatus::Outstanding,
-        }];
+        let records = vec![TokenRecord { digest: digest(&secret), status: TokenStatus::Outstanding }];
         assert_eq!(find(&records, &digest(&back)), Some(0));
         let mut flipped = back.clone();
         flipped[0] ^= 1;
@@ -152,35 +138,21 @@ mod tests {
         let a = TokenSource::new(Some(1)).secret().unwrap();
         let b = TokenSource::new(Some(1)).secret().unwrap();
         assert_eq!(a, b);
-        assert_ne!(
-            TokenSource::new(None).secret().unwrap(),
-            TokenSource::new(None).secret().unwrap()
-        );
+        assert_ne!(TokenSource::new(None).secret().unwrap(), TokenSource::new(None).secret().unwrap());
     }
 
     #[test]
     fn malformed_tokens_are_named() {
         assert!(decode_token("xx").is_err());
         assert!(decode_token("crl1_YQ").is_err());
-        assert!(decode_token("crl1_YQ_AAAA")
-            .unwrap_err()
-            .contains("32 bytes"));
+        assert!(decode_token("crl1_YQ_AAAA").unwrap_err().contains("32 bytes"));
     }
 
     #[test]
     fn link_styles() {
         use crate::policy::LinkStyle;
-        assert_eq!(
-            link("https://p/chat", LinkStyle::Fragment, "T"),
-            "https://p/chat#reconnect=T"
-        );
-        assert_eq!(
-            link("https://p/chat", LinkStyle::Query, "T"),
-            "https://p/chat?oc.reconnectid=T"
-        );
-        assert_eq!(
-            link("https://p/c?a=1", LinkStyle::Query, "T"),
-            "https://p/c?a=1&oc.reconnectid=T"
-        );
+        assert_eq!(link("https://p/chat", LinkStyle::Fragment, "T"), "https://p/chat#reconnect=T");
+        assert_eq!(link("https://p/chat", LinkStyle::Query, "T"), "https://p/chat?oc.reconnectid=T");
+        assert_eq!(link("https://p/c?a=1", LinkStyle::Query, "T"), "https://p/c?a=1&oc.reconnectid=T");
     }
 }

@@ -13,11 +13,7 @@ use crate::time::Millis;
 /// One entry of `steps`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Step {
-    Command {
-        at: Millis,
-        command: Command,
-        error: Option<String>,
-    },
+    Command { at: Millis, command: Command, error: Option<String> },
     Expect(Vec<Value>),
 }
 
@@ -35,11 +31,7 @@ pub struct Scenario {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Output {
     Event(crate::events::Event),
-    Rejected {
-        step: usize,
-        at: Millis,
-        error: Error,
-    },
+    Rejected { step: usize, at: Millis, error: Error },
 }
 
 impl Output {
@@ -66,8 +58,7 @@ fn invalid(message: String) -> Error {
 impl Scenario {
     /// Parses a scenario file. Any problem is an error naming the JSON path.
     pub fn from_json(text: &str) -> Result<Scenario, Error> {
-        let value: Value = serde_json::from_str(text)
-            .map_err(|e| invalid(format!("file: not valid JSON: {e}")))?;
+        let value: Value = serde_json::from_str(text).map_err(|e| invalid(format!("file: not valid JSON: {e}")))?;
         let Value::Object(mut top) = value else {
             return Err(invalid("file: must be a JSON object".into()));
         };
@@ -83,28 +74,20 @@ impl Scenario {
         };
         let rules = match top.remove("rules") {
             None => Vec::new(),
-            Some(v) => serde_path_to_error::deserialize(v)
-                .map_err(|e| invalid(join_path("rules", &path_message(e))))?,
+            Some(v) => {
+                serde_path_to_error::deserialize(v).map_err(|e| invalid(join_path("rules", &path_message(e))))?
+            }
         };
-        let config_json = top
-            .remove("config")
-            .unwrap_or_else(|| Value::Object(Default::default()));
+        let config_json = top.remove("config").unwrap_or_else(|| Value::Object(Default::default()));
         let config = Config::from_value(config_json.clone()).map_err(|e| e.within("config"))?;
         let Some(Value::Array(raw_steps)) = top.remove("steps") else {
             return Err(invalid("steps: must be an array".into()));
         };
         let mut steps = Vec::with_capacity(raw_steps.len());
         for (i, raw) in raw_steps.into_iter().enumerate() {
-            steps
-                .push(parse_step(raw).map_err(|m| invalid(join_path(&format!("steps[{i}]"), &m)))?);
+            steps.push(parse_step(raw).map_err(|m| invalid(join_path(&format!("steps[{i}]"), &m)))?);
         }
-        Ok(Scenario {
-            name,
-            rules,
-            config,
-            config_json,
-            steps,
-        })
+        Ok(Scenario { name, rules, config, config_json, steps })
     }
 
     /// Runs every step through the Rust API, as `chatlife run` prints it.
@@ -114,11 +97,7 @@ impl Scenario {
         for (i, step) in self.steps.iter().enumerate() {
             if let Step::Command { at, command, .. } = step {
                 if let Err(error) = engine.apply(*at, command) {
-                    out.push(Output::Rejected {
-                        step: i,
-                        at: *at,
-                        error,
-                    });
+                    out.push(Output::Rejected { step: i, at: *at, error });
                 }
                 while let Some(e) = engine.poll_event() {
                     out.push(Output::Event(e));
@@ -143,14 +122,12 @@ impl Scenario {
                     match (result, error) {
                         (Ok(()), None) => {}
                         (Err(e), Some(code)) if e.code() == code => {}
-                        (Ok(()), Some(code)) => failures.push(format!(
-                            "steps[{i}]: expected error {code}, but it was accepted"
-                        )),
+                        (Ok(()), Some(code)) => {
+                            failures.push(format!("steps[{i}]: expected error {code}, but it was accepted"))
+                        }
                         (Err(e), expected) => failures.push(format!(
                             "steps[{i}]: expected {}, got error {}: {}",
-                            expected
-                                .as_deref()
-                                .map_or("success".into(), |c| format!("error {c}")),
+                            expected.as_deref().map_or("success".into(), |c| format!("error {c}")),
                             e.code(),
                             e.message()
                         )),
@@ -173,11 +150,7 @@ impl Scenario {
 }
 
 fn lines(values: &[Value]) -> String {
-    values
-        .iter()
-        .map(|v| format!("    {v}"))
-        .collect::<Vec<_>>()
-        .join("\n")
+    values.iter().map(|v| format!("    {v}")).collect::<Vec<_>>().join("\n")
 }
 
 fn parse_step(raw: Value) -> Result<Step, String> {
@@ -197,9 +170,7 @@ fn parse_step(raw: Value) -> Result<Step, String> {
     let at = parse_at(&at).map_err(|m| format!("at: {m}"))?;
     let error = match fields.remove("error") {
         None => None,
-        Some(Value::String(code)) if crate::error::ERROR_CODES.contains(&code.as_str()) => {
-            Some(code)
-        }
+        Some(Value::String(code)) if crate::error::ERROR_CODES.contains(&code.as_str()) => Some(code),
         Some(other) => return Err(format!("error: {other} is not an error code of SPEC E1")),
     };
     let command = Command::from_value(Value::Object(fields)).map_err(|e| e.message().to_owned())?;

@@ -16,13 +16,7 @@ pub const MAX_TIME: Millis = (1 << 53) - 1;
 /// Parses `"500ms"`, `"90s"`, `"3m"`, `"1h30m"`, `"2d"`: one or more
 /// `<digits><unit>` groups with units in strictly decreasing size.
 pub fn parse_duration(text: &str) -> Result<Millis, String> {
-    const UNITS: [(&str, Millis); 5] = [
-        ("d", DAY),
-        ("h", HOUR),
-        ("ms", 1),
-        ("m", MINUTE),
-        ("s", SECOND),
-    ];
+    const UNITS: [(&str, Millis); 5] = [("d", DAY), ("h", HOUR), ("ms", 1), ("m", MINUTE), ("s", SECOND)];
     // Rank by size so "1m30s" is accepted and "30s1m" is not.
     fn rank(unit: Millis) -> u8 {
         match unit {
@@ -57,11 +51,8 @@ pub fn parse_duration(text: &str) -> Result<Millis, String> {
             return Err(bad());
         }
         last_rank = rank(unit);
-        total = value
-            .checked_mul(unit)
-            .and_then(|v| total.checked_add(v))
-            .filter(|v| *v <= MAX_TIME)
-            .ok_or_else(bad)?;
+        total =
+            value.checked_mul(unit).and_then(|v| total.checked_add(v)).filter(|v| *v <= MAX_TIME).ok_or_else(bad)?;
     }
     Ok(total)
 }
@@ -73,13 +64,7 @@ pub fn format_duration(ms: Millis) -> String {
     }
     let mut out = String::new();
     let mut rest = ms;
-    for (unit, name) in [
-        (DAY, "d"),
-        (HOUR, "h"),
-        (MINUTE, "m"),
-        (SECOND, "s"),
-        (1, "ms"),
-    ] {
+    for (unit, name) in [(DAY, "d"), (HOUR, "h"), (MINUTE, "m"), (SECOND, "s"), (1, "ms")] {
         if rest >= unit {
             out.push_str(&format!("{}{name}", rest / unit));
             rest %= unit;
@@ -92,11 +77,7 @@ pub fn format_duration(ms: Millis) -> String {
 /// `.mmm` when the millisecond part is not zero.
 pub fn format_clock(ms: Millis) -> String {
     let (h, m, s, milli) = (ms / HOUR, ms / MINUTE % 60, ms / SECOND % 60, ms % SECOND);
-    let base = if h > 0 {
-        format!("{h}:{m:02}:{s:02}")
-    } else {
-        format!("{m:02}:{s:02}")
-    };
+    let base = if h > 0 { format!("{h}:{m:02}:{s:02}") } else { format!("{m:02}:{s:02}") };
     if milli == 0 {
         base
     } else {
@@ -121,19 +102,7 @@ mod tests {
 
     #[test]
     fn refuses_malformed_durations() {
-        for bad in [
-            "",
-            "3",
-            "m",
-            "-3m",
-            "3 m",
-            "3M",
-            "30s1m",
-            "1m1m",
-            "3min",
-            "1.5h",
-            "99999999999999d",
-        ] {
+        for bad in ["", "3", "m", "-3m", "3 m", "3M", "30s1m", "1m1m", "3min", "1.5h", "99999999999999d"] {
             assert!(parse_duration(bad).is_err(), "{bad:?} should be refused");
         }
     }

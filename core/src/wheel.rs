@@ -106,10 +106,7 @@ fn position(elapsed: u64, when: u64) -> (usize, usize) {
     let differing = (elapsed ^ when) | SLOT_MASK;
     let level = ((63 - differing.leading_zeros()) / SLOT_BITS) as usize;
     let level = level.min(LEVELS - 1);
-    (
-        level,
-        ((when >> (SLOT_BITS * level as u32)) & SLOT_MASK) as usize,
-    )
+    (level, ((when >> (SLOT_BITS * level as u32)) & SLOT_MASK) as usize)
 }
 
 impl<T: Copy> Wheel<T> {
@@ -153,44 +150,26 @@ impl<T: Copy> Wheel<T> {
     /// Arms a timer keeping a `seq` taken from another wheel (moving conversations).
     pub fn arm_with_seq(&mut self, deadline: u64, seq: u64, payload: T) -> TimerKey {
         self.next_seq = self.next_seq.max(seq + 1);
-        let entry = Entry {
-            deadline,
-            seq,
-            payload,
-            prev: NIL,
-            next: NIL,
-            place: Place::Free,
-            generation: NonZeroU32::MIN,
-        };
+        let entry =
+            Entry { deadline, seq, payload, prev: NIL, next: NIL, place: Place::Free, generation: NonZeroU32::MIN };
         let index = if self.free != NIL {
             let index = self.free;
             let slot = &mut self.entries[index as usize];
             self.free = slot.next;
-            *slot = Entry {
-                generation: slot.generation,
-                ..entry
-            };
+            *slot = Entry { generation: slot.generation, ..entry };
             index
         } else {
-            assert!(
-                self.entries.len() < NIL as usize,
-                "more than 2^32 - 1 timers"
-            );
+            assert!(self.entries.len() < NIL as usize, "more than 2^32 - 1 timers");
             self.entries.push(entry);
             (self.entries.len() - 1) as u32
         };
         self.len += 1;
         self.file(index);
-        TimerKey {
-            index,
-            generation: self.entries[index as usize].generation,
-        }
+        TimerKey { index, generation: self.entries[index as usize].generation }
     }
 
     fn live(&self, key: TimerKey) -> Option<&Entry<T>> {
-        self.entries
-            .get(key.index as usize)
-            .filter(|e| e.generation == key.generation && e.place != Place::Free)
+        self.entries.get(key.index as usize).filter(|e| e.generation == key.generation && e.place != Place::Free)
     }
 
     /// Deadline, arming order and payload of a live timer.
@@ -278,17 +257,17 @@ impl<T: Copy> Wheel<T> {
             }
             let entries = &self.entries;
             if !self.due.is_sorted_by_key(|&(i, _)| entries[i as usize].seq) {
-                self.due
-                    .sort_unstable_by_key(|&(i, _)| entries[i as usize].seq);
+                self.due.sort_unstable_by_key(|&(i, _)| entries[i as usize].seq);
             }
         }
     }
 
     /// The earliest deadline of any armed timer, exact despite lazy resets.
     pub fn next_deadline(&self) -> Option<u64> {
-        if let Some(&(index, _)) = self.due[self.due_at..].iter().find(|&&(i, g)| {
-            self.entries[i as usize].generation == g && self.entries[i as usize].place == Place::Due
-        }) {
+        if let Some(&(index, _)) = self.due[self.due_at..]
+            .iter()
+            .find(|&&(i, g)| self.entries[i as usize].generation == g && self.entries[i as usize].place == Place::Due)
+        {
             return Some(self.entries[index as usize].deadline);
         }
         let mut best: Option<u64> = None;
@@ -320,17 +299,7 @@ impl<T: Copy> Wheel<T> {
             .iter()
             .enumerate()
             .filter(|(_, e)| e.place != Place::Free)
-            .map(|(i, e)| {
-                (
-                    TimerKey {
-                        index: i as u32,
-                        generation: e.generation,
-                    },
-                    e.deadline,
-                    e.seq,
-                    e.payload,
-                )
-            })
+            .map(|(i, e)| (TimerKey { index: i as u32, generation: e.generation }, e.deadline, e.seq, e.payload))
     }
 
     /// Seq the next armed timer gets.
@@ -359,9 +328,7 @@ impl<T: Copy> Wheel<T> {
     fn next_expiration(&self) -> Option<(usize, usize, u64)> {
         let level = (0..LEVELS).find(|&l| self.occupied[l] != 0)?;
         let current = self.current_slot(level);
-        let offset = self.occupied[level]
-            .rotate_right(current as u32)
-            .trailing_zeros() as usize;
+        let offset = self.occupied[level].rotate_right(current as u32).trailing_zeros() as usize;
         let slot = (current + offset) % SLOTS;
         Some((level, slot, self.slot_start(level, slot)))
     }
@@ -444,10 +411,7 @@ mod tests {
         assert_eq!(w.next_deadline(), Some(100));
         assert_eq!(drain(&mut w, 499), vec![(100, 2)]);
         assert_eq!(w.elapsed(), 499);
-        assert_eq!(
-            drain(&mut w, 10_000_000),
-            vec![(500, 1), (500, 3), (100_000, 4)]
-        );
+        assert_eq!(drain(&mut w, 10_000_000), vec![(500, 1), (500, 3), (100_000, 4)]);
         assert!(w.is_empty());
         assert_eq!(w.next_deadline(), None);
     }
@@ -540,10 +504,7 @@ mod tests {
         w.arm(start + 10, 2);
         w.arm(start + MAX_SPAN - 1, 3);
         assert_eq!(w.next_deadline(), Some(start + 10));
-        assert_eq!(
-            drain(&mut w, far - 1),
-            vec![(start + 10, 2), (start + MAX_SPAN - 1, 3)]
-        );
+        assert_eq!(drain(&mut w, far - 1), vec![(start + 10, 2), (start + MAX_SPAN - 1, 3)]);
         assert_eq!(w.next_deadline(), Some(far));
         assert_eq!(drain(&mut w, far), vec![(far, 1)]);
     }
@@ -588,16 +549,11 @@ mod tests {
                     now += rnd() % [5, 500, 100_000, 10_000_000][(rnd() % 4) as usize];
                     model.sort_by_key(|m| (m.0, m.1));
                     let split = model.partition_point(|m| m.0 <= now);
-                    let expected: Vec<(u64, u32)> =
-                        model.drain(..split).map(|m| (m.0, m.2)).collect();
+                    let expected: Vec<(u64, u32)> = model.drain(..split).map(|m| (m.0, m.2)).collect();
                     assert_eq!(drain(&mut w, now), expected, "step {step}");
                 }
             }
-            assert_eq!(
-                w.next_deadline(),
-                model.iter().map(|m| m.0).min(),
-                "step {step}"
-            );
+            assert_eq!(w.next_deadline(), model.iter().map(|m| m.0).min(), "step {step}");
             assert_eq!(w.len(), model.len());
         }
     }
