@@ -400,7 +400,7 @@ impl Engine {
         if now > MAX_TIME {
             return Err(Error::LimitExceeded(format!("now: {now} is above {MAX_TIME}")));
         }
-        if self.wheel.next_deadline().is_some_and(|d| d <= now) {
+        if self.wheel.maybe_due(now) {
             let mut trial = self.trial(&scope);
             trial.fire_due(now);
             op(&mut trial)?;

@@ -262,6 +262,12 @@ impl<T: Copy> Wheel<T> {
         }
     }
 
+    /// Whether a timer may be due at or before `now`: cheap and conservative
+    /// (a slot to cascade, or a slot of stale lazily-reset entries, also says yes).
+    pub fn maybe_due(&self, now: u64) -> bool {
+        self.due_at < self.due.len() || self.next_expiration().is_some_and(|(_, _, start)| start <= now)
+    }
+
     /// The earliest deadline of any armed timer, exact despite lazy resets.
     pub fn next_deadline(&self) -> Option<u64> {
         if let Some(&(index, _)) = self.due[self.due_at..]
@@ -441,6 +447,19 @@ mod tests {
         assert_ne!(a, c, "a reused slot gets a new generation");
         assert_eq!(drain(&mut w, 100), vec![(10, 2), (20, 3)]);
         assert!(!w.reset(b, 500));
+    }
+
+    #[test]
+    fn maybe_due_never_misses_a_due_timer() {
+        let mut w = Wheel::new(0);
+        assert!(!w.maybe_due(1_000_000));
+        let a = w.arm(70_000, 1);
+        assert!(!w.maybe_due(4_095), "nothing to cascade before the level-1 slot starts");
+        assert!(w.maybe_due(70_000));
+        w.reset(a, 900_000);
+        assert!(w.maybe_due(70_000), "conservative: the stale slot still looks due");
+        assert_eq!(drain(&mut w, 70_000), vec![]);
+        assert!(!w.maybe_due(70_000));
     }
 
     #[test]
