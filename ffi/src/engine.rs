@@ -1,0 +1,638 @@
+//! `chatlife_engine` and one function per command of SPEC §9.
+
+use std::ffi::c_char;
+
+use chatlife::command::{Command, TimedCommand};
+use chatlife::{Engine, Role, StartOptions, WaitFor};
+
+use crate::boundary::{optional_text, required, required_const, text};
+use crate::error::{chatlife_error, Failure};
+use crate::event::{chatlife_timers, PolledEvent};
+use crate::status::chatlife_status;
+
+/// One chat lifecycle engine: its conversations, timers and pending events.
+/// Opaque; made by `chatlife_engine_new`, freed by `chatlife_engine_free`.
+pub struct chatlife_engine {
+    core: Engine,
+    /// The event last returned by `chatlife_poll_event`, whose views C holds.
+    pub(crate) polled: Option<PolledEvent>,
+    /// Set while core code runs. It stays set if that code panicked, and the
+    /// engine is refused from then on: it may be half-updated.
+    busy: bool,
+}
+
+impl chatlife_engine {
+    /// Runs one core call, marking the engine unusable if the call panics.
+    pub(crate) fn run<T>(
+        &mut self,
+        call: impl FnOnce(&mut Engine) -> Result<T, chatlife::Error>,
+    ) -> Result<T, Failure> {
+        if self.busy {
+            return Err(Failure::new(
+                chatlife_status::Panic,
+                "engine: unusable since chatlife panicked inside it; free it".into(),
+            ));
+        }
+        self.busy = true;
+        let result = call(&mut self.core);
+        self.busy = false;
+        result.map_err(Failure::from)
+    }
+}
+
+/// The engine behind a C pointer.
+///
+/// # Safety
+/// `engine` is NULL or came from `chatlife_engine_new`, is not freed, and is
+/// used by one thread at a time (the header's contract).
+pub(crate) unsafe fn engine_mut<'a>(engine: *mut chatlife_engine) -> Result<&'a mut chatlife_engine, Failure> {
+    // SAFETY: per the contract above, a non-NULL pointer is a live, unaliased engine.
+    unsafe { engine.as_mut() }.ok_or_else(|| Failure::null_argument("engine"))
+}
+
+/// `CHATLIFE_ROLE_*` as the core's role.
+fn role_arg(role: u32) -> Result<Role, Failure> {
+    match role {
+        r if r == chatlife_role::Customer as u32 => Ok(Role::Customer),
+        r if r == chatlife_role::Agent as u32 => Ok(Role::Agent),
+        r if r == chatlife_role::Supervisor as u32 => Ok(Role::Supervisor),
+        r if r == chatlife_role::Bot as u32 => Ok(Role::Bot),
+        other => Err(Failure::invalid_argument(format!("role: {other} is not a chatlife_role"))),
+    }
+}
+
+/// `CHATLIFE_WAIT_FOR_*` as the core's wait target.
+fn wait_arg(wait_for: u32) -> Result<WaitFor, Failure> {
+    match wait_for {
+        w if w == chatlife_wait_for::None as u32 => Ok(WaitFor::None),
+        w if w == chatlife_wait_for::Customer as u32 => Ok(WaitFor::Customer),
+        w if w == chatlife_wait_for::Bot as u32 => Ok(WaitFor::Bot),
+        other => Err(Failure::invalid_argument(format!("wait_for: {other} is not a chatlife_wait_for"))),
+    }
+}
+
+fn json_arg(name: &str, json: &str) -> Result<serde_json::Value, Failure> {
+    serde_json::from_str(json).map_err(|e| Failure::invalid_argument(format!("{name}: not JSON: {e}")))
+}
+
+/// A participant role (SPEC §2), passed as a `uint32_t`: any other number is
+/// refused with `CHATLIFE_STATUS_INVALID_ARGUMENT`.
+#[repr(u32)]
+pub enum chatlife_role {
+    Customer = 0,
+    Agent = 1,
+    Supervisor = 2,
+    Bot = 3,
+}
+
+/// What a flow's Wait block waits for (SPEC R-T9), passed as a `uint32_t`.
+#[repr(u32)]
+pub enum chatlife_wait_for {
+    None = 0,
+    Customer = 1,
+    Bot = 2,
+}
+
+/// Makes an engine from configuration JSON (SPEC §8; `"{}"` is valid). On
+/// success `*engine_out` owns the engine: free it with `chatlife_engine_free`.
+/// A bad configuration fails with `CHATLIFE_STATUS_INVALID_CONFIG` and a
+/// message naming the JSON path.
+#[no_mangle]
+pub unsafe extern "C" fn chatlife_engine_new(
+    config_json: *const c_char,
+    config_json_len: usize,
+    engine_out: *mut *mut chatlife_engine,
+    error_out: *mut *mut chatlife_error,
+) -> chatlife_status {
+    ffi_boundary!(status, error_out, {
+        // SAFETY: header contract for string arguments.
+        let config = unsafe { text("config_json", config_json, config_json_len) }?;
+        let engine_out = required("engine_out", engine_out)?;
+        let core = Engine::from_json(config)?;
+        let engine = Box::new(chatlife_engine { core, polled: None, busy: false });
+        // SAFETY: non-NULL and, by contract, writable; the caller owns the engine.
+        unsafe { engine_out.as_ptr().write(Box::into_raw(engine)) };
+        Ok(())
+    })
+}
+
+/// Frees an engine and every view it handed out. NULL is fine; freeing the
+/// same engine twice is not.
+#[no_mangle]
+pub unsafe extern "C" fn chatlife_engine_free(engine: *mut chatlife_engine) {
+    ffi_boundary!(value, (), {
+        if !engine.is_null() {
+            // SAFETY: a non-NULL `engine` came from `Box::into_raw` in
+            // `chatlife_engine_new` and, by contract, is not freed yet.
+            drop(unsafe { Box::from_raw(engine) });
+        }
+    })
+}
+
+/// `start_conversation`: a new conversation whose customer joins with it.
+/// `policy`, `authenticated_as` and `display_name` are optional (NULL: absent).
+#[no_mangle]
+pub unsafe extern "C" fn chatlife_start_conversation(
+    engine: *mut chatlife_engine,
+    now: u64,
+    conversation: *const c_char,
+    conversation_len: usize,
+    customer: *const c_char,
+    customer_len: usize,
+    policy: *const c_char,
+    policy_len: usize,
+    authenticated_as: *const c_char,
+    authenticated_as_len: usize,
+    display_name: *const c_char,
+    display_name_len: usize,
+    error_out: *mut *mut chatlife_error,
+) -> chatlife_status {
+    ffi_boundary!(status, error_out, {
+        // SAFETY (all four): header contract for engines and string arguments.
+        let engine = unsafe { engine_mut(engine) }?;
+        let conversation = unsafe { text("conversation", conversation, conversation_len) }?;
+        let customer = unsafe { text("customer", customer, customer_len) }?;
+        let options = StartOptions {
+            policy: unsafe { optional_text("policy", policy, policy_len) }?,
+            authenticated_as: unsafe { optional_text("authenticated_as", authenticated_as, authenticated_as_len) }?,
+            display_name: unsafe { optional_text("display_name", display_name, display_name_len) }?,
+        };
+        engine.run(|core| core.start_conversation(now, conversation, customer, options))
+    })
+}
+
+/// `join`: `role` is a `chatlife_role`; `display_name` is optional.
+#[no_mangle]
+pub unsafe extern "C" fn chatlife_join(
+    engine: *mut chatlife_engine,
+    now: u64,
+    conversation: *const c_char,
+    conversation_len: usize,
+    participant: *const c_char,
+    participant_len: usize,
+    role: u32,
+    display_name: *const c_char,
+    display_name_len: usize,
+    error_out: *mut *mut chatlife_error,
+) -> chatlife_status {
+    ffi_boundary!(status, error_out, {
+        // SAFETY (all four): header contract for engines and string arguments.
+        let engine = unsafe { engine_mut(engine) }?;
+        let conversation = unsafe { text("conversation", conversation, conversation_len) }?;
+        let participant = unsafe { text("participant", participant, participant_len) }?;
+        let role = role_arg(role)?;
+        let display_name = unsafe { optional_text("display_name", display_name, display_name_len) }?;
+        engine.run(|core| core.join(now, conversation, participant, role, display_name))
+    })
+}
+
+/// The six commands that name a conversation and a participant.
+type ParticipantCommand = fn(&mut Engine, u64, &str, &str) -> Result<(), chatlife::Error>;
+
+/// # Safety
+/// As every exported function: header contract for engines and strings.
+unsafe fn participant_command(
+    command: ParticipantCommand,
+    engine: *mut chatlife_engine,
+    now: u64,
+    conversation: (*const c_char, usize),
+    participant: (*const c_char, usize),
+) -> Result<(), Failure> {
+    // SAFETY (all three): passed on from the exported function's caller.
+    let engine = unsafe { engine_mut(engine) }?;
+    let conversation = unsafe { text("conversation", conversation.0, conversation.1) }?;
+    let participant = unsafe { text("participant", participant.0, participant.1) }?;
+    engine.run(|core| command(core, now, conversation, participant))
+}
+
+/// `leave`: the participant leaves the conversation.
+#[no_mangle]
+pub unsafe extern "C" fn chatlife_leave(
+    engine: *mut chatlife_engine,
+    now: u64,
+    conversation: *const c_char,
+    conversation_len: usize,
+    participant: *const c_char,
+    participant_len: usize,
+    error_out: *mut *mut chatlife_error,
+) -> chatlife_status {
+    ffi_boundary!(status, error_out, {
+        // SAFETY: header contract, passed on.
+        unsafe {
+            participant_command(
+                Engine::leave,
+                engine,
+                now,
+                (conversation, conversation_len),
+                (participant, participant_len),
+            )
+        }
+    })
+}
+
+/// `message`: the participant sent a message (resets their timers, R-T6).
+#[no_mangle]
+pub unsafe extern "C" fn chatlife_message(
+    engine: *mut chatlife_engine,
+    now: u64,
+    conversation: *const c_char,
+    conversation_len: usize,
+    participant: *const c_char,
+    participant_len: usize,
+    error_out: *mut *mut chatlife_error,
+) -> chatlife_status {
+    ffi_boundary!(status, error_out, {
+        // SAFETY: header contract, passed on.
+        unsafe {
+            participant_command(
+                Engine::message,
+                engine,
+                now,
+                (conversation, conversation_len),
+                (participant, participant_len),
+            )
+        }
+    })
+}
+
+/// `connection_lost`: the participant's transport dropped; the grace starts.
+#[no_mangle]
+pub unsafe extern "C" fn chatlife_connection_lost(
+    engine: *mut chatlife_engine,
+    now: u64,
+    conversation: *const c_char,
+    conversation_len: usize,
+    participant: *const c_char,
+    participant_len: usize,
+    error_out: *mut *mut chatlife_error,
+) -> chatlife_status {
+    ffi_boundary!(status, error_out, {
+        // SAFETY: header contract, passed on.
+        unsafe {
+            participant_command(
+                Engine::connection_lost,
+                engine,
+                now,
+                (conversation, conversation_len),
+                (participant, participant_len),
+            )
+        }
+    })
+}
+
+/// `connection_restored`: the transport came back within the grace.
+#[no_mangle]
+pub unsafe extern "C" fn chatlife_connection_restored(
+    engine: *mut chatlife_engine,
+    now: u64,
+    conversation: *const c_char,
+    conversation_len: usize,
+    participant: *const c_char,
+    participant_len: usize,
+    error_out: *mut *mut chatlife_error,
+) -> chatlife_status {
+    ffi_boundary!(status, error_out, {
+        // SAFETY: header contract, passed on.
+        unsafe {
+            participant_command(
+                Engine::connection_restored,
+                engine,
+                now,
+                (conversation, conversation_len),
+                (participant, participant_len),
+            )
+        }
+    })
+}
+
+/// `end`: the End button; a customer's end is "closed the chat window".
+#[no_mangle]
+pub unsafe extern "C" fn chatlife_end(
+    engine: *mut chatlife_engine,
+    now: u64,
+    conversation: *const c_char,
+    conversation_len: usize,
+    participant: *const c_char,
+    participant_len: usize,
+    error_out: *mut *mut chatlife_error,
+) -> chatlife_status {
+    ffi_boundary!(status, error_out, {
+        // SAFETY: header contract, passed on.
+        unsafe {
+            participant_command(
+                Engine::end,
+                engine,
+                now,
+                (conversation, conversation_len),
+                (participant, participant_len),
+            )
+        }
+    })
+}
+
+/// `close_session`: the agent closes the session window.
+#[no_mangle]
+pub unsafe extern "C" fn chatlife_close_session(
+    engine: *mut chatlife_engine,
+    now: u64,
+    conversation: *const c_char,
+    conversation_len: usize,
+    participant: *const c_char,
+    participant_len: usize,
+    error_out: *mut *mut chatlife_error,
+) -> chatlife_status {
+    ffi_boundary!(status, error_out, {
+        // SAFETY: header contract, passed on.
+        unsafe {
+            participant_command(
+                Engine::close_session,
+                engine,
+                now,
+                (conversation, conversation_len),
+                (participant, participant_len),
+            )
+        }
+    })
+}
+
+/// `issue_reconnect_link`: emits `reconnect_link_issued` with the URL and token.
+#[no_mangle]
+pub unsafe extern "C" fn chatlife_issue_reconnect_link(
+    engine: *mut chatlife_engine,
+    now: u64,
+    conversation: *const c_char,
+    conversation_len: usize,
+    error_out: *mut *mut chatlife_error,
+) -> chatlife_status {
+    ffi_boundary!(status, error_out, {
+        // SAFETY (both): header contract for engines and string arguments.
+        let engine = unsafe { engine_mut(engine) }?;
+        let conversation = unsafe { text("conversation", conversation, conversation_len) }?;
+        engine.run(|core| core.issue_reconnect_link(now, conversation))
+    })
+}
+
+/// `reconnect`: by link, give `token` (and `authenticated_as` if the chat
+/// started signed in); by the prompt, give `conversation` and
+/// `authenticated_as`. All three are optional here (NULL: absent) so that the
+/// engine, not this binding, decides which combinations are valid, with the
+/// same messages as every other language.
+#[no_mangle]
+pub unsafe extern "C" fn chatlife_reconnect(
+    engine: *mut chatlife_engine,
+    now: u64,
+    token: *const c_char,
+    token_len: usize,
+    conversation: *const c_char,
+    conversation_len: usize,
+    authenticated_as: *const c_char,
+    authenticated_as_len: usize,
+    error_out: *mut *mut chatlife_error,
+) -> chatlife_status {
+    ffi_boundary!(status, error_out, {
+        // SAFETY (all four): header contract for engines and string arguments.
+        let engine = unsafe { engine_mut(engine) }?;
+        let token = unsafe { optional_text("token", token, token_len) }?;
+        let conversation = unsafe { optional_text("conversation", conversation, conversation_len) }?;
+        let authenticated_as = unsafe { optional_text("authenticated_as", authenticated_as, authenticated_as_len) }?;
+        // The core's token type is built only by deserializing, so the command
+        // goes in as the core reads it; the engine then applies its own rules.
+        let token = token
+            .map(|t| serde::Deserialize::deserialize(serde_json::Value::from(t)))
+            .transpose()
+            .map_err(|e| Failure::invalid_argument(format!("token: {e}")))?;
+        let command = Command::Reconnect {
+            token,
+            conversation: conversation.map(str::to_owned),
+            authenticated_as: authenticated_as.map(str::to_owned),
+        };
+        engine.run(|core| core.apply(now, &command))
+    })
+}
+
+/// `returning_customer`: a signed-in customer is back; emits
+/// `reconnect_offered` per conversation they may resume, or `no_reconnect_offer`.
+#[no_mangle]
+pub unsafe extern "C" fn chatlife_returning_customer(
+    engine: *mut chatlife_engine,
+    now: u64,
+    authenticated_as: *const c_char,
+    authenticated_as_len: usize,
+    error_out: *mut *mut chatlife_error,
+) -> chatlife_status {
+    ffi_boundary!(status, error_out, {
+        // SAFETY (both): header contract for engines and string arguments.
+        let engine = unsafe { engine_mut(engine) }?;
+        let authenticated_as = unsafe { text("authenticated_as", authenticated_as, authenticated_as_len) }?;
+        engine.run(|core| core.returning_customer(now, authenticated_as))
+    })
+}
+
+/// `decline_reconnect`: the customer declines the reconnect prompt.
+#[no_mangle]
+pub unsafe extern "C" fn chatlife_decline_reconnect(
+    engine: *mut chatlife_engine,
+    now: u64,
+    conversation: *const c_char,
+    conversation_len: usize,
+    authenticated_as: *const c_char,
+    authenticated_as_len: usize,
+    error_out: *mut *mut chatlife_error,
+) -> chatlife_status {
+    ffi_boundary!(status, error_out, {
+        // SAFETY (all three): header contract for engines and string arguments.
+        let engine = unsafe { engine_mut(engine) }?;
+        let conversation = unsafe { text("conversation", conversation, conversation_len) }?;
+        let authenticated_as = unsafe { text("authenticated_as", authenticated_as, authenticated_as_len) }?;
+        engine.run(|core| core.decline_reconnect(now, conversation, authenticated_as))
+    })
+}
+
+/// `set_participant_timers`: stores the conversation's four timers (R-T4);
+/// `*timers` is read, not kept. A field of 0 turns that timer off; any other
+/// value must be 2–480 minutes.
+#[no_mangle]
+pub unsafe extern "C" fn chatlife_set_participant_timers(
+    engine: *mut chatlife_engine,
+    now: u64,
+    conversation: *const c_char,
+    conversation_len: usize,
+    timers: *const chatlife_timers,
+    error_out: *mut *mut chatlife_error,
+) -> chatlife_status {
+    ffi_boundary!(status, error_out, {
+        // SAFETY (both): header contract for engines and string arguments.
+        let engine = unsafe { engine_mut(engine) }?;
+        let conversation = unsafe { text("conversation", conversation, conversation_len) }?;
+        // SAFETY: non-NULL and, by contract, readable.
+        let timers = unsafe { required_const("timers", timers)?.as_ptr().read() }.to_settings()?;
+        engine.run(|core| core.set_participant_timers(now, conversation, timers))
+    })
+}
+
+/// `update_participant_role_config`: Amazon Connect's request body as JSON
+/// text (`{"ChannelConfiguration": {"Chat": {"ParticipantTimerConfigList": [...]}}}`, CFG4).
+#[no_mangle]
+pub unsafe extern "C" fn chatlife_update_participant_role_config(
+    engine: *mut chatlife_engine,
+    now: u64,
+    conversation: *const c_char,
+    conversation_len: usize,
+    request_json: *const c_char,
+    request_json_len: usize,
+    error_out: *mut *mut chatlife_error,
+) -> chatlife_status {
+    ffi_boundary!(status, error_out, {
+        // SAFETY (all three): header contract for engines and string arguments.
+        let engine = unsafe { engine_mut(engine) }?;
+        let conversation = unsafe { text("conversation", conversation, conversation_len) }?;
+        let request = json_arg("request", unsafe { text("request_json", request_json, request_json_len) }?)?;
+        engine.run(|core| core.update_participant_role_config(now, conversation, &request))
+    })
+}
+
+/// `set_wait`: `wait_for` is a `chatlife_wait_for`.
+#[no_mangle]
+pub unsafe extern "C" fn chatlife_set_wait(
+    engine: *mut chatlife_engine,
+    now: u64,
+    conversation: *const c_char,
+    conversation_len: usize,
+    wait_for: u32,
+    error_out: *mut *mut chatlife_error,
+) -> chatlife_status {
+    ffi_boundary!(status, error_out, {
+        // SAFETY (both): header contract for engines and string arguments.
+        let engine = unsafe { engine_mut(engine) }?;
+        let conversation = unsafe { text("conversation", conversation, conversation_len) }?;
+        let wait_for = wait_arg(wait_for)?;
+        engine.run(|core| core.set_wait(now, conversation, wait_for))
+    })
+}
+
+/// `set_agent_capacity`: the agent's capacity in units; `capacity` NULL
+/// means unbounded. `*capacity` is read, not kept.
+#[no_mangle]
+pub unsafe extern "C" fn chatlife_set_agent_capacity(
+    engine: *mut chatlife_engine,
+    now: u64,
+    agent: *const c_char,
+    agent_len: usize,
+    capacity: *const u32,
+    error_out: *mut *mut chatlife_error,
+) -> chatlife_status {
+    ffi_boundary!(status, error_out, {
+        // SAFETY (both): header contract for engines and string arguments.
+        let engine = unsafe { engine_mut(engine) }?;
+        let agent = unsafe { text("agent", agent, agent_len) }?;
+        // SAFETY: NULL or, by contract, readable.
+        let capacity = unsafe { capacity.as_ref() }.copied();
+        engine.run(|core| core.set_agent_capacity(now, agent, capacity))
+    })
+}
+
+/// `advance`: fires every timer due at or before `now` (SPEC T3).
+#[no_mangle]
+pub unsafe extern "C" fn chatlife_advance(
+    engine: *mut chatlife_engine,
+    now: u64,
+    error_out: *mut *mut chatlife_error,
+) -> chatlife_status {
+    ffi_boundary!(status, error_out, {
+        // SAFETY: header contract for engines.
+        let engine = unsafe { engine_mut(engine) }?;
+        engine.run(|core| core.advance(now))
+    })
+}
+
+/// The earliest pending timer deadline (SPEC T5): sleep until then or the
+/// next command, then call `chatlife_advance`. On success
+/// `*has_deadline_out` says whether a timer is pending, and only then is
+/// `*deadline_out` written.
+#[no_mangle]
+pub unsafe extern "C" fn chatlife_next_deadline(
+    engine: *mut chatlife_engine,
+    deadline_out: *mut u64,
+    has_deadline_out: *mut bool,
+    error_out: *mut *mut chatlife_error,
+) -> chatlife_status {
+    ffi_boundary!(status, error_out, {
+        // SAFETY: header contract for engines.
+        let engine = unsafe { engine_mut(engine) }?;
+        let deadline_out = required("deadline_out", deadline_out)?;
+        let has_deadline_out = required("has_deadline_out", has_deadline_out)?;
+        let deadline = engine.run(|core| Ok(core.next_deadline()))?;
+        // SAFETY: both outputs are non-NULL and, by contract, writable.
+        unsafe {
+            if let Some(deadline) = deadline {
+                deadline_out.as_ptr().write(deadline);
+            }
+            has_deadline_out.as_ptr().write(deadline.is_some());
+        }
+        Ok(())
+    })
+}
+
+/// Applies one command given as JSON text, `{"op": "join", "conversation":
+/// ...}`, in the form of SPEC §9 and §11 without `at`: the time is `now`.
+/// Errors are those of the typed function for the same command, plus
+/// `CHATLIFE_STATUS_INVALID_ARGUMENT` for JSON that is not a command.
+#[no_mangle]
+pub unsafe extern "C" fn chatlife_apply_json(
+    engine: *mut chatlife_engine,
+    now: u64,
+    command_json: *const c_char,
+    command_json_len: usize,
+    error_out: *mut *mut chatlife_error,
+) -> chatlife_status {
+    ffi_boundary!(status, error_out, {
+        // SAFETY (both): header contract for engines and string arguments.
+        let engine = unsafe { engine_mut(engine) }?;
+        let json = unsafe { text("command_json", command_json, command_json_len) }?;
+        let command = Command::from_value(json_arg("command", json)?)?;
+        engine.run(|core| core.apply(now, &command))
+    })
+}
+
+/// Checks a timed command as batches and scenario files write it, `{"at":
+/// "5s", "op": ...}` (`at` in integer ms or a duration string), without
+/// applying it: a host can refuse a malformed request before queueing it.
+/// On success writes its time in ms to `*at_out`.
+#[no_mangle]
+pub unsafe extern "C" fn chatlife_check_timed_command_json(
+    command_json: *const c_char,
+    command_json_len: usize,
+    at_out: *mut u64,
+    error_out: *mut *mut chatlife_error,
+) -> chatlife_status {
+    ffi_boundary!(status, error_out, {
+        // SAFETY: header contract for string arguments.
+        let json = unsafe { text("command_json", command_json, command_json_len) }?;
+        let at_out = required("at_out", at_out)?;
+        let command = TimedCommand::from_value(json_arg("command", json)?)?;
+        // SAFETY: non-NULL and, by contract, writable.
+        unsafe { at_out.as_ptr().write(command.at) };
+        Ok(())
+    })
+}
+
+/// Parses a duration string of SPEC T6 (`"500ms"`, `"90s"`, `"1h30m"`) into
+/// milliseconds, written to `*ms_out` on success.
+#[no_mangle]
+pub unsafe extern "C" fn chatlife_parse_duration(
+    duration: *const c_char,
+    duration_len: usize,
+    ms_out: *mut u64,
+    error_out: *mut *mut chatlife_error,
+) -> chatlife_status {
+    ffi_boundary!(status, error_out, {
+        // SAFETY: header contract for string arguments.
+        let duration = unsafe { text("duration", duration, duration_len) }?;
+        let ms_out = required("ms_out", ms_out)?;
+        let ms = chatlife::time::parse_duration(duration)
+            .map_err(|problem| Failure::invalid_argument(format!("duration: {problem}")))?;
+        // SAFETY: non-NULL and, by contract, writable.
+        unsafe { ms_out.as_ptr().write(ms) };
+        Ok(())
+    })
+}

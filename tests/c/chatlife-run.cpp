@@ -1,0 +1,384 @@
+// chatlife-run: runs a scenario file (SPEC §11) through the C API and prints
+// exactly what `chatlife run FILE` prints: one canonical JSON line per event,
+// and an error line per rejected step.
+//
+//   chatlife-run FILE          drives the typed functions (chatlife_join, ...)
+//   chatlife-run --json FILE   hands every command to chatlife_apply_json
+//
+// Every polled event's struct is also checked against its canonical line, so
+// each string view is read (under the sanitizers and valgrind too).
+//
+// Exit codes follow the CLI: 0 on success, 2 for a file that is not a valid
+// scenario. 3 means the C API disagreed with itself (a bug in the binding).
+
+#include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "chatlife.h"
+
+namespace {
+
+// Key order matters: commands are handed on as JSON text with their keys in
+// the file's order, so that the engine reports the same first problem the
+// CLI does.
+using json = nlohmann::ordered_json;
+
+constexpr int kInvalidFile = 2;
+constexpr int kBindingBug = 3;
+
+struct ErrorFree {
+    void operator()(chatlife_error *error) const { chatlife_error_free(error); }
+};
+struct EngineFree {
+    void operator()(chatlife_engine *engine) const { chatlife_engine_free(engine); }
+};
+using ErrorPtr = std::unique_ptr<chatlife_error, ErrorFree>;
+using EnginePtr = std::unique_ptr<chatlife_engine, EngineFree>;
+
+// A scenario file the CLI would refuse with exit code 2.
+struct InvalidFile : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+// The C API contradicted itself.
+struct BindingBug : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+std::string view(chatlife_str s) { return s.data ? std::string(s.data, s.len) : std::string(); }
+
+std::string message_of(const chatlife_error *error) { return view(chatlife_error_message(error)); }
+
+// A string argument for the C API: pointer + length, or NULL when the field
+// is absent or null (the C API's "absent", as serde's Option is the core's).
+struct Arg {
+    const char *data = nullptr;
+    size_t len = 0;
+};
+
+Arg arg(const json &command, const char *key) {
+    auto it = command.find(key);
+    if (it == command.end() || it->is_null()) return {};
+    const std::string &text = it->get_ref<const std::string &>();
+    return {text.data(), text.size()};
+}
+
+uint32_t timer_minutes(const json &timers, const char *key) {
+    auto it = timers.find(key);
+    return it == timers.end() || it->is_null() ? 0 : it->get<uint32_t>();
+}
+
+uint32_t role_of(const std::string &role) {
+    if (role == "customer") return CHATLIFE_ROLE_CUSTOMER;
+    if (role == "agent") return CHATLIFE_ROLE_AGENT;
+    if (role == "supervisor") return CHATLIFE_ROLE_SUPERVISOR;
+    if (role == "bot") return CHATLIFE_ROLE_BOT;
+    throw BindingBug("role " + role + " passed the core's check but has no chatlife_role");
+}
+
+uint32_t wait_for_of(const std::string &wait_for) {
+    if (wait_for == "none") return CHATLIFE_WAIT_FOR_NONE;
+    if (wait_for == "customer") return CHATLIFE_WAIT_FOR_CUSTOMER;
+    if (wait_for == "bot") return CHATLIFE_WAIT_FOR_BOT;
+    throw BindingBug("wait target " + wait_for + " passed the core's check but has no chatlife_wait_for");
+}
+
+// One command through its typed function. The command already passed
+// chatlife_check_timed_command_json, so every field has the core's type.
+chatlife_status apply_typed(chatlife_engine *engine, uint64_t now, const json &command, chatlife_error **error) {
+    const std::string &op = command.at("op").get_ref<const std::string &>();
+    Arg conversation = arg(command, "conversation");
+    Arg participant = arg(command, "participant");
+    using ParticipantFn = chatlife_status (*)(chatlife_engine *, uint64_t, const char *, size_t, const char *,
+                                              size_t, chatlife_error **);
+    ParticipantFn participant_fn = nullptr;
+    if (op == "leave") participant_fn = chatlife_leave;
+    if (op == "message") participant_fn = chatlife_message;
+    if (op == "connection_lost") participant_fn = chatlife_connection_lost;
+    if (op == "connection_restored") participant_fn = chatlife_connection_restored;
+    if (op == "end") participant_fn = chatlife_end;
+    if (op == "close_session") participant_fn = chatlife_close_session;
+    if (participant_fn) {
+        return participant_fn(engine, now, conversation.data, conversation.len, participant.data, participant.len,
+                              error);
+    }
+    if (op == "start_conversation") {
+        Arg customer = arg(command, "customer"), policy = arg(command, "policy"),
+            identity = arg(command, "authenticated_as"), name = arg(command, "display_name");
+        return chatlife_start_conversation(engine, now, conversation.data, conversation.len, customer.data,
+                                           customer.len, policy.data, policy.len, identity.data, identity.len,
+                                           name.data, name.len, error);
+    }
+    if (op == "join") {
+        Arg name = arg(command, "display_name");
+        return chatlife_join(engine, now, conversation.data, conversation.len, participant.data, participant.len,
+                             role_of(command.at("role").get<std::string>()), name.data, name.len, error);
+    }
+    if (op == "issue_reconnect_link") {
+        return chatlife_issue_reconnect_link(engine, now, conversation.data, conversation.len, error);
+    }
+    if (op == "reconnect") {
+        Arg token = arg(command, "token"), identity = arg(command, "authenticated_as");
+        return chatlife_reconnect(engine, now, token.data, token.len, conversation.data, conversation.len,
+                                  identity.data, identity.len, error);
+    }
+    if (op == "returning_customer") {
+        Arg identity = arg(command, "authenticated_as");
+        return chatlife_returning_customer(engine, now, identity.data, identity.len, error);
+    }
+    if (op == "decline_reconnect") {
+        Arg identity = arg(command, "authenticated_as");
+        return chatlife_decline_reconnect(engine, now, conversation.data, conversation.len, identity.data,
+                                          identity.len, error);
+    }
+    if (op == "set_participant_timers") {
+        const json &timers = command.at("timers");
+        chatlife_timers settings = {timer_minutes(timers, "customer_idle"),
+                                    timer_minutes(timers, "customer_auto_disconnect"),
+                                    timer_minutes(timers, "agent_idle"), timer_minutes(timers, "agent_auto_disconnect")};
+        return chatlife_set_participant_timers(engine, now, conversation.data, conversation.len, &settings, error);
+    }
+    if (op == "update_participant_role_config") {
+        std::string request = command.at("request").dump();
+        return chatlife_update_participant_role_config(engine, now, conversation.data, conversation.len,
+                                                       request.data(), request.size(), error);
+    }
+    if (op == "set_wait") {
+        return chatlife_set_wait(engine, now, conversation.data, conversation.len,
+                                 wait_for_of(command.at("for").get<std::string>()), error);
+    }
+    if (op == "set_agent_capacity") {
+        Arg agent = arg(command, "agent");
+        const json &capacity = command.at("capacity");
+        uint32_t units = capacity.is_null() ? 0 : capacity.get<uint32_t>();
+        return chatlife_set_agent_capacity(engine, now, agent.data, agent.len, capacity.is_null() ? nullptr : &units,
+                                           error);
+    }
+    if (op == "advance") return chatlife_advance(engine, now, error);
+    throw BindingBug("op " + op + " passed the core's check but has no typed function here");
+}
+
+json view_json(chatlife_str s) { return s.data ? json(view(s)) : json(nullptr); }
+
+json timers_json(const chatlife_timers &t) {
+    auto minutes = [](uint32_t m) { return m ? json(m) : json(nullptr); };
+    json out = json::object();
+    out["customer_idle"] = minutes(t.customer_idle);
+    out["customer_auto_disconnect"] = minutes(t.customer_auto_disconnect);
+    out["agent_idle"] = minutes(t.agent_idle);
+    out["agent_auto_disconnect"] = minutes(t.agent_auto_disconnect);
+    return out;
+}
+
+// Every field of the canonical line, as the struct shows it.
+json struct_field(const chatlife_event &e, const std::string &key) {
+    if (key == "at") return e.at;
+    if (key == "type") return view(e.type_name);
+    if (key == "conversation") return view_json(e.conversation);
+    if (key == "policy") return view_json(e.policy);
+    if (key == "customer") return view_json(e.customer);
+    if (key == "from") return view_json(e.from);
+    if (key == "to") return view_json(e.to);
+    if (key == "reason") return view_json(e.reason);
+    if (key == "participant") return view_json(e.participant);
+    if (key == "role") return view_json(e.role);
+    if (key == "disconnected") {
+        json ids = json::array();
+        for (size_t i = 0; i < e.disconnected_len; i++) ids.push_back(view(e.disconnected[i]));
+        return ids;
+    }
+    if (key == "transcript") return false;
+    if (key == "key") return view_json(e.key);
+    if (key == "text") return view_json(e.text);
+    if (key == "visible_to") return view_json(e.visible_to);
+    if (key == "timers") return timers_json(e.timers);
+    if (key == "url") return view_json(e.url);
+    if (key == "token") return view_json(e.token);
+    if (key == "redirect_url") return view_json(e.redirect_url);
+    if (key == "method") return view_json(e.method);
+    if (key == "same_agent") return e.same_agent;
+    if (key == "start_new") return e.start_new;
+    if (key == "agent") return view_json(e.agent);
+    if (key == "used") return e.used;
+    if (key == "capacity") return e.capacity_bounded ? json(e.capacity) : json(nullptr);
+    throw BindingBug("the canonical line has a field the struct lacks: " + key);
+}
+
+void check_struct_matches_line(const chatlife_event &event, const std::string &line) {
+    json canonical = json::parse(line);
+    if (static_cast<uint32_t>(event.type) > CHATLIFE_EVENT_TYPE_CAPACITY_CHANGED) {
+        throw BindingBug("event type number out of range in " + line);
+    }
+    for (auto &[key, value] : canonical.items()) {
+        json shown = struct_field(event, key);
+        if (shown != value) {
+            throw BindingBug("struct field " + key + " is " + shown.dump() + " but the line says " + line);
+        }
+    }
+}
+
+// Every event pending, one canonical line each.
+void drain(chatlife_engine *engine, std::string &out) {
+    for (;;) {
+        chatlife_event event;
+        bool has_event = false;
+        chatlife_error *raw = nullptr;
+        if (chatlife_poll_event(engine, &event, &has_event, &raw) != CHATLIFE_STATUS_OK) {
+            throw BindingBug("chatlife_poll_event: " + message_of(ErrorPtr(raw).get()));
+        }
+        if (!has_event) return;
+        chatlife_str line;
+        if (chatlife_event_to_json(engine, &line, &raw) != CHATLIFE_STATUS_OK) {
+            throw BindingBug("chatlife_event_to_json: " + message_of(ErrorPtr(raw).get()));
+        }
+        std::string text = view(line);
+        check_struct_matches_line(event, text);
+        out += text;
+        out += '\n';
+    }
+}
+
+struct CommandStep {
+    size_t index;
+    uint64_t at;
+    json command;  // without `at` and `error`
+};
+
+bool is_error_code(const std::string &code) {
+    for (uint32_t s = CHATLIFE_STATUS_INVALID_ARGUMENT; s <= CHATLIFE_STATUS_LIMIT_EXCEEDED; s++) {
+        if (code == chatlife_status_str(s)) return true;
+    }
+    return false;
+}
+
+// The file's steps as the CLI reads them: anything it would refuse is an
+// InvalidFile. Commands are checked by the core itself.
+std::vector<CommandStep> read_steps(const json &scenario) {
+    auto steps = scenario.find("steps");
+    if (steps == scenario.end() || !steps->is_array()) throw InvalidFile("steps: must be an array");
+    std::vector<CommandStep> commands;
+    for (size_t i = 0; i < steps->size(); i++) {
+        const json &step = (*steps)[i];
+        std::string where = "steps[" + std::to_string(i) + "]";
+        if (!step.is_object()) throw InvalidFile(where + ": must be an object");
+        if (step.contains("expect")) {
+            if (step.size() != 1) throw InvalidFile(where + ": an expect step holds nothing else");
+            if (!step["expect"].is_array()) throw InvalidFile(where + ".expect: must be an array of events");
+            continue;
+        }
+        json timed = step;
+        if (timed.contains("error")) {
+            const json &code = timed["error"];
+            if (!code.is_string() || !is_error_code(code.get<std::string>())) {
+                throw InvalidFile(where + ".error: " + code.dump() + " is not an error code of SPEC E1");
+            }
+            timed.erase("error");
+        }
+        std::string text = timed.dump();
+        uint64_t at = 0;
+        chatlife_error *raw = nullptr;
+        if (chatlife_check_timed_command_json(text.data(), text.size(), &at, &raw) != CHATLIFE_STATUS_OK) {
+            throw InvalidFile(where + ": " + message_of(ErrorPtr(raw).get()));
+        }
+        timed.erase("at");
+        commands.push_back({i, at, std::move(timed)});
+    }
+    return commands;
+}
+
+void check_header(const json &scenario) {
+    if (!scenario.is_object()) throw InvalidFile("file: must be a JSON object");
+    for (auto &[key, value] : scenario.items()) {
+        if (key != "name" && key != "rules" && key != "config" && key != "steps") {
+            throw InvalidFile(key + ": unknown field");
+        }
+    }
+    if (scenario.contains("name") && !scenario["name"].is_string()) throw InvalidFile("name: must be a string");
+    if (scenario.contains("rules")) {
+        const json &rules = scenario["rules"];
+        if (!rules.is_array()) throw InvalidFile("rules: must be an array of strings");
+        for (const json &rule : rules) {
+            if (!rule.is_string()) throw InvalidFile("rules: must be an array of strings");
+        }
+    }
+}
+
+std::string run(const std::string &text, bool through_json) {
+    json scenario;
+    try {
+        scenario = json::parse(text);
+    } catch (const json::parse_error &e) {
+        throw InvalidFile(std::string("file: not valid JSON: ") + e.what());
+    }
+    check_header(scenario);
+    std::string config = scenario.contains("config") ? scenario["config"].dump() : "{}";
+    chatlife_engine *raw_engine = nullptr;
+    chatlife_error *raw = nullptr;
+    if (chatlife_engine_new(config.data(), config.size(), &raw_engine, &raw) != CHATLIFE_STATUS_OK) {
+        throw InvalidFile("config: " + message_of(ErrorPtr(raw).get()));
+    }
+    EnginePtr engine(raw_engine);
+    std::vector<CommandStep> steps = read_steps(scenario);
+
+    std::string out;
+    for (const CommandStep &step : steps) {
+        chatlife_status status;
+        if (through_json) {
+            std::string command = step.command.dump();
+            status = chatlife_apply_json(engine.get(), step.at, command.data(), command.size(), &raw);
+        } else {
+            status = apply_typed(engine.get(), step.at, step.command, &raw);
+        }
+        if (status != CHATLIFE_STATUS_OK) {
+            ErrorPtr error(raw);
+            if (chatlife_error_code(error.get()) != status) throw BindingBug("error code differs from the status");
+            // The line of chatlife::scenario::error_line, escaped as serde_json
+            // escapes (nlohmann's dump escapes the same characters, lowercase hex).
+            out += "{\"at\":" + std::to_string(step.at) + ",\"type\":\"error\",\"step\":" +
+                   std::to_string(step.index) + ",\"code\":" + json(chatlife_status_str(status)).dump() +
+                   ",\"message\":" + json(message_of(error.get())).dump() + "}\n";
+        }
+        drain(engine.get(), out);
+    }
+    return out;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+    bool through_json = argc == 3 && std::string(argv[1]) == "--json";
+    if (argc != 2 && !through_json) {
+        std::fprintf(stderr, "usage: chatlife-run [--json] FILE\n");
+        return kInvalidFile;
+    }
+    const char *path = argv[argc - 1];
+    std::ifstream file(path, std::ios::binary);
+    if (!file) {
+        std::fprintf(stderr, "%s: cannot read\n", path);
+        return kInvalidFile;
+    }
+    std::stringstream text;
+    text << file.rdbuf();
+    try {
+        std::string out = run(text.str(), through_json);
+        std::fwrite(out.data(), 1, out.size(), stdout);
+        return std::fflush(stdout) == 0 ? 0 : 1;
+    } catch (const InvalidFile &e) {
+        std::fprintf(stderr, "%s: %s\n", path, e.what());
+        return kInvalidFile;
+    } catch (const BindingBug &e) {
+        std::fprintf(stderr, "%s: C API bug: %s\n", path, e.what());
+        return kBindingBug;
+    } catch (const json::exception &e) {
+        std::fprintf(stderr, "%s: C API bug: %s\n", path, e.what());
+        return kBindingBug;
+    }
+}
