@@ -24,6 +24,10 @@ test-rust: cli
 	$(CARGO) clippy --locked -p chatlife -p chatlife-cli --all-targets -- -D warnings
 	$(CARGO) test --locked -p chatlife -p chatlife-cli
 	$(CHATLIFE) check $(SCENARIOS)
+	@for f in $(SCENARIOS); do \
+	  cmp -s <($(CHATLIFE) run "$$f") <($(CHATLIFE) run --snapshot-every 1 "$$f") \
+	    || { echo "restoring after every step changed the output of $$f"; exit 1; }; \
+	done; echo "snapshot-every-1 runs equal the plain runs for $(words $(SCENARIOS)) scenarios"
 
 -include $(sort $(wildcard mk/*.mk))
 

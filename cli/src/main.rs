@@ -17,7 +17,12 @@ struct Cli {
 #[derive(Subcommand)]
 enum Cmd {
     /// Print every event (and rejected step) of a scenario as canonical JSON lines.
-    Run { file: String },
+    Run {
+        file: String,
+        /// Snapshot after every N steps and continue on a fresh engine restored from it.
+        #[arg(long, value_name = "N")]
+        snapshot_every: Option<usize>,
+    },
     /// Check the expectations of scenario files; ends with `N passed, N failed`.
     Check {
         #[arg(required = true)]
@@ -40,15 +45,15 @@ fn load(path: &str) -> Result<Scenario, String> {
     Scenario::from_json(&text).map_err(|e| format!("{path}: {}", e.message()))
 }
 
-fn run_file(path: &str) -> Result<Vec<Output>, String> {
+fn run_file(path: &str, snapshot_every: Option<usize>) -> Result<Vec<Output>, String> {
     let scenario = load(path)?;
-    scenario.run().map_err(|e| format!("{path}: {}", e.message()))
+    scenario.run_restoring_every(snapshot_every).map_err(|e| format!("{path}: {}", e.message()))
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Cmd::Run { file } => match run_file(&file) {
+        Cmd::Run { file, snapshot_every } => match run_file(&file, snapshot_every) {
             Ok(lines) => {
                 let mut out = String::new();
                 for line in &lines {

@@ -37,6 +37,16 @@ impl Agents {
         }
     }
 
+    /// Every agent record, in no particular order.
+    pub fn loads(&self) -> impl Iterator<Item = (&Arc<str>, &AgentLoad)> {
+        self.loads.iter()
+    }
+
+    /// Puts back a record read from a snapshot.
+    pub fn insert(&mut self, agent: Arc<str>, load: AgentLoad) {
+        self.loads.insert(agent, load);
+    }
+
     /// Replaces the holder list (trial engines renumber conversations).
     pub fn replace_holders(&mut self, agent: &str, holders: Vec<u32>) {
         if let Some(load) = self.loads.get_mut(agent) {

@@ -146,7 +146,8 @@ pub enum WaitFor {
 }
 
 /// The transport as the engine knows it (R-D1–R-D3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Connection {
     Connected,
     /// Lost at this time; the grace timer runs.
@@ -156,14 +157,16 @@ pub enum Connection {
 }
 
 /// Which participant timer runs now (R-T5): one at a time per participant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ActivityPhase {
     Idle,
     AutoDisconnect,
 }
 
 /// How the chat ended, as a reconnect attempt must explain it (R-RC9).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Finish {
     /// Somebody ended it: End, close, decline, auto-close, auto-disconnect.
     Ended,
@@ -171,7 +174,10 @@ pub enum Finish {
     Expired,
 }
 
-#[derive(Debug, Clone)]
+// Timer keys are not saved with the record: snapshots list the timers from the
+// wheel, with their deadlines and arming order, and re-arm them on restore.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Participant {
     pub id: Arc<str>,
     pub role: Role,
@@ -181,8 +187,10 @@ pub struct Participant {
     pub idle: bool,
     pub connection: Connection,
     /// The idle or auto-disconnect timer, per `phase`.
+    #[serde(skip)]
     pub activity: Option<TimerKey>,
     pub phase: ActivityPhase,
+    #[serde(skip)]
     pub grace: Option<TimerKey>,
 }
 
@@ -210,7 +218,8 @@ impl Participant {
 /// Index of the customer in `Conversation::participants`.
 pub const CUSTOMER: usize = 0;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Conversation {
     pub id: Arc<str>,
     pub policy: usize,
@@ -229,10 +238,15 @@ pub struct Conversation {
     pub wait: WaitFor,
     pub finish: Option<Finish>,
     pub tokens: Vec<TokenRecord>,
+    #[serde(skip)]
     pub window: Option<TimerKey>,
+    #[serde(skip)]
     pub auto_close: Option<TimerKey>,
+    #[serde(skip)]
     pub capacity_block: Option<TimerKey>,
+    #[serde(skip)]
     pub max_duration: Option<TimerKey>,
+    #[serde(skip)]
     pub forget: Option<TimerKey>,
 }
 

@@ -39,8 +39,9 @@ use crate::wheel::{TimerKey, Wheel};
 const MAX_TOKEN_RECORDS: usize = 4 * MAX_TOKENS;
 
 /// What a timer is for; it comes back with the timer when it fires.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum TimerFor {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum TimerFor {
     /// The idle or auto-disconnect timer of participant `n` (per its `phase`).
     Activity(u8),
     /// The connection grace of participant `n`.
@@ -54,9 +55,9 @@ enum TimerFor {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct TimerRef {
-    conversation: u32,
-    what: TimerFor,
+pub(crate) struct TimerRef {
+    pub(crate) conversation: u32,
+    pub(crate) what: TimerFor,
 }
 
 /// What a command may touch, to build its trial engine.
@@ -77,17 +78,17 @@ pub struct StartOptions<'a> {
 /// The chat lifecycle engine. See the module doc for the call order.
 #[derive(Debug)]
 pub struct Engine {
-    config: Arc<Config>,
-    now: Millis,
-    wheel: Wheel<TimerRef>,
-    conversations: Vec<Option<Conversation>>,
-    free_slots: Vec<u32>,
-    by_id: HashMap<Arc<str>, u32>,
+    pub(crate) config: Arc<Config>,
+    pub(crate) now: Millis,
+    pub(crate) wheel: Wheel<TimerRef>,
+    pub(crate) conversations: Vec<Option<Conversation>>,
+    pub(crate) free_slots: Vec<u32>,
+    pub(crate) by_id: HashMap<Arc<str>, u32>,
     /// Conversations of each authenticated customer, oldest first (R-RC2).
-    by_identity: HashMap<Arc<str>, Vec<u32>>,
-    agents: Agents,
-    tokens: TokenSource,
-    events: VecDeque<Event>,
+    pub(crate) by_identity: HashMap<Arc<str>, Vec<u32>>,
+    pub(crate) agents: Agents,
+    pub(crate) tokens: TokenSource,
+    pub(crate) events: VecDeque<Event>,
 }
 
 fn arg(field: &str, value: &str) -> Result<(), Error> {
@@ -482,7 +483,7 @@ impl Engine {
 
     // ---- small helpers ------------------------------------------------------
 
-    fn conv(&self, ci: u32) -> &Conversation {
+    pub(crate) fn conv(&self, ci: u32) -> &Conversation {
         self.conversations[ci as usize].as_ref().expect("a live slab index")
     }
 
@@ -528,7 +529,7 @@ impl Engine {
         self.emit(at, Some(id), kind);
     }
 
-    fn timer_slot(&mut self, ci: u32, what: TimerFor) -> &mut Option<TimerKey> {
+    pub(crate) fn timer_slot(&mut self, ci: u32, what: TimerFor) -> &mut Option<TimerKey> {
         let conv = self.conv_mut(ci);
         match what {
             TimerFor::Activity(p) => &mut conv.participants[p as usize].activity,
@@ -570,7 +571,9 @@ impl Engine {
 
     fn set_state(&mut self, at: Millis, ci: u32, to: State, reason: Reason) {
         let from = self.conv(ci).state;
-        debug_assert_ne!(from, to);
+        if from == to {
+            return;
+        }
         {
             let conv = self.conv_mut(ci);
             conv.state = to;

@@ -11,6 +11,7 @@ pub mod events;
 pub mod policy;
 pub mod reconnect;
 pub mod scenario;
+pub mod snapshot;
 pub mod time;
 pub mod wheel;
 

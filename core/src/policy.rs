@@ -387,6 +387,69 @@ impl Default for Config {
 }
 
 impl Config {
+    /// The configuration as JSON in the input shape, every default spelled out;
+    /// `Config::from_value(c.to_value()) == c`. Snapshots carry it.
+    pub fn to_value(&self) -> serde_json::Value {
+        use serde_json::{json, Map, Value};
+        let dur = |ms: Millis| Value::from(format_duration(ms));
+        let opt_dur = |ms: Option<Millis>| ms.map_or(Value::Null, dur);
+        let mut policies = Map::new();
+        for p in &self.policies {
+            let mut policy = Map::new();
+            policy.insert("timers".into(), serde_json::to_value(p.timers).expect("timers serialize"));
+            policy.insert("disconnect_grace".into(), dur(p.disconnect_grace));
+            policy.insert("agent_disconnect_grace".into(), dur(p.agent_disconnect_grace));
+            if let Some(r) = &p.reconnect {
+                let style = match r.link_style {
+                    LinkStyle::Fragment => "fragment",
+                    LinkStyle::Query => "query",
+                };
+                policy.insert(
+                    "reconnect".into(),
+                    json!({"enabled": true, "time_limit": dur(r.time_limit), "portal_url": &*r.portal_url,
+                           "redirect_url": r.redirect_url.as_deref(), "prompt": r.prompt, "link_style": style}),
+                );
+            }
+            let block = match p.wrap_up_block {
+                CapacityBlock::Always => Value::from("always"),
+                CapacityBlock::Never => Value::from("never"),
+                CapacityBlock::For(ms) => dur(ms),
+            };
+            policy.insert("wrap_up".into(), json!({ "block_capacity": block }));
+            let mut auto_close = Map::new();
+            for (state, after) in
+                [("open", p.auto_close.open), ("waiting", p.auto_close.waiting), ("wrap_up", p.auto_close.wrap_up)]
+            {
+                if let Some(ms) = after {
+                    auto_close.insert(state.into(), dur(ms));
+                }
+            }
+            policy.insert("auto_close".into(), Value::Object(auto_close));
+            if p.max_duration.is_some() {
+                policy.insert("max_duration".into(), opt_dur(p.max_duration));
+            }
+            policy.insert("capacity_units".into(), p.capacity_units.into());
+            policy.insert("disconnect_flow".into(), p.disconnect_flow.into());
+            let m = &p.messages;
+            policy.insert(
+                "messages".into(),
+                json!({"customer_disconnected": m.customer_disconnected, "customer_reconnected": m.customer_reconnected,
+                       "agent_disconnected": m.agent_disconnected}),
+            );
+            policies.insert(p.name.to_string(), Value::Object(policy));
+        }
+        let mut out = Map::new();
+        if let Some(seed) = self.seed {
+            out.insert("seed".into(), seed.into());
+        }
+        if let Some(capacity) = self.default_capacity {
+            out.insert("agents".into(), json!({ "default_capacity": capacity }));
+        }
+        out.insert("retain_closed".into(), dur(self.retain_closed));
+        out.insert("policies".into(), Value::Object(policies));
+        Value::Object(out)
+    }
+
     /// Parses configuration JSON text. Errors are `invalid_config` naming the
     /// JSON path, e.g. `policies.default.timers.customer_idle: 481 is above 480`.
     pub fn from_json(text: &str) -> Result<Config, Error> {
@@ -559,6 +622,24 @@ mod tests {
         assert_eq!(p.wrap_up_block, CapacityBlock::Always);
         assert_eq!(c.retain_closed, HOUR);
         assert_eq!(c.default_capacity, None);
+    }
+
+    #[test]
+    fn to_value_round_trips() {
+        for v in [
+            json!({}),
+            json!({"seed": 7, "agents": {"default_capacity": 3}, "retain_closed": "2h", "policies": {
+                "default": {"timers": {"customer_idle": 5, "agent_auto_disconnect": 9}, "disconnect_grace": "90s",
+                    "reconnect": {"enabled": true, "portal_url": "https://p", "redirect_url": "https://r", "prompt": false,
+                                  "link_style": "query", "time_limit": "1h"},
+                    "wrap_up": {"block_capacity": "5m"}, "auto_close": {"open": "20m", "wrap_up": "15m"},
+                    "max_duration": "25h", "capacity_units": 2, "disconnect_flow": true,
+                    "messages": {"customer_reconnected": "hi {CustomerName}"}},
+                "other": {"wrap_up": {"block_capacity": "never"}}}}),
+        ] {
+            let c = Config::from_value(v).unwrap();
+            assert_eq!(Config::from_value(c.to_value()).unwrap(), c);
+        }
     }
 
     #[test]

@@ -43,6 +43,28 @@ impl TokenSource {
         }
     }
 
+    /// The seeded stream's position, for snapshots; `None` for the OS source.
+    pub fn saved(&self) -> Option<SavedStream> {
+        match self {
+            TokenSource::Os => None,
+            TokenSource::Seeded(rng) => {
+                Some(SavedStream { seed: rng.get_seed(), stream: rng.get_stream(), word_pos: rng.get_word_pos() })
+            }
+        }
+    }
+
+    pub fn from_saved(saved: Option<&SavedStream>) -> TokenSource {
+        match saved {
+            None => TokenSource::Os,
+            Some(s) => {
+                let mut rng = ChaCha20Rng::from_seed(s.seed);
+                rng.set_stream(s.stream);
+                rng.set_word_pos(s.word_pos);
+                TokenSource::Seeded(Box::new(rng))
+            }
+        }
+    }
+
     pub fn secret(&mut self) -> Result<[u8; SECRET_BYTES], Error> {
         let mut secret = [0u8; SECRET_BYTES];
         match self {
@@ -54,8 +76,19 @@ impl TokenSource {
     }
 }
 
+/// Where a seeded token stream stands: enough to continue it exactly.
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SavedStream {
+    #[serde(with = "digest_base64")]
+    seed: [u8; 32],
+    stream: u64,
+    word_pos: u128,
+}
+
 /// What became of an issued link.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum TokenStatus {
     Outstanding,
     Consumed,
@@ -63,10 +96,28 @@ pub enum TokenStatus {
 }
 
 /// One issued link, remembered by the digest of its secret only.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TokenRecord {
+    #[serde(with = "digest_base64")]
     pub digest: [u8; 32],
     pub status: TokenStatus,
+}
+
+/// Digests travel in snapshots as base64url text rather than 32 numbers.
+mod digest_base64 {
+    use super::*;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(digest: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&URL_SAFE_NO_PAD.encode(digest))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[u8; 32], D::Error> {
+        let text = String::deserialize(d)?;
+        let bytes = URL_SAFE_NO_PAD.decode(text).map_err(serde::de::Error::custom)?;
+        bytes.try_into().map_err(|_| serde::de::Error::custom("a digest is 32 bytes"))
+    }
 }
 
 pub fn digest(secret: &[u8]) -> [u8; 32] {

@@ -92,8 +92,16 @@ impl Scenario {
 
     /// Runs every step through the Rust API, as `chatlife run` prints it.
     pub fn run(&self) -> Result<Vec<Output>, Error> {
+        self.run_restoring_every(None)
+    }
+
+    /// Runs every step; with `Some(n)`, after every `n` command steps the
+    /// engine is snapshotted and replaced by a fresh one restored from it. The
+    /// output must not change (issue: durable state).
+    pub fn run_restoring_every(&self, every: Option<usize>) -> Result<Vec<Output>, Error> {
         let mut engine = Engine::new(self.config.clone())?;
         let mut out = Vec::new();
+        let mut commands = 0;
         for (i, step) in self.steps.iter().enumerate() {
             if let Step::Command { at, command, .. } = step {
                 if let Err(error) = engine.apply(*at, command) {
@@ -101,6 +109,10 @@ impl Scenario {
                 }
                 while let Some(e) = engine.poll_event() {
                     out.push(Output::Event(e));
+                }
+                commands += 1;
+                if every.is_some_and(|n| n > 0 && commands % n == 0) {
+                    engine = Engine::from_snapshot(&engine.snapshot())?;
                 }
             }
         }

@@ -308,6 +308,11 @@ impl<T: Copy> Wheel<T> {
             .map(|(i, e)| (TimerKey { index: i as u32, generation: e.generation }, e.deadline, e.seq, e.payload))
     }
 
+    /// Makes the next armed timer get at least `seq` (restoring a snapshot).
+    pub fn continue_seq_from(&mut self, seq: u64) {
+        self.next_seq = self.next_seq.max(seq);
+    }
+
     /// Seq the next armed timer gets.
     pub fn next_seq(&self) -> u64 {
         self.next_seq

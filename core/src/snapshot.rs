@@ -1,0 +1,279 @@
+//! Durable state: [`Engine::snapshot`] writes everything the engine holds —
+//! configuration, clock, conversations with their participants, every timer
+//! with its exact deadline and arming order, capacity, token digests (never
+//! tokens) and the seeded token stream — as versioned JSON bytes;
+//! [`Engine::restore`] continues from them with exactly the events the
+//! original would have produced.
+//!
+//! Events not yet polled are not part of a snapshot: drain them first.
+//!
+//! Snapshot bytes are input like any other: a corrupted, truncated, hostile or
+//! future-version snapshot is refused with `invalid_argument` naming the JSON
+//! path, and the engine it was meant for is left as it was.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::capacity::{AgentLoad, Agents};
+use crate::conversation::{check_id, Connection, Conversation, Role, State, CUSTOMER, MAX_PARTICIPANTS};
+use crate::engine::{Engine, TimerFor, TimerRef};
+use crate::error::{path_message, Error};
+use crate::policy::Config;
+use crate::reconnect::{SavedStream, TokenSource};
+use crate::wheel::Wheel;
+
+/// Version of the snapshot format. Bump it on any change a reader of the old
+/// format would misread; readers refuse versions newer than theirs.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Most token records a restored conversation may carry (as the engine keeps).
+const MAX_TOKEN_RECORDS: usize = 4 * crate::reconnect::MAX_TOKENS;
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Snapshot {
+    schema_version: u32,
+    config: Value,
+    now: u64,
+    next_seq: u64,
+    token_stream: Option<SavedStream>,
+    conversations: Vec<Conversation>,
+    timers: Vec<SavedTimer>,
+    agents: Vec<SavedAgent>,
+    /// Each signed-in customer's conversations, oldest first (offer order).
+    identities: Vec<(Arc<str>, Vec<Arc<str>>)>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SavedTimer {
+    conversation: Arc<str>,
+    what: TimerFor,
+    deadline: u64,
+    seq: u64,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SavedAgent {
+    agent: Arc<str>,
+    used: u32,
+    capacity: Option<u32>,
+    holders: Vec<Arc<str>>,
+}
+
+fn bad(message: String) -> Error {
+    Error::InvalidArgument(format!("snapshot.{message}"))
+}
+
+impl Engine {
+    /// Everything the engine holds, as versioned JSON bytes. Take it after
+    /// draining events: pending events are not included.
+    pub fn snapshot(&self) -> Vec<u8> {
+        let id_of = |ci: u32| self.conv(ci).id.clone();
+        let mut timers: Vec<SavedTimer> = self
+            .wheel
+            .iter()
+            .map(|(_, deadline, seq, r)| SavedTimer {
+                conversation: id_of(r.conversation),
+                what: r.what,
+                deadline,
+                seq,
+            })
+            .collect();
+        timers.sort_by_key(|t| t.seq);
+        let mut agents: Vec<SavedAgent> = self
+            .agents
+            .loads()
+            .map(|(agent, load)| SavedAgent {
+                agent: agent.clone(),
+                used: load.used,
+                capacity: load.capacity,
+                holders: load.holders.iter().map(|&ci| id_of(ci)).collect(),
+            })
+            .collect();
+        agents.sort_by(|a, b| a.agent.cmp(&b.agent));
+        let mut identities: Vec<(Arc<str>, Vec<Arc<str>>)> = self
+            .by_identity
+            .iter()
+            .map(|(identity, list)| (identity.clone(), list.iter().map(|&ci| id_of(ci)).collect()))
+            .collect();
+        identities.sort_by(|a, b| a.0.cmp(&b.0));
+        let snapshot = Snapshot {
+            schema_version: SCHEMA_VERSION,
+            config: self.config.to_value(),
+            now: self.now,
+            next_seq: self.wheel.next_seq(),
+            token_stream: self.tokens.saved(),
+            conversations: self.conversations.iter().flatten().cloned().collect(),
+            timers,
+            agents,
+            identities,
+        };
+        serde_json::to_vec(&snapshot).expect("snapshots serialize to JSON infallibly")
+    }
+
+    /// Replaces this engine's whole state with a snapshot's. On error the
+    /// engine is untouched.
+    pub fn restore(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        *self = Engine::from_snapshot(bytes)?;
+        Ok(())
+    }
+
+    /// A new engine continuing from a snapshot.
+    pub fn from_snapshot(bytes: &[u8]) -> Result<Engine, Error> {
+        let value: Value = serde_json::from_slice(bytes).map_err(|e| {
+            Error::InvalidArgument(format!("snapshot: not a chatlife snapshot (corrupted or truncated): {e}"))
+        })?;
+        match value.get("schema_version").and_then(Value::as_u64) {
+            Some(v) if v == SCHEMA_VERSION as u64 => {}
+            Some(v) if v > SCHEMA_VERSION as u64 => {
+                return Err(bad(format!(
+                    "schema_version: {v} is newer than this chatlife reads ({SCHEMA_VERSION}); upgrade chatlife"
+                )))
+            }
+            Some(v) => return Err(bad(format!("schema_version: {v} is not a version this chatlife reads"))),
+            None => return Err(bad("schema_version: missing".into())),
+        }
+        let s: Snapshot = serde_path_to_error::deserialize(value).map_err(|e| bad(path_message(e)))?;
+        let config = Config::from_value(s.config).map_err(|e| bad(format!("config.{}", e.message())))?;
+        let mut engine = Engine::new(config)?;
+        engine.now = s.now;
+        engine.wheel = Wheel::new(s.now);
+        engine.tokens = TokenSource::from_saved(s.token_stream.as_ref());
+
+        for (i, conv) in s.conversations.into_iter().enumerate() {
+            check_conversation(&conv, engine.config.policies.len())
+                .map_err(|m| bad(format!("conversations[{i}]{m}")))?;
+            let ci = engine.conversations.len() as u32;
+            if engine.by_id.insert(conv.id.clone(), ci).is_some() {
+                return Err(bad(format!("conversations[{i}].id: {:?} appears twice", conv.id)));
+            }
+            engine.conversations.push(Some(conv));
+        }
+
+        let mut armed = HashSet::new();
+        let mut last_seq = None;
+        for (i, t) in s.timers.iter().enumerate() {
+            let at = |m: &str| bad(format!("timers[{i}]{m}"));
+            let &ci = engine.by_id.get(&t.conversation).ok_or_else(|| at(": names an unknown conversation"))?;
+            let conv = engine.conv(ci);
+            check_timer(conv, t.what).map_err(|m| at(&m))?;
+            if t.deadline < s.now {
+                return Err(at(".deadline: before the snapshot's time; it would fire out of order"));
+            }
+            if last_seq.is_some_and(|l| t.seq <= l) || t.seq >= s.next_seq {
+                return Err(at(".seq: timers must be listed in increasing arming order below next_seq"));
+            }
+            last_seq = Some(t.seq);
+            if !armed.insert((ci, t.what)) {
+                return Err(at(": the same timer appears twice"));
+            }
+            let key = engine.wheel.arm_with_seq(t.deadline, t.seq, TimerRef { conversation: ci, what: t.what });
+            *engine.timer_slot(ci, t.what) = Some(key);
+        }
+        for (ci, conv) in engine.conversations.iter().enumerate() {
+            let conv = conv.as_ref().expect("restored conversations are contiguous");
+            let ci = ci as u32;
+            for (p, part) in conv.participants.iter().enumerate() {
+                if matches!(part.connection, Connection::Lost(_)) && !armed.contains(&(ci, TimerFor::Grace(p as u8))) {
+                    return Err(bad(format!("conversations: {:?} lost a connection with no grace timer", conv.id)));
+                }
+            }
+        }
+        // Arming order continues where the original left off.
+        engine.wheel.continue_seq_from(s.next_seq);
+
+        let mut agents = Agents::new(engine.config.default_capacity);
+        for (i, a) in s.agents.into_iter().enumerate() {
+            check_id(&a.agent).map_err(|m| bad(format!("agents[{i}].agent: {m}")))?;
+            let mut holders = Vec::with_capacity(a.holders.len());
+            for id in &a.holders {
+                let &ci = engine.by_id.get(id).ok_or_else(|| bad(format!("agents[{i}].holders: unknown {id:?}")))?;
+                holders.push(ci);
+            }
+            agents.insert(a.agent, AgentLoad { used: a.used, capacity: a.capacity, holders });
+        }
+        engine.agents = agents;
+
+        let mut by_identity: HashMap<Arc<str>, Vec<u32>> = HashMap::new();
+        for (i, (identity, ids)) in s.identities.into_iter().enumerate() {
+            let mut list = Vec::with_capacity(ids.len());
+            for id in &ids {
+                let &ci = engine.by_id.get(id).ok_or_else(|| bad(format!("identities[{i}]: unknown {id:?}")))?;
+                if engine.conv(ci).authenticated_as.as_deref() != Some(&*identity) {
+                    return Err(bad(format!("identities[{i}]: {id:?} is not signed in as {identity:?}")));
+                }
+                list.push(ci);
+            }
+            by_identity.insert(identity, list);
+        }
+        engine.by_identity = by_identity;
+        engine.events = VecDeque::new();
+        Ok(engine)
+    }
+}
+
+/// The invariants the engine relies on to index without checking; returns the
+/// problem behind a path suffix (`.field: ...`).
+pub(crate) fn check_conversation(conv: &Conversation, policies: usize) -> Result<(), String> {
+    check_id(&conv.id).map_err(|m| format!(".id: {m}"))?;
+    if conv.policy >= policies {
+        return Err(format!(".policy: {} is not a policy of the configuration", conv.policy));
+    }
+    let n = conv.participants.len();
+    if n == 0 || n > MAX_PARTICIPANTS {
+        return Err(format!(".participants: {n} entries; 1 to {MAX_PARTICIPANTS} are allowed"));
+    }
+    let mut seen = HashSet::new();
+    for (p, part) in conv.participants.iter().enumerate() {
+        check_id(&part.id).map_err(|m| format!(".participants[{p}].id: {m}"))?;
+        if let Some(name) = &part.display_name {
+            check_id(name).map_err(|m| format!(".participants[{p}].display_name: {m}"))?;
+        }
+        if (p == CUSTOMER) != (part.role == Role::Customer) {
+            return Err(format!(".participants[{p}].role: the customer, and only the customer, comes first"));
+        }
+        if !seen.insert(&part.id) {
+            return Err(format!(".participants[{p}].id: {:?} appears twice", part.id));
+        }
+    }
+    if let Some(a) = conv.assigned_agent {
+        if a >= n || conv.participants[a].role != Role::Agent {
+            return Err(format!(".assigned_agent: {a} is not an agent of this conversation"));
+        }
+    } else if conv.held_units > 0 {
+        return Err(".held_units: units held with no assigned agent".into());
+    }
+    if let Some(identity) = &conv.authenticated_as {
+        check_id(identity).map_err(|m| format!(".authenticated_as: {m}"))?;
+    }
+    if conv.tokens.len() > MAX_TOKEN_RECORDS {
+        return Err(format!(".tokens: more than {MAX_TOKEN_RECORDS} records"));
+    }
+    Ok(())
+}
+
+/// Whether a timer of kind `what` can belong to `conv`.
+pub(crate) fn check_timer(conv: &Conversation, what: TimerFor) -> Result<(), String> {
+    let closed = conv.state == State::Closed;
+    match what {
+        TimerFor::Forget if !closed => Err(".what: only a closed conversation is forgotten".into()),
+        TimerFor::Forget => Ok(()),
+        _ if closed => Err(".what: a closed conversation has no timer but forget".into()),
+        TimerFor::Activity(p) | TimerFor::Grace(p) => {
+            let part = conv.participants.get(p as usize).ok_or(".what: names no participant")?;
+            if !part.present {
+                return Err(".what: names a participant who left".into());
+            }
+            if matches!(what, TimerFor::Grace(_)) && !matches!(part.connection, Connection::Lost(_)) {
+                return Err(".what: a grace timer for a connection that is not lost".into());
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}

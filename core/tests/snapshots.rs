@@ -1,0 +1,127 @@
+//! Durable state: snapshot → restore continues with exactly the same events,
+//! snapshots round-trip byte for byte, and bad snapshots change nothing.
+
+use std::path::Path;
+
+use chatlife::scenario::{Scenario, Step};
+use chatlife::Engine;
+
+fn scenarios() -> Vec<(String, Scenario)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/conformance");
+    let mut out: Vec<(String, Scenario)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .map(|p| (p.display().to_string(), Scenario::from_json(&std::fs::read_to_string(&p).unwrap()).unwrap()))
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+#[test]
+fn restoring_after_every_step_changes_no_event() {
+    for (name, scenario) in scenarios() {
+        let plain: Vec<String> = scenario.run().unwrap().iter().map(|l| l.to_json()).collect();
+        for every in [1, 2, 3] {
+            let restored: Vec<String> =
+                scenario.run_restoring_every(Some(every)).unwrap().iter().map(|l| l.to_json()).collect();
+            assert_eq!(restored, plain, "{name} with a restore every {every} steps");
+        }
+    }
+}
+
+#[test]
+fn snapshot_restore_snapshot_is_identical_at_every_step() {
+    for (name, scenario) in scenarios() {
+        let mut engine = Engine::new(scenario.config.clone()).unwrap();
+        for (i, step) in scenario.steps.iter().enumerate() {
+            if let Step::Command { at, command, .. } = step {
+                let _ = engine.apply(*at, command);
+                while engine.poll_event().is_some() {}
+                let bytes = engine.snapshot();
+                let again = Engine::from_snapshot(&bytes).unwrap().snapshot();
+                assert_eq!(String::from_utf8(again).unwrap(), String::from_utf8(bytes).unwrap(), "{name} step {i}");
+            }
+        }
+    }
+}
+
+fn busy_engine() -> Engine {
+    let (_, scenario) = scenarios().into_iter().find(|(n, _)| n.ends_with("transcript-templates.json")).unwrap();
+    let mut engine = Engine::new(scenario.config.clone()).unwrap();
+    for step in &scenario.steps {
+        if let Step::Command { at, command, .. } = step {
+            let _ = engine.apply(*at, command);
+        }
+    }
+    while engine.poll_event().is_some() {}
+    engine
+}
+
+#[test]
+fn bad_snapshots_are_refused_and_change_nothing() {
+    let mut target = busy_engine();
+    let before = target.snapshot();
+    let good = String::from_utf8(before.clone()).unwrap();
+    let future = good.replacen("\"schema_version\":1", "\"schema_version\":2", 1);
+    let bad_state = good.replacen("\"state\":\"active\"", "\"state\":\"dozing\"", 1);
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("truncated", before[..before.len() / 2].to_vec()),
+        ("empty", Vec::new()),
+        ("not json", b"\x00\xff garbage".to_vec()),
+        ("future version", future.into_bytes()),
+        ("unknown state", bad_state.into_bytes()),
+        ("no version", br#"{"config": {}}"#.to_vec()),
+    ];
+    for (what, bytes) in cases {
+        let err = target.restore(&bytes).expect_err(what);
+        assert_eq!(err.code(), "invalid_argument", "{what}");
+        assert!(err.message().starts_with("snapshot"), "{what}: {err}");
+        assert_eq!(target.snapshot(), before, "{what} changed the engine");
+    }
+    let err = target.restore(good.replacen("\"schema_version\":1", "\"schema_version\":2", 1).as_bytes()).unwrap_err();
+    assert!(err.message().contains("newer"), "{err}");
+}
+
+#[test]
+fn inconsistent_snapshots_are_refused_before_they_can_panic() {
+    let good = String::from_utf8(busy_engine().snapshot()).unwrap();
+    let edits = [
+        ("\"assigned_agent\":1", "\"assigned_agent\":9"),
+        ("\"policy\":0", "\"policy\":7"),
+        ("\"what\":\"forget\"", "\"what\":{\"activity\":40}"),
+    ];
+    let mut refused = 0;
+    for (from, to) in edits {
+        if !good.contains(from) {
+            continue;
+        }
+        let err = Engine::from_snapshot(good.replacen(from, to, 1).as_bytes()).unwrap_err();
+        assert_eq!(err.code(), "invalid_argument", "{from} -> {to}: {err}");
+        refused += 1;
+    }
+    assert!(refused >= 2, "the edits must find their targets in the snapshot");
+}
+
+#[test]
+fn snapshots_hold_no_raw_token() {
+    let scenario = scenarios().into_iter().find(|(n, _)| n.ends_with("reconnect-link-fragment-style.json")).unwrap().1;
+    let mut engine = Engine::new(scenario.config.clone()).unwrap();
+    let mut tokens = Vec::new();
+    for step in &scenario.steps {
+        if let Step::Command { at, command, .. } = step {
+            let _ = engine.apply(*at, command);
+            while let Some(e) = engine.poll_event() {
+                if let chatlife::EventKind::ReconnectLinkIssued { token, .. } = &e.kind {
+                    tokens.push(token.expose().to_owned());
+                }
+            }
+        }
+    }
+    assert!(!tokens.is_empty());
+    let text = String::from_utf8(engine.snapshot()).unwrap();
+    for token in tokens {
+        let secret = token.rsplit('_').next().unwrap();
+        assert!(!text.contains(secret), "the snapshot holds a raw token secret");
+    }
+}
