@@ -389,6 +389,16 @@ impl Engine {
 
     // ---- the E1 envelope ----------------------------------------------------
 
+    /// The E1 envelope for operations defined in other modules.
+    pub(crate) fn execute_public(
+        &mut self,
+        now: Millis,
+        conversation: Option<&str>,
+        op: impl Fn(&mut Engine) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        self.execute(now, Scope { conversation, agent: None }, op)
+    }
+
     fn execute(
         &mut self,
         now: Millis,
@@ -495,7 +505,7 @@ impl Engine {
         &self.config.policies[self.conv(ci).policy]
     }
 
-    fn index(&self, conversation: &str) -> Result<u32, Error> {
+    pub(crate) fn index(&self, conversation: &str) -> Result<u32, Error> {
         arg("conversation", conversation)?;
         self.by_id
             .get(conversation)
@@ -520,7 +530,7 @@ impl Engine {
         })
     }
 
-    fn emit(&mut self, at: Millis, conversation: Option<Arc<str>>, kind: EventKind) {
+    pub(crate) fn emit(&mut self, at: Millis, conversation: Option<Arc<str>>, kind: EventKind) {
         self.events.push_back(Event { at, conversation, kind });
     }
 
@@ -771,17 +781,7 @@ impl Engine {
             max_duration: None,
             forget: None,
         };
-        let ci = match self.free_slots.pop() {
-            Some(ci) => {
-                self.conversations[ci as usize] = Some(conv);
-                ci
-            }
-            None => {
-                self.conversations.push(Some(conv));
-                (self.conversations.len() - 1) as u32
-            }
-        };
-        self.by_id.insert(id.clone(), ci);
+        let ci = self.insert_conversation(conv);
         if let Some(identity) = &self.conv(ci).authenticated_as {
             self.by_identity.entry(identity.clone()).or_default().push(ci);
         }
@@ -1278,6 +1278,34 @@ impl Engine {
             (State::Active | State::Waiting, Some(end)) => self.arm(ci, TimerFor::ReconnectWindow, end),
             (State::WrapUp | State::Closed, _) => {}
         }
+    }
+
+    /// Puts a conversation into the slab and the id map; returns its index.
+    pub(crate) fn insert_conversation(&mut self, conv: Conversation) -> u32 {
+        let id = conv.id.clone();
+        let ci = match self.free_slots.pop() {
+            Some(ci) => {
+                self.conversations[ci as usize] = Some(conv);
+                ci
+            }
+            None => {
+                self.conversations.push(Some(conv));
+                (self.conversations.len() - 1) as u32
+            }
+        };
+        self.by_id.insert(id, ci);
+        ci
+    }
+
+    /// Takes a conversation out of the engine (export): its timers stop and
+    /// the capacity it holds is released.
+    pub(crate) fn remove_conversation(&mut self, at: Millis, ci: u32) {
+        let keys: Vec<TimerKey> = self.conv_mut(ci).timer_keys_mut().filter_map(Option::take).collect();
+        for key in keys {
+            self.wheel.cancel(key);
+        }
+        self.release_capacity(at, ci);
+        self.forget(ci);
     }
 
     fn forget(&mut self, ci: u32) {

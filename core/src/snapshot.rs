@@ -277,3 +277,131 @@ pub(crate) fn check_timer(conv: &Conversation, what: TimerFor) -> Result<(), Str
         _ => Ok(()),
     }
 }
+
+/// One conversation on its way to another engine.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Exported {
+    schema_version: u32,
+    /// The policy by name: the target engine's configuration numbers its own.
+    policy: Arc<str>,
+    conversation: Conversation,
+    /// (what, deadline), in arming order.
+    timers: Vec<(TimerFor, u64)>,
+}
+
+impl Engine {
+    /// Moves a conversation out of this engine, with the capacity it holds:
+    /// the agent's units are released here (`capacity_changed`) and held again
+    /// by [`Engine::import_conversation`] on the target. Timers due at or
+    /// before `now` fire first, as for any command. Keep the bytes until the
+    /// import succeeded: the conversation is gone from this engine.
+    pub fn export_conversation(&mut self, now: u64, conversation: &str) -> Result<Vec<u8>, Error> {
+        let out = std::cell::RefCell::new(Vec::new());
+        self.execute_public(now, Some(conversation), |e| {
+            *out.borrow_mut() = e.do_export(now, conversation)?;
+            Ok(())
+        })?;
+        Ok(out.into_inner())
+    }
+
+    /// Takes in a conversation exported by another engine whose configuration
+    /// has a policy of the same name. Its timers keep their deadlines (none may
+    /// be before `now`) and their order among themselves.
+    pub fn import_conversation(&mut self, now: u64, bytes: &[u8]) -> Result<(), Error> {
+        let exported: Exported = serde_json::from_slice::<Value>(bytes)
+            .map_err(|e| format!(": not an exported conversation (corrupted or truncated): {e}"))
+            .and_then(|v| {
+                match v.get("schema_version").and_then(Value::as_u64) {
+                    Some(v) if v == SCHEMA_VERSION as u64 => {}
+                    Some(v) => return Err(format!(".schema_version: {v} is not a version this chatlife reads")),
+                    None => return Err(".schema_version: missing".into()),
+                }
+                serde_path_to_error::deserialize(v).map_err(|e| format!(".{}", path_message(e)))
+            })
+            .map_err(|m| Error::InvalidArgument(format!("conversation_bytes{m}")))?;
+        let id = exported.conversation.id.clone();
+        self.execute_public(now, Some(&id), |e| e.do_import(now, &exported))
+    }
+
+    fn do_export(&mut self, now: u64, id: &str) -> Result<Vec<u8>, Error> {
+        let ci = self.index(id)?;
+        let conv = self.conv(ci);
+        let mut timers: Vec<(u64, TimerFor, u64)> = self
+            .wheel
+            .iter()
+            .filter(|(_, _, _, r)| r.conversation == ci)
+            .map(|(_, deadline, seq, r)| (seq, r.what, deadline))
+            .collect();
+        timers.sort_by_key(|t| t.0);
+        let exported = Exported {
+            schema_version: SCHEMA_VERSION,
+            policy: self.config.policies[conv.policy].name.clone(),
+            conversation: conv.clone(),
+            timers: timers.into_iter().map(|(_, what, deadline)| (what, deadline)).collect(),
+        };
+        let bytes = serde_json::to_vec(&exported).expect("conversations serialize to JSON infallibly");
+        self.remove_conversation(now, ci);
+        Ok(bytes)
+    }
+
+    fn do_import(&mut self, now: u64, exported: &Exported) -> Result<(), Error> {
+        let policy = self.config.policy_index(&exported.policy).ok_or_else(|| {
+            Error::InvalidConfig(format!(
+                "policy: {:?} is not a policy of this engine's configuration",
+                exported.policy
+            ))
+        })?;
+        let mut conv = exported.conversation.clone();
+        conv.policy = policy;
+        let problem = |m: String| Error::InvalidArgument(format!("conversation_bytes.conversation{m}"));
+        check_conversation(&conv, self.config.policies.len()).map_err(problem)?;
+        let mut seen = HashSet::new();
+        for &(what, deadline) in &exported.timers {
+            check_timer(&conv, what).map_err(|m| problem(format!(".timers{m}")))?;
+            if !seen.insert(what) {
+                return Err(problem(".timers: the same timer appears twice".into()));
+            }
+            if deadline < now {
+                return Err(Error::InvalidState(format!(
+                    "conversation_bytes: a timer of {:?} was due at {deadline}, before this engine's time {now}",
+                    conv.id
+                )));
+            }
+        }
+        if self.by_id.contains_key(&conv.id) {
+            return Err(Error::DuplicateConversation(format!("conversation: {:?} already exists", conv.id)));
+        }
+        let held = conv.assigned_agent.filter(|_| conv.held_units > 0).map(|a| conv.participants[a].id.clone());
+        if let Some(agent) = &held {
+            if !self.agents.fits(agent, conv.held_units) {
+                let (used, capacity) = self.agents.describe(agent);
+                return Err(Error::CapacityExceeded(format!(
+                    "conversation_bytes: agent {agent:?} uses {used} of {} units; this conversation holds {}",
+                    capacity.map_or("unbounded".into(), |c| c.to_string()),
+                    conv.held_units
+                )));
+            }
+        }
+        for key in conv.timer_keys_mut() {
+            *key = None;
+        }
+        let units = conv.held_units;
+        let identity = conv.authenticated_as.clone();
+        let id = conv.id.clone();
+        let ci = self.insert_conversation(conv);
+        if let Some(identity) = identity {
+            self.by_identity.entry(identity).or_default().push(ci);
+        }
+        for &(what, deadline) in &exported.timers {
+            let key = self.wheel.arm(deadline, TimerRef { conversation: ci, what });
+            *self.timer_slot(ci, what) = Some(key);
+        }
+        if let Some(agent) = held {
+            let kind = self.agents.hold(&agent, units, ci);
+            self.emit(now, None, kind);
+        }
+        debug_assert!(self.by_id.contains_key(&id));
+        Ok(())
+    }
+}

@@ -125,3 +125,73 @@ fn snapshots_hold_no_raw_token() {
         assert!(!text.contains(secret), "the snapshot holds a raw token secret");
     }
 }
+
+/// Runs `scenario`, moving `conversation` to a second engine after `move_after`
+/// command steps, and returns the events of that conversation from both runs.
+fn moved_run(scenario: &Scenario, conversation: &str, move_after: usize) -> (Vec<String>, Vec<String>) {
+    let mine = |e: &chatlife::Event| e.conversation.as_deref() == Some(conversation);
+    let mut plain = Engine::new(scenario.config.clone()).unwrap();
+    let mut source = Engine::new(scenario.config.clone()).unwrap();
+    let mut target = Engine::new(scenario.config.clone()).unwrap();
+    let (mut want, mut got) = (Vec::new(), Vec::new());
+    let mut commands = 0;
+    for step in &scenario.steps {
+        let Step::Command { at, command, .. } = step else { continue };
+        let _ = plain.apply(*at, command);
+        while let Some(e) = plain.poll_event() {
+            if mine(&e) {
+                want.push(e.to_json());
+            }
+        }
+        let engine = if commands < move_after { &mut source } else { &mut target };
+        let _ = engine.apply(*at, command);
+        while let Some(e) = engine.poll_event() {
+            if mine(&e) {
+                got.push(e.to_json());
+            }
+        }
+        commands += 1;
+        if commands == move_after {
+            let bytes = source.export_conversation(*at, conversation).unwrap();
+            assert_eq!(source.state(conversation), None, "export moves the conversation out");
+            target.advance(*at).unwrap();
+            target.import_conversation(*at, &bytes).unwrap();
+        }
+    }
+    (want, got)
+}
+
+#[test]
+fn a_moved_conversation_continues_with_the_same_events() {
+    for (file, conv, after) in [
+        ("reconnect-link-fragment-style.json", "c1", 4),
+        ("idle-then-auto-disconnect.json", "c1", 2),
+        ("transfer-while-customer-idle.json", "c1", 3),
+        ("wrap-up-blocks-capacity-for-a-duration.json", "c1", 4),
+    ] {
+        let scenario = scenarios().into_iter().find(|(n, _)| n.ends_with(file)).unwrap().1;
+        let (want, got) = moved_run(&scenario, conv, after);
+        assert!(want.len() > 3, "{file}: too few events to compare");
+        assert_eq!(got, want, "{file}");
+    }
+}
+
+#[test]
+fn import_checks_capacity_duplicates_and_time() {
+    let config = r#"{"agents": {"default_capacity": 1}}"#;
+    let mut a = Engine::from_json(config).unwrap();
+    a.start_conversation(0, "c1", "cu", Default::default()).unwrap();
+    a.join(0, "c1", "ag", chatlife::Role::Agent, None).unwrap();
+    let mut b = Engine::from_json(config).unwrap();
+    b.start_conversation(0, "c9", "cu9", Default::default()).unwrap();
+    b.join(0, "c9", "ag", chatlife::Role::Agent, None).unwrap();
+    let bytes = a.export_conversation(10, "c1").unwrap();
+    assert_eq!(a.agent_load("ag").0, 0, "export releases the agent's units");
+    let before = b.snapshot();
+    assert_eq!(b.import_conversation(10, &bytes).unwrap_err().code(), "capacity_exceeded");
+    assert_eq!(b.import_conversation(10, &bytes[..20]).unwrap_err().code(), "invalid_argument");
+    assert_eq!(b.snapshot(), before);
+    a.import_conversation(10, &bytes).unwrap();
+    assert_eq!(a.agent_load("ag").0, 1);
+    assert_eq!(a.import_conversation(10, &bytes).unwrap_err().code(), "duplicate_conversation");
+}
