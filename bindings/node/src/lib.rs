@@ -1,0 +1,556 @@
+//! `require('chatlife')`: the Node addon over the chatlife core.
+//!
+//! The layer is thin on purpose. Every argument becomes the JSON the core
+//! already parses for scenario files (`{"op": ..., fields}`), so a JavaScript
+//! caller gets the same validation, the same codes and the same messages as
+//! `chatlife run`. Events come back as plain objects built from the core's
+//! canonical JSON value, so their keys are in SPEC §10 order and
+//! `JSON.stringify(event)` is the canonical line. A refusal is thrown as an
+//! `Error` whose `.code` is the SPEC E1 code.
+//!
+//! Every exported function carries `catch_unwind`: a panic in the core becomes
+//! a thrown `Error` instead of aborting the Node process.
+
+use chatlife::command::{parse_at, Command, TimedCommand};
+use chatlife::scenario::Scenario;
+use napi::bindgen_prelude::{Array, Env, Function, JsObjectValue, Object, Unknown};
+use napi::{JsError, JsValue, ValueType};
+use napi_derive::napi;
+use serde_json::{Map, Value};
+
+/// The `.code` of a thrown error: one of `chatlife::error::ERROR_CODES`.
+/// napi puts an error's status string into the JavaScript `code` property,
+/// so the status type is the SPEC code itself.
+#[derive(Debug, Clone, Copy)]
+pub struct Code(&'static str);
+
+impl AsRef<str> for Code {
+    fn as_ref(&self) -> &str {
+        self.0
+    }
+}
+
+type Thrown = napi::Error<Code>;
+
+fn thrown(error: chatlife::Error) -> Thrown {
+    Thrown::new(Code(error.code()), error.message())
+}
+
+fn invalid_argument(message: String) -> Thrown {
+    thrown(chatlife::Error::InvalidArgument(message))
+}
+
+/// A napi call on a value the caller handed us failed (a getter threw, the
+/// value was revoked, ...). It is still bad input, named by its field.
+fn unreadable(field: &str) -> impl Fn(napi::Error) -> Thrown + Copy + '_ {
+    move |e| invalid_argument(format!("{field}: cannot be read: {}", e.reason))
+}
+
+/// Largest integer a JavaScript number holds exactly (2^53 - 1).
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+/// A JavaScript value as JSON, `None` for `undefined` (an absent field).
+/// Objects and arrays go through `JSON.stringify`, so hosts get the JSON
+/// semantics they know (`toJSON`, `undefined` members dropped) and integers
+/// stay integers: napi's own conversion turns every integer above 2^32 into
+/// a float, which the core would refuse for a `seed` or a `now`.
+fn to_json(env: &Env, field: &str, value: Unknown<'_>) -> Result<Option<Value>, Thrown> {
+    let read = unreadable(field);
+    match value.get_type().map_err(read)? {
+        ValueType::Undefined => Ok(None),
+        ValueType::Null => Ok(Some(Value::Null)),
+        ValueType::Boolean => Ok(Some(Value::Bool(value.coerce_to_bool().map_err(read)?))),
+        ValueType::String => {
+            // SAFETY: the value's type was just checked to be a string.
+            let text: String = unsafe { value.cast() }.map_err(read)?;
+            Ok(Some(Value::String(text)))
+        }
+        ValueType::Number => {
+            // SAFETY: the value's type was just checked to be a number.
+            let n: f64 = unsafe { value.cast() }.map_err(read)?;
+            number(field, n).map(Some)
+        }
+        ValueType::Object => {
+            let json: Object = env.get_global().and_then(|global| global.get_named_property("JSON")).map_err(read)?;
+            let stringify: Function<Unknown, Unknown> = json.get_named_property("stringify").map_err(read)?;
+            let text = stringify
+                .call(value)
+                .map_err(|e| invalid_argument(format!("{field}: cannot be written as JSON: {}", e.reason)))?;
+            if text.get_type().map_err(unreadable(field))? != ValueType::String {
+                return Ok(None);
+            }
+            // SAFETY: the value's type was just checked to be a string.
+            let text: String = unsafe { text.cast() }.map_err(unreadable(field))?;
+            serde_json::from_str(&text).map(Some).map_err(|e| invalid_argument(format!("{field}: not JSON: {e}")))
+        }
+        other => Err(invalid_argument(format!("{field}: a {} is not a JSON value", type_name(other)))),
+    }
+}
+
+fn type_name(t: ValueType) -> &'static str {
+    match t {
+        ValueType::Undefined => "undefined",
+        ValueType::Null => "null",
+        ValueType::Boolean => "boolean",
+        ValueType::Number => "number",
+        ValueType::String => "string",
+        ValueType::Symbol => "symbol",
+        ValueType::Object => "object",
+        ValueType::Function => "function",
+        ValueType::External => "external",
+        ValueType::BigInt => "bigint",
+        _ => "value of unknown type",
+    }
+}
+
+/// A JavaScript number as JSON: whole numbers up to 2^53 as integers (what
+/// they mean in JavaScript), anything else as a float.
+fn number(field: &str, n: f64) -> Result<Value, Thrown> {
+    if !n.is_finite() {
+        return Err(invalid_argument(format!("{field}: {n} is not a finite number")));
+    }
+    if n.fract() == 0.0 && n.abs() <= MAX_SAFE_INTEGER {
+        // Exact: |n| <= 2^53 - 1 converts to i64 without rounding.
+        return Ok(Value::from(n as i64));
+    }
+    Ok(serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number))
+}
+
+/// The `now` of a command: a whole, non-negative number of milliseconds.
+/// Above the core's limit it is handed on, for the core to refuse with
+/// `limit_exceeded` as every other binding does.
+fn millis(value: Unknown<'_>) -> Result<u64, Thrown> {
+    let kind = value.get_type().map_err(unreadable("now"))?;
+    if kind != ValueType::Number {
+        return Err(invalid_argument(format!("now: must be a number of milliseconds, not a {}", type_name(kind))));
+    }
+    // SAFETY: the value's type was just checked to be a number.
+    let n: f64 = unsafe { value.cast() }.map_err(unreadable("now"))?;
+    if !(n.is_finite() && n >= 0.0 && n.fract() == 0.0) {
+        return Err(invalid_argument(format!("now: {n} is not a whole number of milliseconds")));
+    }
+    if n >= u64::MAX as f64 {
+        return Err(thrown(chatlife::Error::LimitExceeded(format!("now: {n} is above {}", chatlife::time::MAX_TIME))));
+    }
+    Ok(n as u64)
+}
+
+/// A JavaScript string argument.
+fn text(field: &str, value: Unknown<'_>) -> Result<String, Thrown> {
+    let kind = value.get_type().map_err(unreadable(field))?;
+    if kind != ValueType::String {
+        return Err(invalid_argument(format!("{field}: must be a string, not a {}", type_name(kind))));
+    }
+    // SAFETY: the value's type was just checked to be a string.
+    unsafe { value.cast() }.map_err(unreadable(field))
+}
+
+/// An options-like argument: an object, or `undefined`/`null` for none.
+fn object(env: &Env, field: &str, value: Unknown<'_>) -> Result<Map<String, Value>, Thrown> {
+    match to_json(env, field, value)? {
+        None | Some(Value::Null) => Ok(Map::new()),
+        Some(Value::Object(map)) => Ok(map),
+        Some(other) => Err(invalid_argument(format!("{field}: must be an object, not {other}"))),
+    }
+}
+
+/// The chat lifecycle engine. Every command takes `now` (milliseconds, never
+/// going back) first; drain `pollEvents()` after each call and sleep until
+/// `nextDeadline()`.
+#[napi]
+pub struct Engine {
+    engine: chatlife::Engine,
+}
+
+impl Engine {
+    /// Builds `{"op": op, ...fields}` and applies it. Fields left `undefined`
+    /// are absent, as in a scenario file; `options` adds optional fields and
+    /// may not repeat a positional one.
+    fn command(
+        &mut self,
+        env: &Env,
+        now: Unknown<'_>,
+        op: &str,
+        fields: Vec<(&str, Unknown<'_>)>,
+        options: Option<(&str, Unknown<'_>)>,
+    ) -> Result<(), Thrown> {
+        let now = millis(now)?;
+        let mut map = Map::new();
+        map.insert("op".into(), Value::from(op));
+        for (name, value) in fields {
+            if let Some(json) = to_json(env, name, value)? {
+                map.insert(name.into(), json);
+            }
+        }
+        if let Some((name, value)) = options {
+            for (key, json) in object(env, name, value)? {
+                if map.contains_key(&key) {
+                    return Err(invalid_argument(format!("{name}.{key}: given as an argument already")));
+                }
+                map.insert(key, json);
+            }
+        }
+        let command = Command::from_value(Value::Object(map)).map_err(thrown)?;
+        self.engine.apply(now, &command).map_err(thrown)
+    }
+}
+
+#[napi]
+impl Engine {
+    /// A new engine at time 0. `config` is the SPEC §8 configuration as an
+    /// object or as JSON text (text keeps integers above 2^53 exact, e.g. a
+    /// large `seed`); omitted, it is `{}`.
+    #[napi(constructor, catch_unwind, ts_args_type = "config?: Config | string")]
+    pub fn new(env: Env, config: Unknown<'_>) -> napi::Result<Self, Code> {
+        let config = match config.get_type().map_err(unreadable("config"))? {
+            ValueType::String => chatlife::Config::from_json(&text("config", config)?),
+            _ => match to_json(&env, "config", config)? {
+                None => Ok(chatlife::Config::default()),
+                Some(value) => chatlife::Config::from_value(value),
+            },
+        }
+        .map_err(thrown)?;
+        let engine = chatlife::Engine::new(config).map_err(thrown)?;
+        Ok(Engine { engine })
+    }
+
+    /// The engine's clock: the `now` of the last accepted call.
+    #[napi(getter, catch_unwind)]
+    pub fn now(&self) -> f64 {
+        self.engine.now() as f64
+    }
+
+    /// The earliest pending timer deadline (SPEC T5), or `null`.
+    #[napi(catch_unwind)]
+    pub fn next_deadline(&self) -> Option<f64> {
+        self.engine.next_deadline().map(|d| d as f64)
+    }
+
+    /// Every event not yet taken, oldest first.
+    #[napi(catch_unwind, ts_return_type = "Event[]")]
+    pub fn poll_events(&mut self) -> Vec<Value> {
+        let mut events = Vec::with_capacity(self.engine.pending_events());
+        self.engine.drain_events(&mut events);
+        events.iter().map(chatlife::Event::to_value).collect()
+    }
+
+    /// The state of a conversation the engine knows, or `null`.
+    #[napi(catch_unwind, ts_args_type = "conversation: string", ts_return_type = "State | null")]
+    pub fn state(&self, conversation: Unknown<'_>) -> napi::Result<Option<&'static str>, Code> {
+        let conversation = text("conversation", conversation)?;
+        Ok(self.engine.state(&conversation).map(|s| s.as_str()))
+    }
+
+    /// Fires every timer due at or before `now` (SPEC T3).
+    #[napi(catch_unwind, ts_args_type = "now: number")]
+    pub fn advance(&mut self, now: Unknown<'_>) -> napi::Result<(), Code> {
+        let now = millis(now)?;
+        self.engine.advance(now).map_err(thrown)
+    }
+
+    #[napi(catch_unwind, ts_args_type = "now: number, conversation: string, customer: string, options?: StartOptions")]
+    pub fn start_conversation(
+        &mut self,
+        env: Env,
+        now: Unknown<'_>,
+        conversation: Unknown<'_>,
+        customer: Unknown<'_>,
+        options: Unknown<'_>,
+    ) -> napi::Result<(), Code> {
+        self.command(
+            &env,
+            now,
+            "start_conversation",
+            vec![("conversation", conversation), ("customer", customer)],
+            Some(("options", options)),
+        )
+    }
+
+    #[napi(
+        catch_unwind,
+        ts_args_type = "now: number, conversation: string, participant: string, role: Role, displayName?: string | null"
+    )]
+    pub fn join(
+        &mut self,
+        env: Env,
+        now: Unknown<'_>,
+        conversation: Unknown<'_>,
+        participant: Unknown<'_>,
+        role: Unknown<'_>,
+        display_name: Unknown<'_>,
+    ) -> napi::Result<(), Code> {
+        self.command(
+            &env,
+            now,
+            "join",
+            vec![
+                ("conversation", conversation),
+                ("participant", participant),
+                ("role", role),
+                ("display_name", display_name),
+            ],
+            None,
+        )
+    }
+
+    #[napi(catch_unwind, ts_args_type = "now: number, conversation: string, participant: string")]
+    pub fn leave(
+        &mut self,
+        env: Env,
+        now: Unknown<'_>,
+        conversation: Unknown<'_>,
+        participant: Unknown<'_>,
+    ) -> napi::Result<(), Code> {
+        let fields = vec![("conversation", conversation), ("participant", participant)];
+        self.command(&env, now, "leave", fields, None)
+    }
+
+    /// A message from a participant; only messages reset idle timers (R-T6).
+    #[napi(catch_unwind, ts_args_type = "now: number, conversation: string, participant: string")]
+    pub fn message(
+        &mut self,
+        env: Env,
+        now: Unknown<'_>,
+        conversation: Unknown<'_>,
+        participant: Unknown<'_>,
+    ) -> napi::Result<(), Code> {
+        let fields = vec![("conversation", conversation), ("participant", participant)];
+        self.command(&env, now, "message", fields, None)
+    }
+
+    #[napi(catch_unwind, ts_args_type = "now: number, conversation: string, participant: string")]
+    pub fn connection_lost(
+        &mut self,
+        env: Env,
+        now: Unknown<'_>,
+        conversation: Unknown<'_>,
+        participant: Unknown<'_>,
+    ) -> napi::Result<(), Code> {
+        let fields = vec![("conversation", conversation), ("participant", participant)];
+        self.command(&env, now, "connection_lost", fields, None)
+    }
+
+    #[napi(catch_unwind, ts_args_type = "now: number, conversation: string, participant: string")]
+    pub fn connection_restored(
+        &mut self,
+        env: Env,
+        now: Unknown<'_>,
+        conversation: Unknown<'_>,
+        participant: Unknown<'_>,
+    ) -> napi::Result<(), Code> {
+        let fields = vec![("conversation", conversation), ("participant", participant)];
+        self.command(&env, now, "connection_restored", fields, None)
+    }
+
+    /// The End button; a customer's end is "closed the chat window".
+    #[napi(catch_unwind, ts_args_type = "now: number, conversation: string, participant: string")]
+    pub fn end(
+        &mut self,
+        env: Env,
+        now: Unknown<'_>,
+        conversation: Unknown<'_>,
+        participant: Unknown<'_>,
+    ) -> napi::Result<(), Code> {
+        let fields = vec![("conversation", conversation), ("participant", participant)];
+        self.command(&env, now, "end", fields, None)
+    }
+
+    /// The agent closes the session window.
+    #[napi(catch_unwind, ts_args_type = "now: number, conversation: string, participant: string")]
+    pub fn close_session(
+        &mut self,
+        env: Env,
+        now: Unknown<'_>,
+        conversation: Unknown<'_>,
+        participant: Unknown<'_>,
+    ) -> napi::Result<(), Code> {
+        let fields = vec![("conversation", conversation), ("participant", participant)];
+        self.command(&env, now, "close_session", fields, None)
+    }
+
+    /// Emits `reconnect_link_issued`; its url and token are secrets.
+    #[napi(catch_unwind, ts_args_type = "now: number, conversation: string")]
+    pub fn issue_reconnect_link(
+        &mut self,
+        env: Env,
+        now: Unknown<'_>,
+        conversation: Unknown<'_>,
+    ) -> napi::Result<(), Code> {
+        let fields = vec![("conversation", conversation)];
+        self.command(&env, now, "issue_reconnect_link", fields, None)
+    }
+
+    /// By link `{token, authenticated_as?}` or by prompt
+    /// `{conversation, authenticated_as}` (SPEC §9).
+    #[napi(catch_unwind, ts_args_type = "now: number, request: ReconnectRequest")]
+    pub fn reconnect(&mut self, env: Env, now: Unknown<'_>, request: Unknown<'_>) -> napi::Result<(), Code> {
+        self.command(&env, now, "reconnect", vec![], Some(("request", request)))
+    }
+
+    #[napi(catch_unwind, ts_args_type = "now: number, authenticatedAs: string")]
+    pub fn returning_customer(
+        &mut self,
+        env: Env,
+        now: Unknown<'_>,
+        authenticated_as: Unknown<'_>,
+    ) -> napi::Result<(), Code> {
+        let fields = vec![("authenticated_as", authenticated_as)];
+        self.command(&env, now, "returning_customer", fields, None)
+    }
+
+    #[napi(catch_unwind, ts_args_type = "now: number, conversation: string, authenticatedAs: string")]
+    pub fn decline_reconnect(
+        &mut self,
+        env: Env,
+        now: Unknown<'_>,
+        conversation: Unknown<'_>,
+        authenticated_as: Unknown<'_>,
+    ) -> napi::Result<(), Code> {
+        let fields = vec![("conversation", conversation), ("authenticated_as", authenticated_as)];
+        self.command(&env, now, "decline_reconnect", fields, None)
+    }
+
+    #[napi(catch_unwind, ts_args_type = "now: number, conversation: string, timers: TimerSettings")]
+    pub fn set_participant_timers(
+        &mut self,
+        env: Env,
+        now: Unknown<'_>,
+        conversation: Unknown<'_>,
+        timers: Unknown<'_>,
+    ) -> napi::Result<(), Code> {
+        let fields = vec![("conversation", conversation), ("timers", timers)];
+        self.command(&env, now, "set_participant_timers", fields, None)
+    }
+
+    /// Amazon Connect's `UpdateParticipantRoleConfig` request body (CFG4).
+    #[napi(catch_unwind, ts_args_type = "now: number, conversation: string, request: ParticipantRoleConfigRequest")]
+    pub fn update_participant_role_config(
+        &mut self,
+        env: Env,
+        now: Unknown<'_>,
+        conversation: Unknown<'_>,
+        request: Unknown<'_>,
+    ) -> napi::Result<(), Code> {
+        let fields = vec![("conversation", conversation), ("request", request)];
+        self.command(&env, now, "update_participant_role_config", fields, None)
+    }
+
+    /// What the flow's Wait block waits for (R-T9).
+    #[napi(catch_unwind, ts_args_type = "now: number, conversation: string, waitFor: WaitFor")]
+    pub fn set_wait(
+        &mut self,
+        env: Env,
+        now: Unknown<'_>,
+        conversation: Unknown<'_>,
+        wait_for: Unknown<'_>,
+    ) -> napi::Result<(), Code> {
+        let fields = vec![("conversation", conversation), ("for", wait_for)];
+        self.command(&env, now, "set_wait", fields, None)
+    }
+
+    /// An agent's capacity in units; `null` is unbounded.
+    #[napi(catch_unwind, ts_args_type = "now: number, agent: string, capacity: number | null")]
+    pub fn set_agent_capacity(
+        &mut self,
+        env: Env,
+        now: Unknown<'_>,
+        agent: Unknown<'_>,
+        capacity: Unknown<'_>,
+    ) -> napi::Result<(), Code> {
+        let fields = vec![("agent", agent), ("capacity", capacity)];
+        self.command(&env, now, "set_agent_capacity", fields, None)
+    }
+
+    /// Applies `{at, op, ...fields}` commands in order (`at`: milliseconds or
+    /// a duration string). One result per command: `null` when accepted, the
+    /// `Error` it would have thrown when rejected; a rejection does not stop
+    /// the batch. A command that does not parse throws before any is applied.
+    #[napi(catch_unwind, ts_args_type = "commands: TimedCommand[]", ts_return_type = "Array<ChatlifeError | null>")]
+    pub fn apply_many<'env>(&mut self, env: &'env Env, commands: Unknown<'_>) -> napi::Result<Array<'env>, Code> {
+        let commands = match to_json(env, "commands", commands)? {
+            Some(Value::Array(list)) => list,
+            other => {
+                return Err(invalid_argument(format!(
+                    "commands: must be an array of commands, not {}",
+                    other.map_or("undefined".into(), |v| v.to_string())
+                )))
+            }
+        };
+        let commands = commands
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| TimedCommand::from_value(c).map_err(|e| e.within(&format!("commands[{i}]"))))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(thrown)?;
+        let results = self.engine.apply_many(&commands);
+        let fail = |e: napi::Error| Thrown::new(Code("invalid_argument"), e.reason);
+        let mut out = env.create_array(results.len() as u32).map_err(fail)?;
+        for (i, result) in results.into_iter().enumerate() {
+            match result {
+                Ok(()) => out.set(i as u32, Value::Null).map_err(fail)?,
+                Err(e) => out.set(i as u32, JsError::from(thrown(e)).into_unknown(*env)).map_err(fail)?,
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Milliseconds in a duration string: `"500ms"`, `"90s"`, `"3m"`, `"1h30m"`.
+#[napi(catch_unwind, ts_args_type = "text: string")]
+pub fn parse_duration(text_value: Unknown<'_>) -> napi::Result<f64, Code> {
+    let duration = text("duration", text_value)?;
+    chatlife::time::parse_duration(&duration)
+        .map(|ms| ms as f64)
+        .map_err(|m| invalid_argument(format!("duration: {m}")))
+}
+
+/// A scenario step's `at`: milliseconds, or a duration string from zero.
+#[napi(js_name = "parseAt", catch_unwind, ts_args_type = "at: number | string")]
+pub fn parse_step_at(env: Env, at: Unknown<'_>) -> napi::Result<f64, Code> {
+    let at = to_json(&env, "at", at)?.unwrap_or(Value::Null);
+    parse_at(&at).map(|ms| ms as f64).map_err(|m| invalid_argument(format!("at: {m}")))
+}
+
+/// A scenario file (SPEC §11) checked by the core; `config` comes back as
+/// JSON text so that integers above 2^53 (a large `seed`) stay exact.
+#[napi(object)]
+pub struct ScenarioFile {
+    pub name: String,
+    pub rules: Vec<String>,
+    pub config: String,
+    #[napi(ts_type = "ScenarioStep[]")]
+    pub steps: Vec<Value>,
+}
+
+/// Parses and checks a scenario file's text with the core's rules; throws
+/// what `chatlife run` reports for a file that breaks one.
+#[napi(catch_unwind, ts_args_type = "text: string")]
+pub fn load_scenario(text_value: Unknown<'_>) -> napi::Result<ScenarioFile, Code> {
+    let source = text("text", text_value)?;
+    let scenario = Scenario::from_json(&source).map_err(thrown)?;
+    // The core accepted the text, so it is an object with a `steps` array.
+    let steps = match serde_json::from_str::<Value>(&source) {
+        Ok(Value::Object(mut top)) => match top.remove("steps") {
+            Some(Value::Array(steps)) => steps,
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
+    Ok(ScenarioFile { name: scenario.name, rules: scenario.rules, config: scenario.config_json.to_string(), steps })
+}
+
+/// Every event `type`, in SPEC §10 order.
+#[napi(catch_unwind, ts_return_type = "EventType[]")]
+pub fn event_types() -> Vec<&'static str> {
+    chatlife::events::EVENT_TYPES.to_vec()
+}
+
+/// Every error `.code`, in SPEC E1 order.
+#[napi(catch_unwind, ts_return_type = "ErrorCode[]")]
+pub fn error_codes() -> Vec<&'static str> {
+    chatlife::error::ERROR_CODES.to_vec()
+}
+
+/// The version of the chatlife core inside this addon.
+#[napi]
+pub const VERSION: &str = chatlife::VERSION;
