@@ -1,0 +1,508 @@
+//! `chatlife.Engine`: the core engine behind a lock.
+//!
+//! Threads: one engine may be shared by threads. Every call takes the engine's
+//! lock, so calls never interleave; `advance` and `apply_many`, which can run
+//! many timers or commands, release the GIL while they hold it. The lock is
+//! never held while Python code runs or while waiting for the GIL, so it
+//! cannot deadlock against the GIL or against a host's own locks.
+//!
+//! Every command goes through the core's own command parser (`Command`), so a
+//! wrong type or value gets the same `invalid_argument` message, naming the
+//! field, as in a scenario file or any other language.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard, TryLockError};
+
+use chatlife::{Command, TimedCommand};
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyMemoryView, PyString};
+use serde_json::{Map, Value};
+
+use crate::convert::{millis, to_json, BadTime, NotJson};
+use crate::errors::{exception, guard, internal_error, invalid_argument, to_py_err};
+use crate::events::wrap;
+use crate::vocab::{member, Kind};
+
+/// The chat lifecycle engine (SPEC). Every command takes `now`, an `int` of
+/// milliseconds that never goes back; read events with `poll_events()` and sleep
+/// until `next_deadline()` or the next command, then `advance(now)`.
+///
+/// Thread-safe: calls from several threads are serialized by an internal lock,
+/// and `advance()`/`apply_many()` release the GIL while they work. Keeping
+/// `now` monotonic across threads is the host's job: read the clock and call
+/// under one host lock (see the README).
+#[pyclass(frozen, module = "chatlife")]
+pub struct Engine {
+    core: Mutex<chatlife::Engine>,
+    /// Set when the core panicked mid-call: its state can no longer be trusted.
+    broken: AtomicBool,
+}
+
+fn time_error(py: Python<'_>, bad: BadTime) -> PyErr {
+    match bad {
+        BadTime::Invalid(m) => invalid_argument(py, m),
+        BadTime::TooLate(m) => to_py_err(py, &chatlife::Error::LimitExceeded(m)),
+    }
+}
+
+fn not_json(py: Python<'_>, bad: NotJson) -> PyErr {
+    invalid_argument(py, bad.message())
+}
+
+/// Builds `{"op": op, field: value, ...}` from Python arguments.
+fn command_value(py: Python<'_>, op: &str, fields: &[(&str, &Bound<'_, PyAny>)]) -> PyResult<Value> {
+    let mut object = Map::with_capacity(fields.len() + 1);
+    object.insert("op".into(), Value::from(op));
+    for (name, value) in fields {
+        object.insert((*name).into(), to_json(value, name).map_err(|e| not_json(py, e))?);
+    }
+    Ok(Value::Object(object))
+}
+
+impl Engine {
+    fn check_usable(&self) -> PyResult<()> {
+        if self.broken.load(Ordering::Acquire) {
+            Err(PyRuntimeError::new_err("chatlife internal error earlier on this engine; it can no longer be used"))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Runs `work` on the core under the lock, with a panic turned into a
+    /// `RuntimeError` and the engine marked unusable. `detach` releases the GIL
+    /// for the whole call; otherwise the GIL is released only if another
+    /// thread holds the lock.
+    fn with_core<R: Send>(
+        &self,
+        py: Python<'_>,
+        detach: bool,
+        work: impl FnOnce(&mut chatlife::Engine) -> R + Send,
+    ) -> PyResult<R> {
+        self.check_usable()?;
+        let run = |mut core: MutexGuard<'_, chatlife::Engine>| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&mut core)))
+        };
+        let outcome = if detach {
+            py.detach(|| run(lock(&self.core)))
+        } else {
+            match self.core.try_lock() {
+                Ok(core) => run(core),
+                Err(TryLockError::Poisoned(poisoned)) => run(poisoned.into_inner()),
+                Err(TryLockError::WouldBlock) => py.detach(|| run(lock(&self.core))),
+            }
+        };
+        outcome.map_err(|payload| {
+            self.broken.store(true, Ordering::Release);
+            internal_error(&*payload)
+        })
+    }
+
+    /// Parses and applies one command; the core checks every field.
+    fn command(&self, py: Python<'_>, now: &Bound<'_, PyAny>, command: Value) -> PyResult<()> {
+        let now = millis(now, "now").map_err(|e| time_error(py, e))?;
+        let command = guard(|| Command::from_value(command).map_err(|e| to_py_err(py, &e)))?;
+        self.with_core(py, false, |core| core.apply(now, &command))?.map_err(|e| to_py_err(py, &e))
+    }
+
+    fn participant_command(
+        &self,
+        py: Python<'_>,
+        op: &str,
+        now: &Bound<'_, PyAny>,
+        conversation: &Bound<'_, PyAny>,
+        participant: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let value = command_value(py, op, &[("conversation", conversation), ("participant", participant)])?;
+        self.command(py, now, value)
+    }
+}
+
+/// The bytes of a snapshot argument (`bytes`, `bytearray` or `memoryview`).
+fn snapshot_bytes(py: Python<'_>, snapshot: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+    if let Ok(bytes) = snapshot.cast::<PyBytes>() {
+        return Ok(bytes.as_bytes().to_vec());
+    }
+    if snapshot.cast::<PyByteArray>().is_ok() || snapshot.cast::<PyMemoryView>().is_ok() {
+        let bytes = py.get_type::<PyBytes>().call1((snapshot,))?.cast_into::<PyBytes>()?;
+        return Ok(bytes.as_bytes().to_vec());
+    }
+    Err(invalid_argument(
+        py,
+        format!("snapshot: must be the bytes Engine.snapshot() returned, not {}", snapshot.get_type().name()?),
+    ))
+}
+
+/// Locks the core even if an earlier panic poisoned the lock: `broken` is what
+/// stops a damaged engine from being used.
+fn lock(core: &Mutex<chatlife::Engine>) -> MutexGuard<'_, chatlife::Engine> {
+    core.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[pymethods]
+impl Engine {
+    /// A new engine at time 0. `config` is the configuration of SPEC §8 as a
+    /// `dict` or as JSON text; `{}` is valid. Raises `InvalidConfig`.
+    #[new]
+    fn new(py: Python<'_>, config: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let invalid_config = |message: String| to_py_err(py, &chatlife::Error::InvalidConfig(message));
+        let parsed = if let Ok(text) = config.cast::<PyString>() {
+            let text = crate::convert::text(text, "configuration").map_err(|e| invalid_config(e.message()))?;
+            guard(|| chatlife::Config::from_json(&text).map_err(|e| to_py_err(py, &e)))?
+        } else if config.cast::<PyDict>().is_ok() || config.cast::<pyo3::types::PyMapping>().is_ok() {
+            let value = to_json(config, "configuration").map_err(|e| invalid_config(e.message()))?;
+            guard(|| chatlife::Config::from_value(value).map_err(|e| to_py_err(py, &e)))?
+        } else {
+            return Err(invalid_config(format!(
+                "configuration: must be a dict or JSON text, not {}",
+                config.get_type().name()?
+            )));
+        };
+        let core = guard(|| chatlife::Engine::new(parsed).map_err(|e| to_py_err(py, &e)))?;
+        Ok(Engine { core: Mutex::new(core), broken: AtomicBool::new(false) })
+    }
+
+    #[pyo3(signature = (now, conversation, customer, *, policy=None, authenticated_as=None, display_name=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn start_conversation(
+        &self,
+        py: Python<'_>,
+        now: &Bound<'_, PyAny>,
+        conversation: &Bound<'_, PyAny>,
+        customer: &Bound<'_, PyAny>,
+        policy: Option<&Bound<'_, PyAny>>,
+        authenticated_as: Option<&Bound<'_, PyAny>>,
+        display_name: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        let none = py.None().into_bound(py);
+        let value = command_value(
+            py,
+            "start_conversation",
+            &[
+                ("conversation", conversation),
+                ("customer", customer),
+                ("policy", policy.unwrap_or(&none)),
+                ("authenticated_as", authenticated_as.unwrap_or(&none)),
+                ("display_name", display_name.unwrap_or(&none)),
+            ],
+        )?;
+        self.command(py, now, value)
+    }
+
+    #[pyo3(signature = (now, conversation, participant, role, *, display_name=None))]
+    fn join(
+        &self,
+        py: Python<'_>,
+        now: &Bound<'_, PyAny>,
+        conversation: &Bound<'_, PyAny>,
+        participant: &Bound<'_, PyAny>,
+        role: &Bound<'_, PyAny>,
+        display_name: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        let none = py.None().into_bound(py);
+        let value = command_value(
+            py,
+            "join",
+            &[
+                ("conversation", conversation),
+                ("participant", participant),
+                ("role", role),
+                ("display_name", display_name.unwrap_or(&none)),
+            ],
+        )?;
+        self.command(py, now, value)
+    }
+
+    fn leave(
+        &self,
+        py: Python<'_>,
+        now: &Bound<'_, PyAny>,
+        conversation: &Bound<'_, PyAny>,
+        participant: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        self.participant_command(py, "leave", now, conversation, participant)
+    }
+
+    /// A message from `participant`: resets that participant's timers (R-T6).
+    fn message(
+        &self,
+        py: Python<'_>,
+        now: &Bound<'_, PyAny>,
+        conversation: &Bound<'_, PyAny>,
+        participant: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        self.participant_command(py, "message", now, conversation, participant)
+    }
+
+    /// The transport lost the participant: starts the grace period (R-D1).
+    fn connection_lost(
+        &self,
+        py: Python<'_>,
+        now: &Bound<'_, PyAny>,
+        conversation: &Bound<'_, PyAny>,
+        participant: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        self.participant_command(py, "connection_lost", now, conversation, participant)
+    }
+
+    fn connection_restored(
+        &self,
+        py: Python<'_>,
+        now: &Bound<'_, PyAny>,
+        conversation: &Bound<'_, PyAny>,
+        participant: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        self.participant_command(py, "connection_restored", now, conversation, participant)
+    }
+
+    /// The End button; a customer's end is "closed the chat window".
+    fn end(
+        &self,
+        py: Python<'_>,
+        now: &Bound<'_, PyAny>,
+        conversation: &Bound<'_, PyAny>,
+        participant: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        self.participant_command(py, "end", now, conversation, participant)
+    }
+
+    /// The agent closes the session window.
+    fn close_session(
+        &self,
+        py: Python<'_>,
+        now: &Bound<'_, PyAny>,
+        conversation: &Bound<'_, PyAny>,
+        participant: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        self.participant_command(py, "close_session", now, conversation, participant)
+    }
+
+    fn issue_reconnect_link(
+        &self,
+        py: Python<'_>,
+        now: &Bound<'_, PyAny>,
+        conversation: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let value = command_value(py, "issue_reconnect_link", &[("conversation", conversation)])?;
+        self.command(py, now, value)
+    }
+
+    /// Reconnect through a link (`token`) or the prompt (`conversation` and
+    /// `authenticated_as`); give one of `token` and `conversation`.
+    #[pyo3(signature = (now, *, token=None, conversation=None, authenticated_as=None))]
+    fn reconnect(
+        &self,
+        py: Python<'_>,
+        now: &Bound<'_, PyAny>,
+        token: Option<&Bound<'_, PyAny>>,
+        conversation: Option<&Bound<'_, PyAny>>,
+        authenticated_as: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        let none = py.None().into_bound(py);
+        let value = command_value(
+            py,
+            "reconnect",
+            &[
+                ("token", token.unwrap_or(&none)),
+                ("conversation", conversation.unwrap_or(&none)),
+                ("authenticated_as", authenticated_as.unwrap_or(&none)),
+            ],
+        )?;
+        self.command(py, now, value)
+    }
+
+    /// A signed-in customer is back: offers the conversations they can still
+    /// reconnect to (R-RC2).
+    fn returning_customer(
+        &self,
+        py: Python<'_>,
+        now: &Bound<'_, PyAny>,
+        authenticated_as: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let value = command_value(py, "returning_customer", &[("authenticated_as", authenticated_as)])?;
+        self.command(py, now, value)
+    }
+
+    fn decline_reconnect(
+        &self,
+        py: Python<'_>,
+        now: &Bound<'_, PyAny>,
+        conversation: &Bound<'_, PyAny>,
+        authenticated_as: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let value = command_value(
+            py,
+            "decline_reconnect",
+            &[("conversation", conversation), ("authenticated_as", authenticated_as)],
+        )?;
+        self.command(py, now, value)
+    }
+
+    /// Stores the four participant timers (whole minutes or `None`) for the
+    /// next agent/bot join (R-T4).
+    fn set_participant_timers(
+        &self,
+        py: Python<'_>,
+        now: &Bound<'_, PyAny>,
+        conversation: &Bound<'_, PyAny>,
+        timers: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let value = command_value(py, "set_participant_timers", &[("conversation", conversation), ("timers", timers)])?;
+        self.command(py, now, value)
+    }
+
+    /// Amazon Connect's `UpdateParticipantRoleConfig` request body (CFG4).
+    fn update_participant_role_config(
+        &self,
+        py: Python<'_>,
+        now: &Bound<'_, PyAny>,
+        conversation: &Bound<'_, PyAny>,
+        request: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let value = command_value(
+            py,
+            "update_participant_role_config",
+            &[("conversation", conversation), ("request", request)],
+        )?;
+        self.command(py, now, value)
+    }
+
+    /// What the flow's Wait block waits for (R-T9); the JSON field is `for`.
+    fn set_wait(
+        &self,
+        py: Python<'_>,
+        now: &Bound<'_, PyAny>,
+        conversation: &Bound<'_, PyAny>,
+        wait_for: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let value = command_value(py, "set_wait", &[("conversation", conversation), ("for", wait_for)])?;
+        self.command(py, now, value)
+    }
+
+    /// An agent's capacity in units; `None` is unbounded.
+    fn set_agent_capacity(
+        &self,
+        py: Python<'_>,
+        now: &Bound<'_, PyAny>,
+        agent: &Bound<'_, PyAny>,
+        capacity: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let value = command_value(py, "set_agent_capacity", &[("agent", agent), ("capacity", capacity)])?;
+        self.command(py, now, value)
+    }
+
+    /// Fires every timer due at or before `now` (T3). Releases the GIL.
+    fn advance(&self, py: Python<'_>, now: &Bound<'_, PyAny>) -> PyResult<()> {
+        let now = millis(now, "now").map_err(|e| time_error(py, e))?;
+        self.with_core(py, true, |core| core.advance(now))?.map_err(|e| to_py_err(py, &e))
+    }
+
+    /// Applies commands of the scenario form, `{"at": ms, "op": ..., fields}`,
+    /// in order, releasing the GIL while it works. Returns one entry per
+    /// command: `None` if accepted, else the exception (not raised). A rejected
+    /// command does not stop the batch.
+    fn apply_many<'py>(&self, py: Python<'py>, commands: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
+        let iter = commands
+            .try_iter()
+            .map_err(|_| invalid_argument(py, "commands: must be an iterable of command dicts".into()))?;
+        let mut parsed = Vec::new();
+        for (i, item) in iter.enumerate() {
+            let path = format!("commands[{i}]");
+            let command = match to_json(&item?, &path) {
+                Ok(value) => guard(|| Ok(TimedCommand::from_value(value).map_err(|e| e.within(&path))))?,
+                Err(bad) => Err(chatlife::Error::InvalidArgument(bad.message())),
+            };
+            parsed.push(command);
+        }
+        let results = self.with_core(py, true, |core| {
+            parsed.into_iter().map(|command| command.and_then(|c| core.apply(c.at, &c.command))).collect::<Vec<_>>()
+        })?;
+        let out = PyList::empty(py);
+        for result in results {
+            match result {
+                Ok(()) => out.append(py.None())?,
+                Err(e) => out.append(exception(py, &e))?,
+            }
+        }
+        Ok(out)
+    }
+
+    /// The earliest pending timer deadline in ms, or `None` (T5).
+    fn next_deadline(&self, py: Python<'_>) -> PyResult<Option<u64>> {
+        self.with_core(py, false, |core| core.next_deadline())
+    }
+
+    /// Every event not yet taken, oldest first, as `Event` subclasses.
+    fn poll_events<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let events = self.with_core(py, false, |core| {
+            let mut events = Vec::new();
+            core.drain_events(&mut events);
+            events
+        })?;
+        let out = PyList::empty(py);
+        for event in events {
+            out.append(wrap(py, event)?)?;
+        }
+        Ok(out)
+    }
+
+    /// Everything the engine holds, as versioned JSON bytes, to store and later
+    /// `restore`. Events not yet polled are not included: poll them first.
+    fn snapshot<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let bytes = self.with_core(py, true, |core| core.snapshot())?;
+        Ok(PyBytes::new(py, &bytes))
+    }
+
+    /// Replaces this engine's whole state with a snapshot's. A corrupted,
+    /// truncated or future-version snapshot raises `InvalidArgument` naming the
+    /// JSON path and leaves the engine as it was.
+    fn restore(&self, py: Python<'_>, snapshot: &Bound<'_, PyAny>) -> PyResult<()> {
+        let bytes = snapshot_bytes(py, snapshot)?;
+        self.with_core(py, true, |core| core.restore(&bytes))?.map_err(|e| to_py_err(py, &e))
+    }
+
+    /// A new engine continuing from a snapshot (see `restore`).
+    #[staticmethod]
+    fn from_snapshot(py: Python<'_>, snapshot: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let bytes = snapshot_bytes(py, snapshot)?;
+        let core = py
+            .detach(|| std::panic::catch_unwind(|| chatlife::Engine::from_snapshot(&bytes)))
+            .map_err(|payload| internal_error(&*payload))?
+            .map_err(|e| to_py_err(py, &e))?;
+        Ok(Engine { core: Mutex::new(core), broken: AtomicBool::new(false) })
+    }
+
+    /// The engine's clock: the `now` of the last accepted call.
+    #[getter]
+    fn now(&self, py: Python<'_>) -> PyResult<u64> {
+        self.with_core(py, false, |core| core.now())
+    }
+
+    /// The state of a conversation, or `None` if the engine does not know it
+    /// (never started, or closed and forgotten).
+    fn state<'py>(&self, py: Python<'py>, conversation: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let id = match to_json(conversation, "conversation").map_err(|e| not_json(py, e))? {
+            Value::String(id) => id,
+            _ => return Err(invalid_argument(py, "conversation: must be a str".into())),
+        };
+        match self.with_core(py, false, |core| core.state(&id))? {
+            Some(state) => Ok(Some(member(py, Kind::State, PyString::new(py, state.as_str()).into_any())?)),
+            None => Ok(None),
+        }
+    }
+
+    /// `(used, capacity)` of an agent, in units; capacity `None` is unbounded.
+    fn agent_load(&self, py: Python<'_>, agent: &Bound<'_, PyAny>) -> PyResult<(u32, Option<u32>)> {
+        let id = match to_json(agent, "agent").map_err(|e| not_json(py, e))? {
+            Value::String(id) => id,
+            _ => return Err(invalid_argument(py, "agent: must be a str".into())),
+        };
+        self.with_core(py, false, |core| core.agent_load(&id))
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let (now, conversations, pending) =
+            self.with_core(py, false, |core| (core.now(), core.conversation_count(), core.pending_events()))?;
+        Ok(format!("Engine(now={now}, conversations={conversations}, pending_events={pending})"))
+    }
+}

@@ -1,0 +1,107 @@
+//! The exception classes of SPEC E2 (one base class, one subclass per code) and
+//! the guard that keeps a Rust panic from ever reaching Python as a
+//! `PanicException`, which derives from `BaseException` and would slip past
+//! every `except Exception` in a host's event loop.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use chatlife::error::ERROR_CODES;
+use pyo3::create_exception;
+use pyo3::exceptions::{PyException, PyRuntimeError};
+use pyo3::prelude::*;
+use pyo3::types::PyType;
+
+create_exception!(
+    chatlife,
+    ChatlifeError,
+    PyException,
+    "Base class of every error chatlife raises. `.code` is the stable code of SPEC E1; \
+     `.message` (also `str(error)`) names the offending field first."
+);
+
+macro_rules! error_classes {
+    ($( $index:literal => $class:ident ),* $(,)?) => {
+        $( create_exception!(chatlife, $class, ChatlifeError); )*
+
+        /// The class raised for the code at `index` of `ERROR_CODES`. A code the
+        /// core appends later falls back to the base class, still carrying `.code`.
+        fn class_of(py: Python<'_>, index: usize) -> Bound<'_, PyType> {
+            match index {
+                $( $index => py.get_type::<$class>(), )*
+                _ => py.get_type::<ChatlifeError>(),
+            }
+        }
+
+        /// Adds the base class and every subclass, each with its `code`, to the module.
+        pub fn add_classes(module: &Bound<'_, PyModule>) -> PyResult<()> {
+            let py = module.py();
+            module.add("ChatlifeError", py.get_type::<ChatlifeError>())?;
+            let by_code = pyo3::types::PyDict::new(py);
+            $(
+                let class = py.get_type::<$class>();
+                class.setattr("code", ERROR_CODES[$index])?;
+                module.add(stringify!($class), &class)?;
+                by_code.set_item(ERROR_CODES[$index], class)?;
+            )*
+            module.add("ERROR_CLASSES", by_code)?;
+            Ok(())
+        }
+    };
+}
+
+// The positions of `ERROR_CODES`, which the core only ever appends to.
+error_classes! {
+    0 => InvalidArgument,
+    1 => InvalidConfig,
+    2 => UnknownConversation,
+    3 => DuplicateConversation,
+    4 => UnknownParticipant,
+    5 => DuplicateParticipant,
+    6 => InvalidState,
+    7 => CapacityExceeded,
+    8 => TimeWentBackwards,
+    9 => LimitExceeded,
+}
+
+/// The Python exception for a core error, as an instance (not raised), with
+/// `.code` and `.message` set on it.
+pub fn exception<'py>(py: Python<'py>, error: &chatlife::Error) -> Bound<'py, PyAny> {
+    let build = || -> PyResult<Bound<'py, PyAny>> {
+        let instance = class_of(py, error.code_index()).call1((error.message(),))?;
+        instance.setattr("code", error.code())?;
+        instance.setattr("message", error.message())?;
+        Ok(instance)
+    };
+    // Building an exception only fails when the interpreter is out of memory;
+    // the error of that failure is the best thing left to hand back.
+    build().unwrap_or_else(|e| e.into_value(py).into_bound(py).into_any())
+}
+
+/// A core error as a `PyErr` ready to raise.
+pub fn to_py_err(py: Python<'_>, error: &chatlife::Error) -> PyErr {
+    PyErr::from_value(exception(py, error))
+}
+
+/// Shorthand for the common case of a bad argument found while converting.
+pub fn invalid_argument(py: Python<'_>, message: String) -> PyErr {
+    to_py_err(py, &chatlife::Error::InvalidArgument(message))
+}
+
+/// The text a panic carried, for the `RuntimeError` that replaces it.
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> &str {
+    payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("no message")
+}
+
+/// The error raised in place of a panic: a bug in chatlife, never the caller's.
+pub fn internal_error(payload: &(dyn std::any::Any + Send)) -> PyErr {
+    PyRuntimeError::new_err(format!("chatlife internal error (a bug; please report it): {}", panic_text(payload)))
+}
+
+/// Runs `work`, turning a panic into `RuntimeError` instead of `PanicException`.
+pub fn guard<T>(work: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|payload| Err(internal_error(&*payload)))
+}

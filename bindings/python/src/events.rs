@@ -1,0 +1,231 @@
+//! Events as immutable Python objects: one class per event type of SPEC §10,
+//! all subclasses of `Event`, so `isinstance` (or `.type`) tells them apart and
+//! type checkers see each type's fields. Field values are read from the
+//! event's canonical JSON form, so they can never disagree with `to_json()`.
+
+use pyo3::exceptions::PyAttributeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
+use pyo3::PyClassInitializer;
+use serde_json::{Map, Value};
+
+use crate::convert::to_python;
+use crate::errors::guard;
+use crate::vocab::{member, Kind};
+
+/// One thing that happened (SPEC §10). Every event has `at`, `type` and
+/// `conversation`; the subclass of each type adds its own fields.
+#[pyclass(name = "Event", subclass, frozen, module = "chatlife")]
+pub struct PyEvent {
+    inner: chatlife::Event,
+    /// The canonical form, `at`/`type`/`conversation` first, in SPEC order.
+    fields: Map<String, Value>,
+}
+
+/// The Python attribute of a JSON key: `from` is a keyword.
+fn attribute_name(key: &str) -> &str {
+    match key {
+        "from" => "from_",
+        other => other,
+    }
+}
+
+/// Fields whose value is a secret (R-RC7): shown by `to_json()` and the
+/// attributes, which the host needs, but never by `repr()`, which ends up in logs.
+fn is_secret(event_type: &str, key: &str) -> bool {
+    event_type == "reconnect_link_issued" && matches!(key, "url" | "token")
+}
+
+fn field<'py>(event: &Bound<'py, PyEvent>, key: &str, kind: Option<Kind>) -> PyResult<Bound<'py, PyAny>> {
+    let py = event.py();
+    let Some(value) = event.get().fields.get(key) else {
+        return Err(PyAttributeError::new_err(format!(
+            "{} events have no field {key:?}",
+            event.get().inner.kind.type_name()
+        )));
+    };
+    let plain = to_python(py, value, true)?;
+    match kind {
+        Some(kind) => member(py, kind, plain),
+        None => Ok(plain),
+    }
+}
+
+#[pymethods]
+impl PyEvent {
+    /// Milliseconds: the deadline for a timer event, the command's `now` otherwise (T4).
+    #[getter]
+    fn at(&self) -> u64 {
+        self.inner.at
+    }
+
+    /// The snake_case type of SPEC §10, e.g. `"state_changed"`.
+    #[getter]
+    #[pyo3(name = "type")]
+    fn event_type(&self) -> &'static str {
+        self.inner.kind.type_name()
+    }
+
+    /// The conversation id; `None` for `capacity_changed` and `no_reconnect_offer`.
+    #[getter]
+    fn conversation(&self) -> Option<&str> {
+        self.inner.conversation.as_deref()
+    }
+
+    /// The canonical form as a new `dict` of plain JSON values, keys in canonical order.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_python(py, &Value::Object(self.fields.clone()), false)
+    }
+
+    /// The canonical JSON line of SPEC §10 (no trailing newline).
+    fn to_json(&self) -> PyResult<String> {
+        guard(|| Ok(self.inner.to_json()))
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyEvent>) -> bool {
+        self.inner == other.get().inner
+    }
+
+    fn __hash__(&self) -> PyResult<isize> {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        self.to_json()?.hash(&mut hasher);
+        // Python reserves -1 for errors; the cast only folds the hash's width.
+        Ok((hasher.finish() >> 1) as isize)
+    }
+
+    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+        let py = slf.py();
+        let event = slf.get();
+        let event_type = event.inner.kind.type_name();
+        let mut parts = Vec::with_capacity(event.fields.len());
+        for (key, value) in &event.fields {
+            if key == "type" {
+                continue;
+            }
+            let shown = if is_secret(event_type, key) {
+                "<redacted>".to_owned()
+            } else {
+                to_python(py, value, true)?.repr()?.to_string()
+            };
+            parts.push(format!("{}={shown}", attribute_name(key)));
+        }
+        let class = slf.get_type().name()?;
+        Ok(format!("{class}({})", parts.join(", ")))
+    }
+}
+
+macro_rules! event_classes {
+    ($(
+        $(#[doc = $doc:literal])*
+        $class:ident = $type_name:literal { $( $getter:ident = $key:literal $(: $kind:ident)? ),* $(,)? }
+    )*) => {
+        $(
+            $(#[doc = $doc])*
+            #[pyclass(extends = PyEvent, frozen, module = "chatlife")]
+            pub struct $class;
+
+            #[pymethods]
+            impl $class {
+                $(
+                    #[getter]
+                    fn $getter<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+                        guard(|| field(slf.as_super(), $key, event_classes!(@kind $($kind)?)))
+                    }
+                )*
+            }
+        )*
+
+        /// The Python object of a core event: an instance of its type's class.
+        pub fn wrap(py: Python<'_>, inner: chatlife::Event) -> PyResult<Bound<'_, PyAny>> {
+            let fields = match inner.to_value() {
+                Value::Object(fields) => fields,
+                _ => Map::new(),
+            };
+            let event = PyEvent { inner, fields };
+            match event.inner.kind.type_name() {
+                $( $type_name => Ok(Bound::new(py, PyClassInitializer::from(event).add_subclass($class))?.into_any()), )*
+                // A type this build does not know yet still has `.type`, `to_dict()` and `to_json()`.
+                _ => Ok(Bound::new(py, event)?.into_any()),
+            }
+        }
+
+        /// Adds `Event`, every subclass and `EVENT_CLASSES` (type name to class).
+        pub fn add_classes(module: &Bound<'_, PyModule>) -> PyResult<()> {
+            let py = module.py();
+            module.add_class::<PyEvent>()?;
+            let by_type = PyDict::new(py);
+            $(
+                module.add_class::<$class>()?;
+                by_type.set_item(PyString::new(py, $type_name), py.get_type::<$class>())?;
+            )*
+            module.add("EVENT_CLASSES", by_type)?;
+            Ok(())
+        }
+    };
+    (@kind) => { None };
+    (@kind $kind:ident) => { Some(Kind::$kind) };
+}
+
+event_classes! {
+    /// The customer started a chat.
+    ConversationStarted = "conversation_started" { policy = "policy", customer = "customer" }
+    /// The conversation moved between states (S2).
+    StateChanged = "state_changed" { from_ = "from": State, to = "to": State, reason = "reason": Reason }
+    ParticipantJoined = "participant_joined" { participant = "participant", role = "role": Role }
+    ParticipantLeft = "participant_left" {
+        participant = "participant",
+        role = "role": Role,
+        reason = "reason": LeftReason,
+    }
+    /// A participant's idle timer ran out (R-T7); a notice, not a transcript entry.
+    ParticipantIdle = "participant_idle" {
+        participant = "participant",
+        role = "role": Role,
+        transcript = "transcript",
+    }
+    /// An idle participant wrote again (R-T6).
+    ParticipantReturned = "participant_returned" {
+        participant = "participant",
+        role = "role": Role,
+        transcript = "transcript",
+    }
+    /// An auto-disconnect timer ran out and removed everyone but the customer (R-T8).
+    AutoDisconnected = "auto_disconnected" {
+        participant = "participant",
+        role = "role": Role,
+        disconnected = "disconnected",
+        transcript = "transcript",
+    }
+    RoutedToDisconnectFlow = "routed_to_disconnect_flow" {}
+    BotDisconnectedBranch = "bot_disconnected_branch" { participant = "participant" }
+    ConnectionLost = "connection_lost" { participant = "participant", role = "role": Role }
+    ConnectionRestored = "connection_restored" { participant = "participant", role = "role": Role }
+    /// The customer's grace period ran out (R-D3).
+    CustomerDisconnected = "customer_disconnected" { participant = "participant" }
+    /// An automated message written to the transcript (R-M1).
+    TranscriptMessage = "transcript_message" {
+        key = "key",
+        text = "text",
+        visible_to = "visible_to": VisibleTo,
+    }
+    /// The whole stored timer configuration after a change (R-T4).
+    TimerConfigStored = "timer_config_stored" { timers = "timers" }
+    /// A reconnect link; `url` and `token` are secrets (R-RC7) and `repr()` hides them.
+    ReconnectLinkIssued = "reconnect_link_issued" { url = "url", token = "token" }
+    ReconnectOffered = "reconnect_offered" { customer = "customer" }
+    NoReconnectOffer = "no_reconnect_offer" { redirect_url = "redirect_url" }
+    CustomerReconnected = "customer_reconnected" {
+        participant = "participant",
+        method = "method": ReconnectMethod,
+        same_agent = "same_agent",
+    }
+    ReconnectRefused = "reconnect_refused" {
+        reason = "reason": RefusedReason,
+        redirect_url = "redirect_url",
+        start_new = "start_new",
+    }
+    ReconnectWindowExpired = "reconnect_window_expired" { redirect_url = "redirect_url" }
+    /// An agent's used capacity changed (C5); has no conversation.
+    CapacityChanged = "capacity_changed" { agent = "agent", used = "used", capacity = "capacity" }
+}
