@@ -638,6 +638,12 @@ impl Engine {
         for key in keys {
             self.wheel.cancel(key);
         }
+        // A grace that can no longer run out: whoever was lost stays away.
+        for part in &mut self.conv_mut(ci).participants {
+            if let Connection::Lost(lost_at) = part.connection {
+                part.connection = Connection::Disconnected(lost_at);
+            }
+        }
         let retain = self.config.retain_closed;
         self.arm(ci, TimerFor::Forget, at + retain);
     }

@@ -405,3 +405,61 @@ impl Engine {
         Ok(())
     }
 }
+
+impl Engine {
+    /// Checks the engine's internal consistency: every agent's used units equal
+    /// what its conversations hold, closed conversations keep only their forget
+    /// timer, every stored timer key is live and points back at its owner.
+    /// For tests, fuzzing and hosts that want to assert after a restore.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        let mut held: HashMap<&str, (u32, Vec<u32>)> = HashMap::new();
+        for (ci, conv) in self.conversations.iter().enumerate() {
+            let Some(conv) = conv else { continue };
+            let ci = ci as u32;
+            check_conversation(conv, self.config.policies.len()).map_err(|m| format!("{}{m}", conv.id))?;
+            if self.by_id.get(&conv.id) != Some(&ci) {
+                return Err(format!("{}: not indexed by its id", conv.id));
+            }
+            if conv.held_units > 0 {
+                let agent = &conv.participants[conv.assigned_agent.expect("checked above")].id;
+                let entry = held.entry(agent).or_default();
+                entry.0 += conv.held_units;
+                entry.1.push(ci);
+            }
+            let mut own = conv.clone();
+            for key in own.timer_keys_mut().filter_map(|k| *k) {
+                let (_, _, r) =
+                    self.wheel.get(key).ok_or_else(|| format!("{}: a stored timer key is stale", conv.id))?;
+                if r.conversation != ci {
+                    return Err(format!("{}: a timer key points at another conversation", conv.id));
+                }
+                check_timer(conv, r.what).map_err(|m| format!("{}{m}", conv.id))?;
+            }
+        }
+        for (agent, load) in self.agents.loads() {
+            let (units, mut holders) = held.remove(&**agent).unwrap_or_default();
+            if load.used != units {
+                return Err(format!("agent {agent}: uses {} units but its conversations hold {units}", load.used));
+            }
+            let mut listed = load.holders.clone();
+            listed.sort_unstable();
+            holders.sort_unstable();
+            if listed != holders {
+                return Err(format!("agent {agent}: holder list does not match the conversations"));
+            }
+        }
+        if let Some((agent, _)) = held.into_iter().next() {
+            return Err(format!("agent {agent}: holds units but has no capacity record"));
+        }
+        let timers = self
+            .conversations
+            .iter()
+            .flatten()
+            .map(|c| c.clone().timer_keys_mut().filter(|k| k.is_some()).count())
+            .sum::<usize>();
+        if timers != self.wheel.len() {
+            return Err(format!("the wheel holds {} timers but conversations own {timers}", self.wheel.len()));
+        }
+        Ok(())
+    }
+}

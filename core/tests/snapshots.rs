@@ -195,3 +195,16 @@ fn import_checks_capacity_duplicates_and_time() {
     assert_eq!(a.agent_load("ag").0, 1);
     assert_eq!(a.import_conversation(10, &bytes).unwrap_err().code(), "duplicate_conversation");
 }
+
+#[test]
+fn a_chat_closed_during_a_grace_still_restores() {
+    // Found by the property test: auto-close cancelled the grace timer but the
+    // customer stayed "lost", and the snapshot was refused on restore.
+    let mut e = Engine::from_json(r#"{"policies": {"default": {"auto_close": {"open": "1m"}}}}"#).unwrap();
+    e.start_conversation(0, "c1", "cu", Default::default()).unwrap();
+    e.connection_lost(0, "c1", "cu").unwrap();
+    e.advance(120_000).unwrap();
+    assert_eq!(e.state("c1"), Some(chatlife::State::Closed));
+    let restored = Engine::from_snapshot(&e.snapshot()).expect("a closed chat restores");
+    restored.check_invariants().unwrap();
+}
