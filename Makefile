@@ -33,3 +33,8 @@ test-rust: cli
 
 test: $(TEST_SUITES)
 	@echo "make test: every suite passed ($(TEST_SUITES))"
+
+# Far more random histories than `make test` runs; minutes, not seconds.
+.PHONY: soak
+soak:
+	PROPTEST_CASES=$${PROPTEST_CASES:-300000} $(CARGO) test --locked --release -p chatlife --test properties -- --nocapture

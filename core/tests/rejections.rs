@@ -165,3 +165,21 @@ fn a_command_valid_only_before_a_due_timer_is_refused_whole() {
     let left = e.poll_event().unwrap();
     assert_eq!((left.at, left.kind.type_name()), (70_000, "participant_left"));
 }
+
+#[test]
+fn limits_on_links_and_participants() {
+    let mut e = engine();
+    for i in 0..15 {
+        // One link was issued by the setup; 16 may be outstanding.
+        e.issue_reconnect_link(70_000 + i, "c1").unwrap();
+    }
+    assert_eq!(e.issue_reconnect_link(80_000, "c1").unwrap_err().code(), "limit_exceeded");
+    for i in 0..62 {
+        e.join(80_000, "c2", &format!("sup{i}"), Role::Supervisor, None).unwrap();
+    }
+    let err = e.join(80_000, "c2", "one-too-many", Role::Supervisor, None).unwrap_err();
+    assert_eq!(err.code(), "limit_exceeded", "{err}");
+    // A participant who left and comes back reuses their place.
+    e.leave(80_000, "c2", "sup0").unwrap();
+    e.join(80_000, "c2", "sup0", Role::Supervisor, None).unwrap();
+}
