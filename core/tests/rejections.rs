@@ -174,7 +174,8 @@ fn limits_on_links_and_participants() {
         e.issue_reconnect_link(70_000 + i, "c1").unwrap();
     }
     assert_eq!(e.issue_reconnect_link(80_000, "c1").unwrap_err().code(), "limit_exceeded");
-    for i in 0..62 {
+    for i in 0..63 {
+        // The customer plus 63 others make the 64 a conversation keeps.
         e.join(80_000, "c2", &format!("sup{i}"), Role::Supervisor, None).unwrap();
     }
     let err = e.join(80_000, "c2", "one-too-many", Role::Supervisor, None).unwrap_err();
