@@ -1,9 +1,14 @@
 #!/usr/bin/env node
-// `node cli.js run FILE`: runs a scenario file (SPEC §11) through the Node API
-// and prints exactly what `chatlife run FILE` prints, so the two can be
-// compared byte for byte. The file is checked by the core (`loadScenario`);
-// each command step then goes through the camelCase method of its `op`.
+// `node cli.js run [--snapshot-every N] FILE`: runs a scenario file (SPEC §11)
+// through the Node API and prints exactly what `chatlife run` prints, so the
+// two can be compared byte for byte. The file is checked by the core
+// (`loadScenario`); each command step then goes through the camelCase method
+// of its `op`. With `--snapshot-every N`, after every N command steps the
+// engine is replaced by `Engine.fromSnapshot(engine.snapshot())`, which must
+// not change a byte.
 'use strict'
+
+const { parseArgs } = require('node:util')
 
 const { Engine, errorCodes, loadScenario, parseAt } = require('./index.js')
 
@@ -57,10 +62,11 @@ function errorLine(at, step, error) {
 }
 
 /** The lines `chatlife run` prints for a scenario file's text. */
-function runLines(text) {
+function runLines(text, { snapshotEvery = 0 } = {}) {
   const scenario = loadScenario(text)
-  const engine = new Engine(scenario.config)
+  let engine = new Engine(scenario.config)
   const lines = []
+  let commands = 0
   scenario.steps.forEach((step, index) => {
     if ('expect' in step) return
     try {
@@ -70,6 +76,8 @@ function runLines(text) {
       lines.push(errorLine(parseAt(step.at), index, error))
     }
     for (const event of engine.pollEvents()) lines.push(JSON.stringify(event))
+    commands += 1
+    if (snapshotEvery > 0 && commands % snapshotEvery === 0) engine = Engine.fromSnapshot(engine.snapshot())
   })
   return lines
 }
@@ -83,12 +91,21 @@ function readText(path) {
 // Exit status of the CLI for a file that is not a valid scenario (SC2).
 const INVALID_FILE = 2
 
+const USAGE = 'usage: node cli.js run [--snapshot-every N] FILE\n'
+
 function main(argv) {
-  if (argv.length !== 2 || argv[0] !== 'run') {
-    process.stderr.write('usage: node cli.js run FILE\n')
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { 'snapshot-every': { type: 'string' } },
+    allowPositionals: true,
+    strict: false,
+  })
+  const every = values['snapshot-every'] ?? '0'
+  if (positionals.length !== 2 || positionals[0] !== 'run' || !/^\d+$/.test(every)) {
+    process.stderr.write(USAGE)
     return INVALID_FILE
   }
-  const path = argv[1]
+  const path = positionals[1]
   let text
   try {
     text = readText(path)
@@ -98,7 +115,7 @@ function main(argv) {
   }
   let lines
   try {
-    lines = runLines(text)
+    lines = runLines(text, { snapshotEvery: Number(every) })
   } catch (error) {
     if (!refused(error)) throw error
     process.stderr.write(`${path}: ${error.message}\n`)

@@ -13,7 +13,7 @@
 
 use chatlife::command::{parse_at, Command, TimedCommand};
 use chatlife::scenario::Scenario;
-use napi::bindgen_prelude::{Array, Env, Function, JsObjectValue, Object, Unknown};
+use napi::bindgen_prelude::{Array, Env, Function, JsObjectValue, Object, Uint8Array, Uint8ArraySlice, Unknown};
 use napi::{JsError, JsValue, ValueType};
 use napi_derive::napi;
 use serde_json::{Map, Value};
@@ -154,6 +154,23 @@ fn object(env: &Env, field: &str, value: Unknown<'_>) -> Result<Map<String, Valu
     }
 }
 
+/// Bytes the core reads back (a snapshot, an exported conversation): a
+/// `Uint8Array` (a `Buffer` is one) or the same JSON as a string.
+fn bytes(field: &str, value: Unknown<'_>) -> Result<Vec<u8>, Thrown> {
+    let kind = value.get_type().map_err(unreadable(field))?;
+    let wrong = || invalid_argument(format!("{field}: must be a Uint8Array or a string, not a {}", type_name(kind)));
+    match kind {
+        ValueType::String => text(field, value).map(String::into_bytes),
+        ValueType::Object if value.is_typedarray().map_err(unreadable(field))? => {
+            // SAFETY: the value is a typed array; the conversion itself refuses
+            // any element type other than u8.
+            let slice: Uint8ArraySlice = unsafe { value.cast() }.map_err(|_| wrong())?;
+            Ok(slice.to_vec())
+        }
+        _ => Err(wrong()),
+    }
+}
+
 /// The chat lifecycle engine. Every command takes `now` (milliseconds, never
 /// going back) first; drain `pollEvents()` after each call and sleep until
 /// `nextDeadline()`.
@@ -202,9 +219,11 @@ impl Engine {
     /// large `seed`); omitted, it is `{}`.
     #[napi(constructor, catch_unwind, ts_args_type = "config?: Config | string")]
     pub fn new(env: Env, config: Unknown<'_>) -> napi::Result<Self, Code> {
-        let config = match config.get_type().map_err(unreadable("config"))? {
+        // Whatever is wrong with the argument, it is a configuration problem.
+        let unusable = |e: Thrown| Thrown::new(Code("invalid_config"), e.reason);
+        let config = match config.get_type().map_err(unreadable("config")).map_err(unusable)? {
             ValueType::String => chatlife::Config::from_json(&text("config", config)?),
-            _ => match to_json(&env, "config", config)? {
+            _ => match to_json(&env, "config", config).map_err(unusable)? {
                 None => Ok(chatlife::Config::default()),
                 Some(value) => chatlife::Config::from_value(value),
             },
@@ -459,6 +478,51 @@ impl Engine {
     ) -> napi::Result<(), Code> {
         let fields = vec![("agent", agent), ("capacity", capacity)];
         self.command(&env, now, "set_agent_capacity", fields, None)
+    }
+
+    /// Everything the engine holds, as versioned JSON bytes. Take it after
+    /// `pollEvents()`: events not yet taken are not part of it.
+    #[napi(catch_unwind)]
+    pub fn snapshot(&self) -> Uint8Array {
+        Uint8Array::new(self.engine.snapshot())
+    }
+
+    /// Replaces this engine's whole state with a snapshot's; on error the
+    /// engine is left as it was.
+    #[napi(catch_unwind, ts_args_type = "snapshot: Uint8Array | string")]
+    pub fn restore(&mut self, snapshot: Unknown<'_>) -> napi::Result<(), Code> {
+        let snapshot = bytes("snapshot", snapshot)?;
+        self.engine.restore(&snapshot).map_err(thrown)
+    }
+
+    /// A new engine continuing from a snapshot.
+    #[napi(factory, catch_unwind, ts_args_type = "snapshot: Uint8Array | string")]
+    pub fn from_snapshot(snapshot: Unknown<'_>) -> napi::Result<Self, Code> {
+        let snapshot = bytes("snapshot", snapshot)?;
+        let engine = chatlife::Engine::from_snapshot(&snapshot).map_err(thrown)?;
+        Ok(Engine { engine })
+    }
+
+    /// Moves a conversation out of this engine with the capacity it holds.
+    /// Keep the bytes until `importConversation` on the target succeeded.
+    #[napi(catch_unwind, ts_args_type = "now: number, conversation: string")]
+    pub fn export_conversation(
+        &mut self,
+        now: Unknown<'_>,
+        conversation: Unknown<'_>,
+    ) -> napi::Result<Uint8Array, Code> {
+        let now = millis(now)?;
+        let conversation = text("conversation", conversation)?;
+        self.engine.export_conversation(now, &conversation).map(Uint8Array::new).map_err(thrown)
+    }
+
+    /// Takes in a conversation exported by another engine whose configuration
+    /// has a policy of the same name; its timers keep their deadlines.
+    #[napi(catch_unwind, ts_args_type = "now: number, conversationBytes: Uint8Array | string")]
+    pub fn import_conversation(&mut self, now: Unknown<'_>, conversation_bytes: Unknown<'_>) -> napi::Result<(), Code> {
+        let now = millis(now)?;
+        let conversation_bytes = bytes("conversation_bytes", conversation_bytes)?;
+        self.engine.import_conversation(now, &conversation_bytes).map_err(thrown)
     }
 
     /// Applies `{at, op, ...fields}` commands in order (`at`: milliseconds or

@@ -1,0 +1,50 @@
+# Node addon (bindings/node, napi-rs). `make node` installs the pinned npm dev
+# tools into bindings/node/node_modules from package-lock.json, builds the addon
+# with `napi build` (chatlife.<platform>.node, index.js, index.d.ts) and links it
+# into examples/node as `chatlife`. Stamp files make it a no-op when nothing
+# changed. `make test-node` runs the node --test suite in tests/node.
+
+NODE ?= node
+NPM ?= npm
+# @napi-rs/cli 3 needs Node ^20.17 (or >= 22.13).
+NODE_MIN_VERSION := 20.17
+NODE_PACKAGE := bindings/node
+NODE_EXAMPLES := examples/node
+NODE_TOOLS_STAMP := $(NODE_PACKAGE)/node_modules/.chatlife-tools
+NODE_EXAMPLES_STAMP := $(NODE_EXAMPLES)/node_modules/.chatlife-linked
+NODE_BUILD_STAMP := target/node/addon.stamp
+NODE_SOURCES := $(shell find core/src $(NODE_PACKAGE)/src -type f) core/Cargo.toml Cargo.lock \
+	$(NODE_PACKAGE)/Cargo.toml $(NODE_PACKAGE)/build.rs $(NODE_PACKAGE)/package.json $(NODE_PACKAGE)/dts-header.d.ts
+# `npm ci` runs no install scripts: nothing may fetch binaries from outside the registry.
+NPM_CI := $(NPM) ci --ignore-scripts --no-audit --no-fund
+
+TEST_SUITES += test-node
+.PHONY: node test-node node-toolchain
+
+node: $(NODE_BUILD_STAMP) $(NODE_EXAMPLES_STAMP)
+
+# Debian's nodejs/npm when the machine has no node; either way the version must do.
+node-toolchain:
+	if ! command -v $(NODE) >/dev/null || ! command -v $(NPM) >/dev/null; then \
+		apt-get update && apt-get install -y nodejs npm; \
+	fi
+	$(NODE) -e 'const [a, b] = process.versions.node.split(".").map(Number), [x, y] = "$(NODE_MIN_VERSION)".split(".").map(Number); \
+		if (a < x || (a === x && b < y)) { console.error(`node $(NODE_MIN_VERSION) or newer is needed, this is $${process.version}`); process.exit(1) }'
+
+$(NODE_TOOLS_STAMP): $(NODE_PACKAGE)/package.json $(NODE_PACKAGE)/package-lock.json | node-toolchain
+	cd $(NODE_PACKAGE) && $(NPM_CI)
+	touch $@
+
+$(NODE_BUILD_STAMP): $(NODE_TOOLS_STAMP) $(NODE_SOURCES)
+	cd $(NODE_PACKAGE) && node_modules/.bin/napi build --platform --release -- --locked
+	mkdir -p $(@D)
+	touch $@
+
+# The examples require('chatlife') as an app would: through an npm link to the package.
+$(NODE_EXAMPLES_STAMP): $(NODE_EXAMPLES)/package.json $(NODE_EXAMPLES)/package-lock.json $(NODE_PACKAGE)/package.json | node-toolchain
+	cd $(NODE_EXAMPLES) && $(NPM_CI)
+	touch $@
+
+test-node: node cli
+	$(CARGO) clippy --locked -p chatlife-node --all-targets -- -D warnings
+	CHATLIFE_CLI=$(CHATLIFE) $(NODE) --test tests/node/*.test.js
