@@ -1,0 +1,195 @@
+# C ABI (ffi/, include/chatlife.h) and its C/C++ tests.
+#   make ffi            target/release/libchatlife.{so,a}
+#   make header         regenerate include/chatlife.h with the pinned cbindgen
+#   make check-header   fail if the committed header differs from the sources
+#   make c-runner       target/c/chatlife-run, the scenario runner over the C API
+#   make install PREFIX=/usr/local [DESTDIR=]   library, header, chatlife.pc
+#   make test-c         everything below, on a fresh Debian machine
+
+CBINDGEN_VERSION := 0.29.4
+CBINDGEN_STAMP := .tools/.cbindgen-$(CBINDGEN_VERSION)
+CBINDGEN := .tools/bin/cbindgen
+C_DEBIAN_PACKAGES := gcc g++ nlohmann-json3-dev valgrind pkg-config binutils
+
+C_OUT := target/c
+FFI_STATIC := target/release/libchatlife.a
+FFI_SHARED := target/release/libchatlife.so
+# The test-only panic export lives in its own build, so the shipped library
+# above never has it.
+FFI_PANIC_TARGET := $(C_OUT)/panic-build
+FFI_PANIC_STATIC := $(FFI_PANIC_TARGET)/debug/libchatlife.a
+# What a Rust staticlib needs from the C library (`rustc --print native-static-libs`).
+FFI_NATIVE_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
+
+CHATLIFE_VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
+CHATLIFE_VERSION_PARTS := $(subst ., ,$(CHATLIFE_VERSION))
+CHATLIFE_ABI := $(if $(filter 0,$(word 1,$(CHATLIFE_VERSION_PARTS))),0.$(word 2,$(CHATLIFE_VERSION_PARTS)),$(word 1,$(CHATLIFE_VERSION_PARTS)))
+CARGO_VERSION_DEFINES := -DCARGO_VERSION_MAJOR=$(word 1,$(CHATLIFE_VERSION_PARTS)) \
+	-DCARGO_VERSION_MINOR=$(word 2,$(CHATLIFE_VERSION_PARTS)) -DCARGO_VERSION_PATCH=$(word 3,$(CHATLIFE_VERSION_PARTS))
+
+C_STRICT := -Wall -Wextra -Werror -pedantic
+C_SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+C_VALGRIND := valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1
+C_TEST_ENV := RUST_BACKTRACE=0 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1
+
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+
+TEST_SUITES += test-c
+.PHONY: c-deps ffi header check-header check-header-compiles c-runner install test-c test-c-rust \
+	test-c-runner test-c-api test-c-panic test-c-install FORCE
+
+# Debian packages, installed only when one is missing so repeated runs are quick.
+c-deps:
+	@missing=""; for p in $(C_DEBIAN_PACKAGES); do \
+	  dpkg -s "$$p" >/dev/null 2>&1 || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
+	fi
+
+$(CBINDGEN_STAMP):
+	$(CARGO) install --locked --force --version $(CBINDGEN_VERSION) --root .tools cbindgen
+	touch $@
+
+# cargo decides whether anything changed; it leaves the files alone when not,
+# so what links against them is rebuilt only when needed.
+$(FFI_STATIC) $(FFI_SHARED) &: FORCE
+	$(CARGO) build --release --locked -p chatlife-ffi
+
+$(FFI_PANIC_STATIC): FORCE
+	$(CARGO) build --locked -p chatlife-ffi --features test-panic --target-dir $(FFI_PANIC_TARGET)
+
+ffi: $(FFI_STATIC) $(FFI_SHARED)
+
+header: $(CBINDGEN_STAMP)
+	$(CBINDGEN) --quiet --config ffi/cbindgen.toml --output include/chatlife.h ffi
+
+check-header: $(CBINDGEN_STAMP)
+	@mkdir -p $(C_OUT)
+	$(CBINDGEN) --quiet --config ffi/cbindgen.toml --output $(C_OUT)/chatlife.h.fresh ffi
+	@diff -u include/chatlife.h $(C_OUT)/chatlife.h.fresh \
+	  || { echo "include/chatlife.h differs from what ffi/src gives: run 'make header' and commit it"; exit 1; }
+	@echo "include/chatlife.h is what cbindgen $(CBINDGEN_VERSION) makes of ffi/src"
+
+# The header alone, as C99 and C++17, with the test-only declaration too.
+check-header-compiles: c-deps
+	@mkdir -p $(C_OUT)
+	for define in "" -DCHATLIFE_TEST_PANIC; do \
+	  gcc -std=c99 $(C_STRICT) $$define -fsyntax-only -x c include/chatlife.h; \
+	  g++ -std=c++17 $(C_STRICT) $$define -fsyntax-only -x c++ include/chatlife.h; \
+	done
+	g++ -std=c++17 $(C_STRICT) -fsyntax-only -x c++ -Iinclude examples/c/hello.c
+	@echo "include/chatlife.h compiles as C99 and C++17 with $(C_STRICT)"
+
+$(C_OUT)/chatlife-run: tests/c/chatlife-run.cpp include/chatlife.h $(FFI_STATIC) | c-deps
+	@mkdir -p $(@D)
+	g++ -std=c++17 $(C_STRICT) -O1 -g -Iinclude $< $(FFI_STATIC) $(FFI_NATIVE_LIBS) -o $@
+
+$(C_OUT)/asan/chatlife-run: tests/c/chatlife-run.cpp include/chatlife.h $(FFI_STATIC) | c-deps
+	@mkdir -p $(@D)
+	g++ -std=c++17 $(C_STRICT) $(C_SANITIZE) -O1 -g -Iinclude $< $(FFI_STATIC) $(FFI_NATIVE_LIBS) -o $@
+
+c-runner: $(C_OUT)/chatlife-run
+
+# The shared library under its soname, as an install lays it out, for the
+# tests that link it from the build tree.
+C_LIB := $(C_OUT)/lib
+$(C_LIB)/libchatlife.so.$(CHATLIFE_ABI): $(FFI_SHARED)
+	@mkdir -p $(@D)
+	cp $< $@
+	ln -sf libchatlife.so.$(CHATLIFE_ABI) $(C_LIB)/libchatlife.so
+
+# The API tests link the shared library, the runner the static one: both ship.
+$(C_OUT)/test-api: tests/c/test_api.c tests/c/check.h include/chatlife.h $(C_LIB)/libchatlife.so.$(CHATLIFE_ABI) Cargo.toml | c-deps
+	@mkdir -p $(@D)
+	gcc -std=c11 $(C_STRICT) -g $(CARGO_VERSION_DEFINES) -Iinclude -Itests/c $< \
+	  -L$(C_LIB) -lchatlife -Wl,-rpath,$(abspath $(C_LIB)) -o $@
+
+$(C_OUT)/asan/test-api: tests/c/test_api.c tests/c/check.h include/chatlife.h $(C_LIB)/libchatlife.so.$(CHATLIFE_ABI) Cargo.toml | c-deps
+	@mkdir -p $(@D)
+	gcc -std=c11 $(C_STRICT) $(C_SANITIZE) -g $(CARGO_VERSION_DEFINES) -Iinclude -Itests/c $< \
+	  -L$(C_LIB) -lchatlife -Wl,-rpath,$(abspath $(C_LIB)) -o $@
+
+$(C_OUT)/test-panic: tests/c/test_panic.c tests/c/check.h include/chatlife.h $(FFI_PANIC_STATIC) | c-deps
+	@mkdir -p $(@D)
+	gcc -std=c11 $(C_STRICT) -g -Iinclude -Itests/c $< $(FFI_PANIC_STATIC) $(FFI_NATIVE_LIBS) -o $@
+
+$(C_OUT)/asan/test-panic: tests/c/test_panic.c tests/c/check.h include/chatlife.h $(FFI_PANIC_STATIC) | c-deps
+	@mkdir -p $(@D)
+	gcc -std=c11 $(C_STRICT) $(C_SANITIZE) -g -Iinclude -Itests/c $< $(FFI_PANIC_STATIC) $(FFI_NATIVE_LIBS) -o $@
+
+install: $(FFI_STATIC) $(FFI_SHARED)
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)
+	install -m 644 include/chatlife.h $(DESTDIR)$(INCLUDEDIR)/chatlife.h
+	install -m 644 $(FFI_STATIC) $(DESTDIR)$(LIBDIR)/libchatlife.a
+	install -m 755 $(FFI_SHARED) $(DESTDIR)$(LIBDIR)/libchatlife.so.$(CHATLIFE_VERSION)
+	ln -sf libchatlife.so.$(CHATLIFE_VERSION) $(DESTDIR)$(LIBDIR)/libchatlife.so.$(CHATLIFE_ABI)
+	ln -sf libchatlife.so.$(CHATLIFE_ABI) $(DESTDIR)$(LIBDIR)/libchatlife.so
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	  -e 's|@VERSION@|$(CHATLIFE_VERSION)|' -e 's|@NATIVE_LIBS@|$(FFI_NATIVE_LIBS)|' \
+	  ffi/chatlife.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/chatlife.pc
+
+test-c-rust:
+	$(CARGO) clippy --locked -p chatlife-ffi --all-targets --all-features -- -D warnings
+	$(CARGO) test --locked -p chatlife-ffi --all-features
+
+# The runner against the CLI on every scenario: typed calls, the JSON entry
+# point, the ASan/UBSan build, and valgrind (two files at a time).
+test-c-runner: cli $(C_OUT)/chatlife-run $(C_OUT)/asan/chatlife-run
+	@mkdir -p $(C_OUT)/runs
+	@for f in $(SCENARIOS); do \
+	  name=$$(basename "$$f" .json); \
+	  $(CHATLIFE) run "$$f" > $(C_OUT)/runs/$$name.cli; \
+	  for runner in "$(C_OUT)/chatlife-run" "$(C_OUT)/chatlife-run --json" "$(C_OUT)/asan/chatlife-run"; do \
+	    $(C_TEST_ENV) $$runner "$$f" > $(C_OUT)/runs/$$name.c \
+	      || { echo "FAIL $$runner $$f"; exit 1; }; \
+	    cmp -s $(C_OUT)/runs/$$name.cli $(C_OUT)/runs/$$name.c \
+	      || { echo "FAIL $$runner $$f differs from chatlife run:"; \
+	           diff $(C_OUT)/runs/$$name.cli $(C_OUT)/runs/$$name.c | head -20; exit 1; }; \
+	  done; \
+	done
+	@echo "chatlife-run (typed, --json, ASan/UBSan) prints what chatlife run prints for $(words $(SCENARIOS)) scenarios"
+	@printf '%s\n' $(SCENARIOS) | xargs -P 2 -I{} sh -c \
+	  '$(C_VALGRIND) $(C_OUT)/chatlife-run {} > /dev/null || { echo "FAIL valgrind {}"; exit 255; }'
+	@echo "valgrind found no error or leak in chatlife-run over $(words $(SCENARIOS)) scenarios"
+	@for f in tests/c/invalid/*.json; do \
+	  $(CHATLIFE) run "$$f" > /dev/null 2>&1 && cli=0 || cli=$$?; \
+	  $(C_OUT)/chatlife-run "$$f" > /dev/null 2>&1 && c=0 || c=$$?; \
+	  [ "$$cli" = 2 ] && [ "$$c" = 2 ] || { echo "FAIL $$f: chatlife run exits $$cli, chatlife-run $$c (both should be 2)"; exit 1; }; \
+	done
+	@echo "chatlife-run refuses the invalid scenario files the CLI refuses (exit 2)"
+
+test-c-api: $(C_OUT)/test-api $(C_OUT)/asan/test-api $(FFI_SHARED)
+	$(C_TEST_ENV) $(C_OUT)/asan/test-api
+	$(C_VALGRIND) $(C_OUT)/test-api
+	@if nm -D --defined-only $(FFI_SHARED) | grep -q chatlife_test_panic; then \
+	  echo "FAIL $(FFI_SHARED) exports the test-only chatlife_test_panic"; exit 1; fi
+	@if nm -D --defined-only $(FFI_SHARED) | awk '$$2 == "T" && $$3 !~ /^chatlife_/' | grep .; then \
+	  echo "FAIL $(FFI_SHARED) exports functions outside the chatlife_ namespace (above)"; exit 1; fi
+	@echo "libchatlife.so exports only chatlife_* functions, and no test-only one"
+
+test-c-panic: $(C_OUT)/test-panic $(C_OUT)/asan/test-panic
+	$(C_TEST_ENV) $(C_OUT)/asan/test-panic 2> $(C_OUT)/panic-asan.stderr
+	$(C_TEST_ENV) $(C_VALGRIND) $(C_OUT)/test-panic 2> $(C_OUT)/panic-valgrind.stderr \
+	  || { cat $(C_OUT)/panic-valgrind.stderr; exit 1; }
+
+# Install into a fresh prefix, then build the README example against the
+# installed copy through pkg-config only, and run it.
+test-c-install: $(FFI_STATIC) $(FFI_SHARED) | c-deps
+	rm -rf $(C_OUT)/prefix && mkdir -p $(C_OUT)/prefix
+	$(MAKE) --no-print-directory install PREFIX=$(abspath $(C_OUT)/prefix)
+	export PKG_CONFIG_PATH=$(abspath $(C_OUT)/prefix)/lib/pkgconfig; \
+	  [ "$$(pkg-config --modversion chatlife)" = "$(CHATLIFE_VERSION)" ]; \
+	  gcc -std=c99 $(C_STRICT) examples/c/hello.c $$(pkg-config --cflags --libs chatlife) -o $(C_OUT)/hello
+	readelf -d $(C_OUT)/hello | grep -q 'NEEDED.*\[libchatlife.so.$(CHATLIFE_ABI)\]'
+	LD_LIBRARY_PATH=$(abspath $(C_OUT)/prefix)/lib $(C_VALGRIND) $(C_OUT)/hello > $(C_OUT)/hello.out
+	diff -u examples/c/hello.expected $(C_OUT)/hello.out
+	@echo "installed with pkg-config; examples/c/hello.c builds against it and prints examples/c/hello.expected"
+
+test-c: c-deps test-c-rust check-header check-header-compiles test-c-runner test-c-api test-c-panic test-c-install
+	@echo "test-c: header, runner, sanitizers, valgrind, API, panic boundary and install checks passed"
+
+FORCE:
