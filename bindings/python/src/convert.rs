@@ -108,7 +108,10 @@ fn to_json_at(value: &Bound<'_, PyAny>, path: &str, depth: usize) -> Result<Valu
         }
         return Ok(Value::Object(map));
     }
-    Err(fail(format!("a {} has no JSON form; use str, int, float, bool, None, list, tuple or dict", type_name(value))))
+    Err(fail(format!(
+        "a value of type {} has no JSON form; use str, int, float, bool, None, list, tuple or dict",
+        type_name(value)
+    )))
 }
 
 fn object_key(key: &Bound<'_, PyAny>, path: &str) -> Result<String, NotJson> {

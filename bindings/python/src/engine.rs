@@ -118,19 +118,25 @@ impl Engine {
     }
 }
 
-/// The bytes of a snapshot argument (`bytes`, `bytearray` or `memoryview`).
-fn snapshot_bytes(py: Python<'_>, snapshot: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
-    if let Ok(bytes) = snapshot.cast::<PyBytes>() {
+/// The bytes of an argument given as `bytes`, `bytearray` or `memoryview`;
+/// `source` says where such bytes come from, for the error message.
+fn byte_arg(py: Python<'_>, value: &Bound<'_, PyAny>, field: &str, source: &str) -> PyResult<Vec<u8>> {
+    if let Ok(bytes) = value.cast::<PyBytes>() {
         return Ok(bytes.as_bytes().to_vec());
     }
-    if snapshot.cast::<PyByteArray>().is_ok() || snapshot.cast::<PyMemoryView>().is_ok() {
-        let bytes = py.get_type::<PyBytes>().call1((snapshot,))?.cast_into::<PyBytes>()?;
+    if value.cast::<PyByteArray>().is_ok() || value.cast::<PyMemoryView>().is_ok() {
+        let bytes = py.get_type::<PyBytes>().call1((value,))?.cast_into::<PyBytes>()?;
         return Ok(bytes.as_bytes().to_vec());
     }
-    Err(invalid_argument(
-        py,
-        format!("snapshot: must be the bytes Engine.snapshot() returned, not {}", snapshot.get_type().name()?),
-    ))
+    Err(invalid_argument(py, format!("{field}: must be the bytes {source} returned, not {}", value.get_type().name()?)))
+}
+
+/// A `str` argument the core takes as `&str` rather than through a command.
+fn string_arg(py: Python<'_>, value: &Bound<'_, PyAny>, field: &str) -> PyResult<String> {
+    match to_json(value, field).map_err(|e| not_json(py, e))? {
+        Value::String(text) => Ok(text),
+        _ => Err(invalid_argument(py, format!("{field}: must be a str, not {}", value.get_type().name()?))),
+    }
 }
 
 /// Locks the core even if an earlier panic poisoned the lock: `broken` is what
@@ -457,19 +463,43 @@ impl Engine {
     /// truncated or future-version snapshot raises `InvalidArgument` naming the
     /// JSON path and leaves the engine as it was.
     fn restore(&self, py: Python<'_>, snapshot: &Bound<'_, PyAny>) -> PyResult<()> {
-        let bytes = snapshot_bytes(py, snapshot)?;
+        let bytes = byte_arg(py, snapshot, "snapshot", "Engine.snapshot()")?;
         self.with_core(py, true, |core| core.restore(&bytes))?.map_err(|e| to_py_err(py, &e))
     }
 
     /// A new engine continuing from a snapshot (see `restore`).
     #[staticmethod]
     fn from_snapshot(py: Python<'_>, snapshot: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let bytes = snapshot_bytes(py, snapshot)?;
+        let bytes = byte_arg(py, snapshot, "snapshot", "Engine.snapshot()")?;
         let core = py
             .detach(|| std::panic::catch_unwind(|| chatlife::Engine::from_snapshot(&bytes)))
             .map_err(|payload| internal_error(&*payload))?
             .map_err(|e| to_py_err(py, &e))?;
         Ok(Engine { core: Mutex::new(core), broken: AtomicBool::new(false) })
+    }
+
+    /// Moves a conversation out of this engine (releasing its agent's capacity
+    /// here) and returns it as bytes for `import_conversation` on another
+    /// engine. Keep the bytes until the import succeeded.
+    fn export_conversation<'py>(
+        &self,
+        py: Python<'py>,
+        now: &Bound<'py, PyAny>,
+        conversation: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let now = millis(now, "now").map_err(|e| time_error(py, e))?;
+        let id = string_arg(py, conversation, "conversation")?;
+        let bytes =
+            self.with_core(py, false, |core| core.export_conversation(now, &id))?.map_err(|e| to_py_err(py, &e))?;
+        Ok(PyBytes::new(py, &bytes))
+    }
+
+    /// Takes in a conversation exported by another engine whose configuration
+    /// has a policy of the same name.
+    fn import_conversation(&self, py: Python<'_>, now: &Bound<'_, PyAny>, exported: &Bound<'_, PyAny>) -> PyResult<()> {
+        let now = millis(now, "now").map_err(|e| time_error(py, e))?;
+        let bytes = byte_arg(py, exported, "exported", "Engine.export_conversation()")?;
+        self.with_core(py, false, |core| core.import_conversation(now, &bytes))?.map_err(|e| to_py_err(py, &e))
     }
 
     /// The engine's clock: the `now` of the last accepted call.
@@ -481,10 +511,7 @@ impl Engine {
     /// The state of a conversation, or `None` if the engine does not know it
     /// (never started, or closed and forgotten).
     fn state<'py>(&self, py: Python<'py>, conversation: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        let id = match to_json(conversation, "conversation").map_err(|e| not_json(py, e))? {
-            Value::String(id) => id,
-            _ => return Err(invalid_argument(py, "conversation: must be a str".into())),
-        };
+        let id = string_arg(py, conversation, "conversation")?;
         match self.with_core(py, false, |core| core.state(&id))? {
             Some(state) => Ok(Some(member(py, Kind::State, PyString::new(py, state.as_str()).into_any())?)),
             None => Ok(None),
@@ -493,10 +520,7 @@ impl Engine {
 
     /// `(used, capacity)` of an agent, in units; capacity `None` is unbounded.
     fn agent_load(&self, py: Python<'_>, agent: &Bound<'_, PyAny>) -> PyResult<(u32, Option<u32>)> {
-        let id = match to_json(agent, "agent").map_err(|e| not_json(py, e))? {
-            Value::String(id) => id,
-            _ => return Err(invalid_argument(py, "agent: must be a str".into())),
-        };
+        let id = string_arg(py, agent, "agent")?;
         self.with_core(py, false, |core| core.agent_load(&id))
     }
 
