@@ -35,6 +35,8 @@ def test_one_class_per_code() -> None:
         assert getattr(chatlife, cls.__name__) is cls
         assert cls.__module__ == "chatlife"
     assert issubclass(chatlife.ChatlifeError, Exception)
+    with pytest.raises(TypeError):
+        chatlife.ERROR_CLASSES["oops"] = chatlife.ChatlifeError  # type: ignore[index]
 
 
 # (call, class, the field the message must name first)

@@ -82,6 +82,8 @@ def test_every_event_type_has_its_class() -> None:
         assert issubclass(cls, chatlife.Event)
         assert getattr(chatlife, cls.__name__) is cls
         assert "".join(part.title() for part in name.split("_")) == cls.__name__
+    with pytest.raises(TypeError):
+        chatlife.EVENT_CLASSES["oops"] = chatlife.Event  # type: ignore[index]
 
 
 @pytest.mark.parametrize("event_type", chatlife.EVENT_TYPES)

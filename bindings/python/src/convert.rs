@@ -195,3 +195,8 @@ pub fn millis(value: &Bound<'_, PyAny>, field: &str) -> Result<u64, BadTime> {
         Err(e) => Err(BadTime::Invalid(format!("{field}: {e}"))),
     }
 }
+
+/// A read-only view of `dict`, for the module's lookup tables.
+pub fn read_only<'py>(dict: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyAny>> {
+    dict.py().import("types")?.getattr("MappingProxyType")?.call1((dict,))
+}

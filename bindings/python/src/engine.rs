@@ -104,18 +104,6 @@ impl Engine {
         let command = guard(|| Command::from_value(command).map_err(|e| to_py_err(py, &e)))?;
         self.with_core(py, false, |core| core.apply(now, &command))?.map_err(|e| to_py_err(py, &e))
     }
-
-    fn participant_command(
-        &self,
-        py: Python<'_>,
-        op: &str,
-        now: &Bound<'_, PyAny>,
-        conversation: &Bound<'_, PyAny>,
-        participant: &Bound<'_, PyAny>,
-    ) -> PyResult<()> {
-        let value = command_value(py, op, &[("conversation", conversation), ("participant", participant)])?;
-        self.command(py, now, value)
-    }
 }
 
 /// The bytes of an argument given as `bytes`, `bytearray` or `memoryview`;
@@ -137,6 +125,45 @@ fn string_arg(py: Python<'_>, value: &Bound<'_, PyAny>, field: &str) -> PyResult
         Value::String(text) => Ok(text),
         _ => Err(invalid_argument(py, format!("{field}: must be a str, not {}", value.get_type().name()?))),
     }
+}
+
+/// The commands of SPEC §9 that take `(now, conversation, participant)`.
+macro_rules! participant_commands {
+    ($( $(#[doc = $doc:literal])* $op:ident ),* $(,)?) => {
+        #[pymethods]
+        impl Engine {
+            $(
+                $(#[doc = $doc])*
+                fn $op(
+                    &self,
+                    py: Python<'_>,
+                    now: &Bound<'_, PyAny>,
+                    conversation: &Bound<'_, PyAny>,
+                    participant: &Bound<'_, PyAny>,
+                ) -> PyResult<()> {
+                    let value = command_value(
+                        py,
+                        stringify!($op),
+                        &[("conversation", conversation), ("participant", participant)],
+                    )?;
+                    self.command(py, now, value)
+                }
+            )*
+        }
+    };
+}
+
+participant_commands! {
+    leave,
+    /// A message from `participant`: resets that participant's timers (R-T6).
+    message,
+    /// The transport lost the participant: starts the grace period (R-D1).
+    connection_lost,
+    connection_restored,
+    /// The End button; a customer's end is "closed the chat window".
+    end,
+    /// The agent closes the session window.
+    close_session,
 }
 
 /// Locks the core even if an earlier panic poisoned the lock: `broken` is what
@@ -217,70 +244,6 @@ impl Engine {
             ],
         )?;
         self.command(py, now, value)
-    }
-
-    fn leave(
-        &self,
-        py: Python<'_>,
-        now: &Bound<'_, PyAny>,
-        conversation: &Bound<'_, PyAny>,
-        participant: &Bound<'_, PyAny>,
-    ) -> PyResult<()> {
-        self.participant_command(py, "leave", now, conversation, participant)
-    }
-
-    /// A message from `participant`: resets that participant's timers (R-T6).
-    fn message(
-        &self,
-        py: Python<'_>,
-        now: &Bound<'_, PyAny>,
-        conversation: &Bound<'_, PyAny>,
-        participant: &Bound<'_, PyAny>,
-    ) -> PyResult<()> {
-        self.participant_command(py, "message", now, conversation, participant)
-    }
-
-    /// The transport lost the participant: starts the grace period (R-D1).
-    fn connection_lost(
-        &self,
-        py: Python<'_>,
-        now: &Bound<'_, PyAny>,
-        conversation: &Bound<'_, PyAny>,
-        participant: &Bound<'_, PyAny>,
-    ) -> PyResult<()> {
-        self.participant_command(py, "connection_lost", now, conversation, participant)
-    }
-
-    fn connection_restored(
-        &self,
-        py: Python<'_>,
-        now: &Bound<'_, PyAny>,
-        conversation: &Bound<'_, PyAny>,
-        participant: &Bound<'_, PyAny>,
-    ) -> PyResult<()> {
-        self.participant_command(py, "connection_restored", now, conversation, participant)
-    }
-
-    /// The End button; a customer's end is "closed the chat window".
-    fn end(
-        &self,
-        py: Python<'_>,
-        now: &Bound<'_, PyAny>,
-        conversation: &Bound<'_, PyAny>,
-        participant: &Bound<'_, PyAny>,
-    ) -> PyResult<()> {
-        self.participant_command(py, "end", now, conversation, participant)
-    }
-
-    /// The agent closes the session window.
-    fn close_session(
-        &self,
-        py: Python<'_>,
-        now: &Bound<'_, PyAny>,
-        conversation: &Bound<'_, PyAny>,
-        participant: &Bound<'_, PyAny>,
-    ) -> PyResult<()> {
-        self.participant_command(py, "close_session", now, conversation, participant)
     }
 
     fn issue_reconnect_link(
@@ -447,7 +410,7 @@ impl Engine {
         })?;
         let out = PyList::empty(py);
         for event in events {
-            out.append(wrap(py, event)?)?;
+            out.append(guard(|| wrap(py, event))?)?;
         }
         Ok(out)
     }

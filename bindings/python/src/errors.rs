@@ -43,7 +43,7 @@ macro_rules! error_classes {
                 module.add(stringify!($class), &class)?;
                 by_code.set_item(ERROR_CODES[$index], class)?;
             )*
-            module.add("ERROR_CLASSES", by_code)?;
+            module.add("ERROR_CLASSES", crate::convert::read_only(&by_code)?)?;
             Ok(())
         }
     };

@@ -159,7 +159,7 @@ macro_rules! event_classes {
                 module.add_class::<$class>()?;
                 by_type.set_item(PyString::new(py, $type_name), py.get_type::<$class>())?;
             )*
-            module.add("EVENT_CLASSES", by_type)?;
+            module.add("EVENT_CLASSES", crate::convert::read_only(&by_type)?)?;
             Ok(())
         }
     };

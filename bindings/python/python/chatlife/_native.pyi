@@ -66,8 +66,8 @@ ERROR_CODES: tuple[str, ...]
 EVENT_TYPES: tuple[str, ...]
 OPS: tuple[str, ...]
 MAX_TIME: int
-ERROR_CLASSES: dict[str, type[ChatlifeError]]
-EVENT_CLASSES: dict[str, type[Event]]
+ERROR_CLASSES: Mapping[str, type[ChatlifeError]]
+EVENT_CLASSES: Mapping[str, type[Event]]
 
 def parse_duration(text: str) -> int: ...
 def parse_at(value: int | str) -> int: ...
