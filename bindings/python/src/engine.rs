@@ -1,10 +1,10 @@
 //! `chatlife.Engine`: the core engine behind a lock.
 //!
 //! Threads: one engine may be shared by threads. Every call takes the engine's
-//! lock, so calls never interleave; `advance` and `apply_many`, which can run
-//! many timers or commands, release the GIL while they hold it. The lock is
-//! never held while Python code runs or while waiting for the GIL, so it
-//! cannot deadlock against the GIL or against a host's own locks.
+//! lock, so calls never interleave; the calls that can run long (`advance`,
+//! `apply_many`, `snapshot`, `restore`, `from_snapshot`) release the GIL while
+//! they work. The lock is never held while Python code runs or while waiting
+//! for the GIL, so it cannot deadlock against the GIL or a host's own locks.
 //!
 //! Every command goes through the core's own command parser (`Command`), so a
 //! wrong type or value gets the same `invalid_argument` message, naming the
@@ -29,9 +29,9 @@ use crate::vocab::{member, Kind};
 /// until `next_deadline()` or the next command, then `advance(now)`.
 ///
 /// Thread-safe: calls from several threads are serialized by an internal lock,
-/// and `advance()`/`apply_many()` release the GIL while they work. Keeping
-/// `now` monotonic across threads is the host's job: read the clock and call
-/// under one host lock (see the README).
+/// and the long calls (`advance`, `apply_many`, `snapshot`, `restore`) release
+/// the GIL while they work. Keeping `now` monotonic across threads is the
+/// host's job: read the clock and call under one host lock (see the README).
 #[pyclass(frozen, module = "chatlife")]
 pub struct Engine {
     core: Mutex<chatlife::Engine>,
@@ -183,7 +183,10 @@ impl Engine {
             let text = crate::convert::text(text, "configuration").map_err(|e| invalid_config(e.message()))?;
             guard(|| chatlife::Config::from_json(&text).map_err(|e| to_py_err(py, &e)))?
         } else if config.cast::<PyDict>().is_ok() || config.cast::<pyo3::types::PyMapping>().is_ok() {
-            let value = to_json(config, "configuration").map_err(|e| invalid_config(e.message()))?;
+            // Paths inside the configuration read as the core's own (`policies.default...`).
+            let value = to_json(config, "").map_err(|e| {
+                invalid_config(if e.path.is_empty() { format!("configuration: {}", e.problem) } else { e.message() })
+            })?;
             guard(|| chatlife::Config::from_value(value).map_err(|e| to_py_err(py, &e)))?
         } else {
             return Err(invalid_config(format!(
