@@ -213,6 +213,9 @@ impl Engine {
         }
         engine.by_identity = by_identity;
         engine.events = VecDeque::new();
+        // What the field checks above cannot see (agents' units against what
+        // their conversations hold, ...) the invariant check does.
+        engine.check_invariants().map_err(|problem| bad(format!("conversations: inconsistent: {problem}")))?;
         Ok(engine)
     }
 }

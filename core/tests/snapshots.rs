@@ -208,3 +208,14 @@ fn a_chat_closed_during_a_grace_still_restores() {
     let restored = Engine::from_snapshot(&e.snapshot()).expect("a closed chat restores");
     restored.check_invariants().unwrap();
 }
+
+#[test]
+fn agent_records_must_match_the_conversations() {
+    // Found by the snapshot fuzzer: capacity records disagreeing with the
+    // conversations restored, and broke the engine's invariants.
+    let text = String::from_utf8(busy_engine().snapshot()).unwrap();
+    let forged = text.replacen("\"used\":1", "\"used\":0", 1);
+    assert_ne!(forged, text, "the snapshot has an agent using 1 unit");
+    let err = Engine::from_snapshot(forged.as_bytes()).unwrap_err();
+    assert!(err.message().contains("inconsistent"), "{err}");
+}
