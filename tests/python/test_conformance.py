@@ -22,6 +22,12 @@ def test_there_are_scenarios() -> None:
     assert len(SCENARIOS) >= 50, SCENARIOS
 
 
+def test_every_command_of_the_core_has_its_method() -> None:
+    assert "advance" in chatlife.OPS and len(chatlife.OPS) >= 17
+    for op in chatlife.OPS:
+        assert callable(getattr(chatlife.Engine, op, None)), op
+
+
 @pytest.mark.parametrize("path", SCENARIOS, ids=scenario_id)
 def test_expectations_hold_through_the_python_api(path: Path) -> None:
     scenario = load(path)
