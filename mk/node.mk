@@ -7,7 +7,8 @@
 NODE ?= node
 NPM ?= npm
 # @napi-rs/cli 3 needs Node ^20.17 (or >= 22.13).
-NODE_MIN_VERSION := 20.17
+NODE_VERSION_CHECK := const [major, minor] = process.versions.node.split(".").map(Number); \
+	if (major < 20 || (major === 20 && minor < 17)) { console.error(`Node 20.17 or newer is needed, not $${process.version}`); process.exit(1) }
 NODE_PACKAGE := bindings/node
 NODE_EXAMPLES := examples/node
 NODE_TOOLS_STAMP := $(NODE_PACKAGE)/node_modules/.chatlife-tools
@@ -15,8 +16,8 @@ NODE_EXAMPLES_STAMP := $(NODE_EXAMPLES)/node_modules/.chatlife-linked
 NODE_BUILD_STAMP := target/node/addon.stamp
 NODE_SOURCES := $(shell find core/src $(NODE_PACKAGE)/src -type f) core/Cargo.toml Cargo.lock \
 	$(NODE_PACKAGE)/Cargo.toml $(NODE_PACKAGE)/build.rs $(NODE_PACKAGE)/package.json $(NODE_PACKAGE)/dts-header.d.ts
-# `npm ci` runs no install scripts: nothing may fetch binaries from outside the registry.
-NPM_CI := $(NPM) ci --ignore-scripts --no-audit --no-fund
+# No install scripts run: nothing may fetch binaries from outside the registry.
+NPM_FLAGS := --ignore-scripts --no-audit --no-fund
 
 TEST_SUITES += test-node
 .PHONY: node test-node node-toolchain
@@ -28,11 +29,17 @@ node-toolchain:
 	if ! command -v $(NODE) >/dev/null || ! command -v $(NPM) >/dev/null; then \
 		apt-get update && apt-get install -y nodejs npm; \
 	fi
-	$(NODE) -e 'const [a, b] = process.versions.node.split(".").map(Number), [x, y] = "$(NODE_MIN_VERSION)".split(".").map(Number); \
-		if (a < x || (a === x && b < y)) { console.error(`node $(NODE_MIN_VERSION) or newer is needed, this is $${process.version}`); process.exit(1) }'
+	$(NODE) -e '$(NODE_VERSION_CHECK)'
 
+# `npm ci` refuses the lock this npm writes: the lock records no optional
+# packages of other platforms (the lzma, tar and wasm-tools bindings under
+# @napi-rs/cli) and `npm ci` then reports them missing. So the lock is checked
+# against package.json, then installed as it is by `npm install --no-save`,
+# which never rewrites it.
 $(NODE_TOOLS_STAMP): $(NODE_PACKAGE)/package.json $(NODE_PACKAGE)/package-lock.json | node-toolchain
-	cd $(NODE_PACKAGE) && $(NPM_CI)
+	cd $(NODE_PACKAGE) && { $(NPM) ls --package-lock-only >/dev/null || \
+		{ echo "$(NODE_PACKAGE)/package-lock.json does not match package.json: npm install there and commit the lock" >&2; exit 1; }; }
+	cd $(NODE_PACKAGE) && $(NPM) install --no-save $(NPM_FLAGS)
 	touch $@
 
 $(NODE_BUILD_STAMP): $(NODE_TOOLS_STAMP) $(NODE_SOURCES)
@@ -42,7 +49,7 @@ $(NODE_BUILD_STAMP): $(NODE_TOOLS_STAMP) $(NODE_SOURCES)
 
 # The examples require('chatlife') as an app would: through an npm link to the package.
 $(NODE_EXAMPLES_STAMP): $(NODE_EXAMPLES)/package.json $(NODE_EXAMPLES)/package-lock.json $(NODE_PACKAGE)/package.json | node-toolchain
-	cd $(NODE_EXAMPLES) && $(NPM_CI)
+	cd $(NODE_EXAMPLES) && $(NPM) ci $(NPM_FLAGS)
 	touch $@
 
 test-node: node cli
