@@ -137,7 +137,7 @@ test-c-rust:
 	$(CARGO) test --locked -p chatlife-ffi --all-features
 
 # The runner against the CLI on every scenario: typed calls, the JSON entry
-# point, the ASan/UBSan build, and valgrind (two files at a time).
+# point, the ASan/UBSan build, and valgrind (every file in one process).
 test-c-runner: cli $(C_OUT)/chatlife-run $(C_OUT)/asan/chatlife-run
 	@mkdir -p $(C_OUT)/runs
 	@for f in $(SCENARIOS); do \
@@ -152,8 +152,9 @@ test-c-runner: cli $(C_OUT)/chatlife-run $(C_OUT)/asan/chatlife-run
 	  done; \
 	done
 	@echo "chatlife-run (typed, --json, ASan/UBSan) prints what chatlife run prints for $(words $(SCENARIOS)) scenarios"
-	@printf '%s\n' $(SCENARIOS) | xargs -P 2 -I{} sh -c \
-	  '$(C_VALGRIND) $(C_OUT)/chatlife-run {} > /dev/null || { echo "FAIL valgrind {}"; exit 255; }'
+	@$(C_VALGRIND) $(C_OUT)/chatlife-run $(SCENARIOS) > $(C_OUT)/runs/all.valgrind
+	@for f in $(SCENARIOS); do cat $(C_OUT)/runs/$$(basename "$$f" .json).cli; done | cmp -s - $(C_OUT)/runs/all.valgrind \
+	  || { echo "FAIL chatlife-run under valgrind printed something else"; exit 1; }
 	@echo "valgrind found no error or leak in chatlife-run over $(words $(SCENARIOS)) scenarios"
 	@for f in tests/c/invalid/*.json; do \
 	  $(CHATLIFE) run "$$f" > /dev/null 2>&1 && cli=0 || cli=$$?; \

@@ -2,8 +2,8 @@
 // exactly what `chatlife run FILE` prints: one canonical JSON line per event,
 // and an error line per rejected step.
 //
-//   chatlife-run FILE          drives the typed functions (chatlife_join, ...)
-//   chatlife-run --json FILE   hands every command to chatlife_apply_json
+//   chatlife-run FILE...          drives the typed functions (chatlife_join, ...)
+//   chatlife-run --json FILE...   hands every command to chatlife_apply_json
 //
 // Every polled event's struct is also checked against its canonical line, so
 // each string view is read (under the sanitizers and valgrind too).
@@ -351,15 +351,8 @@ std::string run(const std::string &text, bool through_json) {
     return out;
 }
 
-}  // namespace
-
-int main(int argc, char **argv) {
-    bool through_json = argc == 3 && std::string(argv[1]) == "--json";
-    if (argc != 2 && !through_json) {
-        std::fprintf(stderr, "usage: chatlife-run [--json] FILE\n");
-        return kInvalidFile;
-    }
-    const char *path = argv[argc - 1];
+// Prints what `chatlife run` prints for one file; returns the exit code.
+int run_file(const char *path, bool through_json) {
     std::ifstream file(path, std::ios::binary);
     if (!file) {
         std::fprintf(stderr, "%s: cannot read\n", path);
@@ -381,4 +374,23 @@ int main(int argc, char **argv) {
         std::fprintf(stderr, "%s: C API bug: %s\n", path, e.what());
         return kBindingBug;
     }
+}
+
+}  // namespace
+
+// Several files run one after the other in one process (their outputs
+// concatenated), so valgrind pays its start-up once for a whole directory.
+int main(int argc, char **argv) {
+    int first = 1;
+    bool through_json = argc > 1 && std::string(argv[1]) == "--json";
+    if (through_json) first++;
+    if (first >= argc) {
+        std::fprintf(stderr, "usage: chatlife-run [--json] FILE...\n");
+        return kInvalidFile;
+    }
+    for (int i = first; i < argc; i++) {
+        int code = run_file(argv[i], through_json);
+        if (code != 0) return code;
+    }
+    return 0;
 }
