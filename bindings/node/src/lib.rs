@@ -130,7 +130,8 @@ fn millis(value: Unknown<'_>) -> Result<u64, Thrown> {
         return Err(invalid_argument(format!("now: {n} is not a whole number of milliseconds")));
     }
     if n >= u64::MAX as f64 {
-        return Err(thrown(chatlife::Error::LimitExceeded(format!("now: {n} is above {}", chatlife::time::MAX_TIME))));
+        let max = chatlife::time::MAX_TIME;
+        return Err(thrown(chatlife::Error::LimitExceeded(format!("now: {n:e} is above {max}"))));
     }
     Ok(n as u64)
 }
@@ -285,199 +286,11 @@ impl Engine {
         )
     }
 
-    #[napi(
-        catch_unwind,
-        ts_args_type = "now: number, conversation: string, participant: string, role: Role, displayName?: string | null"
-    )]
-    pub fn join(
-        &mut self,
-        env: Env,
-        now: Unknown<'_>,
-        conversation: Unknown<'_>,
-        participant: Unknown<'_>,
-        role: Unknown<'_>,
-        display_name: Unknown<'_>,
-    ) -> napi::Result<(), Code> {
-        self.command(
-            &env,
-            now,
-            "join",
-            vec![
-                ("conversation", conversation),
-                ("participant", participant),
-                ("role", role),
-                ("display_name", display_name),
-            ],
-            None,
-        )
-    }
-
-    #[napi(catch_unwind, ts_args_type = "now: number, conversation: string, participant: string")]
-    pub fn leave(
-        &mut self,
-        env: Env,
-        now: Unknown<'_>,
-        conversation: Unknown<'_>,
-        participant: Unknown<'_>,
-    ) -> napi::Result<(), Code> {
-        let fields = vec![("conversation", conversation), ("participant", participant)];
-        self.command(&env, now, "leave", fields, None)
-    }
-
-    /// A message from a participant; only messages reset idle timers (R-T6).
-    #[napi(catch_unwind, ts_args_type = "now: number, conversation: string, participant: string")]
-    pub fn message(
-        &mut self,
-        env: Env,
-        now: Unknown<'_>,
-        conversation: Unknown<'_>,
-        participant: Unknown<'_>,
-    ) -> napi::Result<(), Code> {
-        let fields = vec![("conversation", conversation), ("participant", participant)];
-        self.command(&env, now, "message", fields, None)
-    }
-
-    #[napi(catch_unwind, ts_args_type = "now: number, conversation: string, participant: string")]
-    pub fn connection_lost(
-        &mut self,
-        env: Env,
-        now: Unknown<'_>,
-        conversation: Unknown<'_>,
-        participant: Unknown<'_>,
-    ) -> napi::Result<(), Code> {
-        let fields = vec![("conversation", conversation), ("participant", participant)];
-        self.command(&env, now, "connection_lost", fields, None)
-    }
-
-    #[napi(catch_unwind, ts_args_type = "now: number, conversation: string, participant: string")]
-    pub fn connection_restored(
-        &mut self,
-        env: Env,
-        now: Unknown<'_>,
-        conversation: Unknown<'_>,
-        participant: Unknown<'_>,
-    ) -> napi::Result<(), Code> {
-        let fields = vec![("conversation", conversation), ("participant", participant)];
-        self.command(&env, now, "connection_restored", fields, None)
-    }
-
-    /// The End button; a customer's end is "closed the chat window".
-    #[napi(catch_unwind, ts_args_type = "now: number, conversation: string, participant: string")]
-    pub fn end(
-        &mut self,
-        env: Env,
-        now: Unknown<'_>,
-        conversation: Unknown<'_>,
-        participant: Unknown<'_>,
-    ) -> napi::Result<(), Code> {
-        let fields = vec![("conversation", conversation), ("participant", participant)];
-        self.command(&env, now, "end", fields, None)
-    }
-
-    /// The agent closes the session window.
-    #[napi(catch_unwind, ts_args_type = "now: number, conversation: string, participant: string")]
-    pub fn close_session(
-        &mut self,
-        env: Env,
-        now: Unknown<'_>,
-        conversation: Unknown<'_>,
-        participant: Unknown<'_>,
-    ) -> napi::Result<(), Code> {
-        let fields = vec![("conversation", conversation), ("participant", participant)];
-        self.command(&env, now, "close_session", fields, None)
-    }
-
-    /// Emits `reconnect_link_issued`; its url and token are secrets.
-    #[napi(catch_unwind, ts_args_type = "now: number, conversation: string")]
-    pub fn issue_reconnect_link(
-        &mut self,
-        env: Env,
-        now: Unknown<'_>,
-        conversation: Unknown<'_>,
-    ) -> napi::Result<(), Code> {
-        let fields = vec![("conversation", conversation)];
-        self.command(&env, now, "issue_reconnect_link", fields, None)
-    }
-
     /// By link `{token, authenticated_as?}` or by prompt
     /// `{conversation, authenticated_as}` (SPEC §9).
     #[napi(catch_unwind, ts_args_type = "now: number, request: ReconnectRequest")]
     pub fn reconnect(&mut self, env: Env, now: Unknown<'_>, request: Unknown<'_>) -> napi::Result<(), Code> {
         self.command(&env, now, "reconnect", vec![], Some(("request", request)))
-    }
-
-    #[napi(catch_unwind, ts_args_type = "now: number, authenticatedAs: string")]
-    pub fn returning_customer(
-        &mut self,
-        env: Env,
-        now: Unknown<'_>,
-        authenticated_as: Unknown<'_>,
-    ) -> napi::Result<(), Code> {
-        let fields = vec![("authenticated_as", authenticated_as)];
-        self.command(&env, now, "returning_customer", fields, None)
-    }
-
-    #[napi(catch_unwind, ts_args_type = "now: number, conversation: string, authenticatedAs: string")]
-    pub fn decline_reconnect(
-        &mut self,
-        env: Env,
-        now: Unknown<'_>,
-        conversation: Unknown<'_>,
-        authenticated_as: Unknown<'_>,
-    ) -> napi::Result<(), Code> {
-        let fields = vec![("conversation", conversation), ("authenticated_as", authenticated_as)];
-        self.command(&env, now, "decline_reconnect", fields, None)
-    }
-
-    #[napi(catch_unwind, ts_args_type = "now: number, conversation: string, timers: TimerSettings")]
-    pub fn set_participant_timers(
-        &mut self,
-        env: Env,
-        now: Unknown<'_>,
-        conversation: Unknown<'_>,
-        timers: Unknown<'_>,
-    ) -> napi::Result<(), Code> {
-        let fields = vec![("conversation", conversation), ("timers", timers)];
-        self.command(&env, now, "set_participant_timers", fields, None)
-    }
-
-    /// Amazon Connect's `UpdateParticipantRoleConfig` request body (CFG4).
-    #[napi(catch_unwind, ts_args_type = "now: number, conversation: string, request: ParticipantRoleConfigRequest")]
-    pub fn update_participant_role_config(
-        &mut self,
-        env: Env,
-        now: Unknown<'_>,
-        conversation: Unknown<'_>,
-        request: Unknown<'_>,
-    ) -> napi::Result<(), Code> {
-        let fields = vec![("conversation", conversation), ("request", request)];
-        self.command(&env, now, "update_participant_role_config", fields, None)
-    }
-
-    /// What the flow's Wait block waits for (R-T9).
-    #[napi(catch_unwind, ts_args_type = "now: number, conversation: string, waitFor: WaitFor")]
-    pub fn set_wait(
-        &mut self,
-        env: Env,
-        now: Unknown<'_>,
-        conversation: Unknown<'_>,
-        wait_for: Unknown<'_>,
-    ) -> napi::Result<(), Code> {
-        let fields = vec![("conversation", conversation), ("for", wait_for)];
-        self.command(&env, now, "set_wait", fields, None)
-    }
-
-    /// An agent's capacity in units; `null` is unbounded.
-    #[napi(catch_unwind, ts_args_type = "now: number, agent: string, capacity: number | null")]
-    pub fn set_agent_capacity(
-        &mut self,
-        env: Env,
-        now: Unknown<'_>,
-        agent: Unknown<'_>,
-        capacity: Unknown<'_>,
-    ) -> napi::Result<(), Code> {
-        let fields = vec![("agent", agent), ("capacity", capacity)];
-        self.command(&env, now, "set_agent_capacity", fields, None)
     }
 
     /// Everything the engine holds, as versioned JSON bytes. Take it after
@@ -557,6 +370,65 @@ impl Engine {
         }
         Ok(out)
     }
+}
+
+/// The commands of SPEC §9 with fixed fields, one method each, named after
+/// its `op`: `now`, then each field in order, named as SPEC §9 names it. napi
+/// reads each generated method as if written out; `$ts` is its TypeScript
+/// argument list.
+macro_rules! commands {
+    ($($(#[doc = $doc:tt])* $method:ident($($arg:ident: $field:tt),*), $ts:tt;)*) => {
+        #[napi]
+        impl Engine {
+            $(
+                $(#[doc = $doc])*
+                #[napi(catch_unwind, ts_args_type = $ts)]
+                pub fn $method(&mut self, env: Env, now: Unknown<'_>, $($arg: Unknown<'_>),*) -> napi::Result<(), Code> {
+                    self.command(&env, now, stringify!($method), vec![$(($field, $arg)),*], None)
+                }
+            )*
+        }
+    };
+}
+
+// Docs as plain string attributes: napi-derive would copy a `///` comment
+// passed through a macro into index.d.ts as a raw-string token (`r"..."`).
+commands! {
+    join(conversation: "conversation", participant: "participant", role: "role", display_name: "display_name"),
+        "now: number, conversation: string, participant: string, role: Role, displayName?: string | null";
+    leave(conversation: "conversation", participant: "participant"),
+        "now: number, conversation: string, participant: string";
+    #[doc = "A message from a participant; only messages reset idle timers (R-T6)."]
+    message(conversation: "conversation", participant: "participant"),
+        "now: number, conversation: string, participant: string";
+    connection_lost(conversation: "conversation", participant: "participant"),
+        "now: number, conversation: string, participant: string";
+    connection_restored(conversation: "conversation", participant: "participant"),
+        "now: number, conversation: string, participant: string";
+    #[doc = "The End button; a customer's end is \"closed the chat window\"."]
+    end(conversation: "conversation", participant: "participant"),
+        "now: number, conversation: string, participant: string";
+    #[doc = "The agent closes the session window."]
+    close_session(conversation: "conversation", participant: "participant"),
+        "now: number, conversation: string, participant: string";
+    #[doc = "Emits `reconnect_link_issued`; its url and token are secrets."]
+    issue_reconnect_link(conversation: "conversation"),
+        "now: number, conversation: string";
+    returning_customer(authenticated_as: "authenticated_as"),
+        "now: number, authenticatedAs: string";
+    decline_reconnect(conversation: "conversation", authenticated_as: "authenticated_as"),
+        "now: number, conversation: string, authenticatedAs: string";
+    set_participant_timers(conversation: "conversation", timers: "timers"),
+        "now: number, conversation: string, timers: TimerSettings";
+    #[doc = "Amazon Connect's `UpdateParticipantRoleConfig` request body (CFG4)."]
+    update_participant_role_config(conversation: "conversation", request: "request"),
+        "now: number, conversation: string, request: ParticipantRoleConfigRequest";
+    #[doc = "What the flow's Wait block waits for (R-T9)."]
+    set_wait(conversation: "conversation", wait_for: "for"),
+        "now: number, conversation: string, waitFor: WaitFor";
+    #[doc = "An agent's capacity in units; `null` is unbounded."]
+    set_agent_capacity(agent: "agent", capacity: "capacity"),
+        "now: number, agent: string, capacity: number | null";
 }
 
 /// Milliseconds in a duration string: `"500ms"`, `"90s"`, `"3m"`, `"1h30m"`.
