@@ -18,12 +18,12 @@ pub struct AgentLoad {
 #[derive(Debug, Clone)]
 pub struct Agents {
     default_capacity: Option<u32>,
-    loads: HashMap<Arc<str>, AgentLoad>,
+    loads: HashMap<Arc<str>, AgentLoad, crate::conversation::IdHasher>,
 }
 
 impl Agents {
     pub fn new(default_capacity: Option<u32>) -> Agents {
-        Agents { default_capacity, loads: HashMap::new() }
+        Agents { default_capacity, loads: HashMap::default() }
     }
 
     pub fn get(&self, agent: &str) -> Option<&AgentLoad> {

@@ -25,8 +25,8 @@ use std::sync::Arc;
 use crate::capacity::Agents;
 use crate::command::{Command, TimedCommand};
 use crate::conversation::{
-    check_id, ActivityPhase, Connection, Conversation, Finish, LeftReason, Participant, Reason, Role, State, WaitFor,
-    CUSTOMER, MAX_ID_BYTES, MAX_PARTICIPANTS,
+    check_id, ActivityPhase, Connection, Conversation, Finish, IdHasher, LeftReason, Participant, Reason, Role, State,
+    WaitFor, CUSTOMER, MAX_ID_BYTES, MAX_PARTICIPANTS,
 };
 use crate::error::Error;
 use crate::events::{Event, EventKind, ReconnectMethod, RefusedReason, Secret, VisibleTo};
@@ -83,9 +83,9 @@ pub struct Engine {
     pub(crate) wheel: Wheel<TimerRef>,
     pub(crate) conversations: Vec<Option<Conversation>>,
     pub(crate) free_slots: Vec<u32>,
-    pub(crate) by_id: HashMap<Arc<str>, u32>,
+    pub(crate) by_id: HashMap<Arc<str>, u32, IdHasher>,
     /// Conversations of each authenticated customer, oldest first (R-RC2).
-    pub(crate) by_identity: HashMap<Arc<str>, Vec<u32>>,
+    pub(crate) by_identity: HashMap<Arc<str>, Vec<u32>, IdHasher>,
     pub(crate) agents: Agents,
     pub(crate) tokens: TokenSource,
     pub(crate) events: VecDeque<Event>,
@@ -117,8 +117,8 @@ impl Engine {
             wheel: Wheel::new(0),
             conversations: Vec::new(),
             free_slots: Vec::new(),
-            by_id: HashMap::new(),
-            by_identity: HashMap::new(),
+            by_id: HashMap::default(),
+            by_identity: HashMap::default(),
             events: VecDeque::new(),
         })
     }
@@ -176,7 +176,11 @@ impl Engine {
 
     /// Fires every timer due at or before `now` (T3).
     pub fn advance(&mut self, now: Millis) -> Result<(), Error> {
-        self.execute(now, Scope::default(), |_| Ok(()))
+        // Nothing but time can refuse an advance, so no trial is needed.
+        self.check_time(now)?;
+        self.fire_due(now);
+        self.now = now;
+        Ok(())
     }
 
     /// Applies one command of SPEC §9.
@@ -399,18 +403,23 @@ impl Engine {
         self.execute(now, Scope { conversation, agent: None }, op)
     }
 
-    fn execute(
-        &mut self,
-        now: Millis,
-        scope: Scope<'_>,
-        op: impl Fn(&mut Engine) -> Result<(), Error>,
-    ) -> Result<(), Error> {
+    fn check_time(&self, now: Millis) -> Result<(), Error> {
         if now < self.now {
             return Err(Error::TimeWentBackwards(format!("now: {now} is before the engine's time {}", self.now)));
         }
         if now > MAX_TIME {
             return Err(Error::LimitExceeded(format!("now: {now} is above {MAX_TIME}")));
         }
+        Ok(())
+    }
+
+    fn execute(
+        &mut self,
+        now: Millis,
+        scope: Scope<'_>,
+        op: impl Fn(&mut Engine) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        self.check_time(now)?;
         if self.wheel.maybe_due(now) {
             let mut trial = self.trial(&scope);
             trial.fire_due(now);
@@ -437,8 +446,8 @@ impl Engine {
             wheel: Wheel::new(self.wheel.elapsed()),
             conversations: Vec::new(),
             free_slots: Vec::new(),
-            by_id: HashMap::new(),
-            by_identity: HashMap::new(),
+            by_id: HashMap::default(),
+            by_identity: HashMap::default(),
             agents: Agents::new(self.config.default_capacity),
             tokens: self.tokens.clone(),
             events: VecDeque::new(),
@@ -506,11 +515,12 @@ impl Engine {
     }
 
     pub(crate) fn index(&self, conversation: &str) -> Result<u32, Error> {
+        if let Some(&ci) = self.by_id.get(conversation) {
+            // Ids in the map were checked on the way in.
+            return Ok(ci);
+        }
         arg("conversation", conversation)?;
-        self.by_id
-            .get(conversation)
-            .copied()
-            .ok_or_else(|| Error::UnknownConversation(format!("conversation: {conversation:?} is not known")))
+        Err(Error::UnknownConversation(format!("conversation: {conversation:?} is not known")))
     }
 
     /// A conversation that is not closed (S1).
@@ -523,11 +533,12 @@ impl Engine {
     }
 
     fn present(&self, ci: u32, participant: &str) -> Result<usize, Error> {
-        arg("participant", participant)?;
         let conv = self.conv(ci);
-        conv.find_present(participant).ok_or_else(|| {
-            Error::UnknownParticipant(format!("participant: {participant:?} is not in conversation {:?}", conv.id))
-        })
+        if let Some(p) = conv.find_present(participant) {
+            return Ok(p);
+        }
+        arg("participant", participant)?;
+        Err(Error::UnknownParticipant(format!("participant: {participant:?} is not in conversation {:?}", conv.id)))
     }
 
     pub(crate) fn emit(&mut self, at: Millis, conversation: Option<Arc<str>>, kind: EventKind) {

@@ -199,7 +199,7 @@ impl Engine {
         }
         engine.agents = agents;
 
-        let mut by_identity: HashMap<Arc<str>, Vec<u32>> = HashMap::new();
+        let mut by_identity: HashMap<Arc<str>, Vec<u32>, crate::conversation::IdHasher> = HashMap::default();
         for (i, (identity, ids)) in s.identities.into_iter().enumerate() {
             let mut list = Vec::with_capacity(ids.len());
             for id in &ids {

@@ -1,0 +1,77 @@
+//! Side-by-side benchmarks (issue 6). Every workload runs chatlife and its
+//! peers in the same process, on the same generated input, with the same id
+//! lookups, so the ratios hold even on a noisy machine. Results go to stdout
+//! as JSON lines: {"workload", "impl", "n", "ns_per_op", "bytes_per_conversation"}.
+//!
+//! Usage: chatlife-bench [--quick]
+
+mod alloc;
+mod peers;
+mod workload;
+
+use std::time::Instant;
+
+use workload::Churn;
+
+#[global_allocator]
+static ALLOC: alloc::Counting = alloc::Counting;
+
+fn emit(workload: &str, implementation: &str, n: usize, ns_per_op: f64, bytes: Option<f64>) {
+    let line = serde_json::json!({
+        "workload": workload, "impl": implementation, "n": n,
+        "ns_per_op": (ns_per_op * 10.0).round() / 10.0,
+        "bytes_per_conversation": bytes.map(|b| b.round()),
+    });
+    println!("{line}");
+}
+
+/// Runs `f` and returns its time in nanoseconds.
+fn timed(f: impl FnOnce()) -> f64 {
+    let start = Instant::now();
+    f();
+    start.elapsed().as_nanos() as f64
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let quick = args.iter().any(|a| a == "--quick") || std::env::var_os("BENCH_QUICK").is_some_and(|v| v != "0");
+    // `--only churn:chatlife` runs just that, for profiling under callgrind.
+    let only = args.iter().position(|a| a == "--only").and_then(|i| args.get(i + 1)).cloned();
+    let wants = |workload: &str, implementation: &str| {
+        only.as_deref().is_none_or(|o| format!("{workload}:{implementation}").starts_with(o))
+    };
+    let sizes: &[usize] = if quick { &[10_000, 100_000] } else { &[10_000, 100_000, 1_000_000] };
+    let sizes = match args.iter().position(|a| a == "--n").and_then(|i| args.get(i + 1)) {
+        Some(n) => vec![n.parse().expect("--n takes a number")],
+        None => sizes.to_vec(),
+    };
+    let largest = *sizes.last().unwrap();
+
+    for &n in &sizes {
+        let churn = Churn::generate(n, 42);
+        let messages = churn.messages.len() as f64;
+        // Each run times its message loop only, not building its structures.
+        if wants("churn", "chatlife") {
+            emit("churn", "chatlife", n, churn.run_chatlife(false) / messages, None);
+        }
+        if wants("churn", "chatlife_batch") {
+            emit("churn", "chatlife_batch", n, churn.run_chatlife(true) / messages, None);
+        }
+        if wants("churn", "delay_queue") {
+            emit("churn", "delay_queue", n, churn.run_delay_queue() / messages, None);
+        }
+        if wants("churn", "binary_heap") {
+            emit("churn", "binary_heap", n, churn.run_binary_heap() / messages, None);
+        }
+    }
+    if wants("storm", "chatlife") {
+        let (ns, fired) = workload::storm(largest);
+        emit("storm", "chatlife", largest, ns / fired as f64, None);
+    }
+    if wants("jump", "chatlife") {
+        emit("jump", "chatlife", largest, workload::jump(largest), None);
+    }
+    if wants("memory", "chatlife") {
+        emit("memory", "chatlife", largest, 0.0, Some(workload::memory(largest)));
+    }
+}
