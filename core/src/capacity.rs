@@ -30,6 +30,11 @@ impl Agents {
         self.loads.get(agent)
     }
 
+    /// The id as the table holds it, to share rather than copy.
+    pub fn shared_id(&self, agent: &str) -> Option<Arc<str>> {
+        self.loads.get_key_value(agent).map(|(id, _)| id.clone())
+    }
+
     /// Copies one agent's record from another table (trial engines).
     pub fn copy_from(&mut self, other: &Agents, agent: &str) {
         if let Some((id, load)) = other.loads.get_key_value(agent) {

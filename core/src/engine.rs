@@ -783,7 +783,12 @@ impl Engine {
             id: id.clone(),
             policy,
             state: State::Open,
-            participants: vec![Participant::new(customer.into(), Role::Customer, o.display_name.map(Into::into))],
+            participants: {
+                // A customer and, most of the time, one agent or bot.
+                let mut participants = Vec::with_capacity(2);
+                participants.push(Participant::new(customer.into(), Role::Customer, o.display_name.map(Into::into)));
+                participants
+            },
             authenticated_as: o.authenticated_as.map(Into::into),
             assigned_agent: None,
             held_units: 0,
@@ -859,7 +864,13 @@ impl Engine {
                 )));
             }
         }
-        let entry = Participant::new(participant.into(), role, name.map(Into::into));
+        // An agent's id is shared with its capacity record: one copy however
+        // many chats the agent takes.
+        let id = match role {
+            Role::Agent => self.agents.shared_id(participant),
+            _ => None,
+        };
+        let entry = Participant::new(id.unwrap_or_else(|| participant.into()), role, name.map(Into::into));
         let conv = self.conv_mut(ci);
         let p = match rejoin {
             Some(p) => {
