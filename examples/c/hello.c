@@ -18,7 +18,11 @@ int main(void) {
     const char config[] = "{\"agents\": {\"default_capacity\": 2}}";
     chatlife_engine *engine = NULL;
     chatlife_error *error = NULL;
-    if (chatlife_engine_new(config, sizeof config - 1, &engine, &error) != CHATLIFE_STATUS_OK) return 1;
+    if (chatlife_engine_new(config, sizeof config - 1, &engine, &error) != CHATLIFE_STATUS_OK) {
+        fprintf(stderr, "%s\n", chatlife_error_message(error).data);
+        chatlife_error_free(error);
+        return 1;
+    }
 
     uint64_t now = 0; /* milliseconds */
     chatlife_start_conversation(engine, now, CHATLIFE_STR_ARG("c1"), CHATLIFE_STR_ARG("cu"), NULL, 0, NULL, 0, NULL,
