@@ -47,6 +47,21 @@ fn main() {
     };
     let largest = *sizes.last().unwrap();
 
+    // `--dump-churn DIR`: write each size's churn input for the Python and Node
+    // benchmarks, so every language runs the very same messages.
+    if let Some(dir) = args.iter().position(|a| a == "--dump-churn").and_then(|i| args.get(i + 1)) {
+        std::fs::create_dir_all(dir).expect("the dump folder can be made");
+        for &n in &sizes {
+            let churn = Churn::generate(n, 42);
+            let mut text = String::with_capacity(churn.messages.len() * 12);
+            for &(step, conv, agent) in &churn.messages {
+                text.push_str(&format!("{step} {conv} {}\n", agent as u8));
+            }
+            std::fs::write(format!("{dir}/churn-{n}.txt"), text).expect("the dump can be written");
+        }
+        return;
+    }
+
     for &n in &sizes {
         let churn = Churn::generate(n, 42);
         let messages = churn.messages.len() as f64;

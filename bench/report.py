@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""Merges the benchmark JSON lines of every language into
+target/bench/results.json and writes target/bench/report.md: the tables, the
+ratios against the peers run side by side, and each issue-6 target, met or
+missed by how much."""
+
+import json
+import os
+import platform
+import sys
+from collections import defaultdict
+
+OUT = "target/bench"
+
+# (workload, impl, n or None for the largest, limit in ns or bytes, what)
+TARGETS = [
+    ("churn", "chatlife", None, 150, "ns per message, one call at a time"),
+    ("churn", "chatlife_batch", None, 40, "ns per message in batches"),
+    ("storm", "chatlife", None, 30, "ns per fired timer"),
+    ("jump", "chatlife", None, 1_000_000, "ns for one 8-hour advance"),
+    ("memory", "chatlife", None, 256, "bytes per conversation"),
+]
+# (workload, ours, peer, at least this many times faster)
+RATIOS = [
+    ("churn", "chatlife", "delay_queue", 5.0),
+    ("churn", "chatlife", "binary_heap", 1.0),
+    ("python_churn", "chatlife_apply_many", "asyncio_call_later", 20.0),
+    ("python_churn", "chatlife_apply_many", "heapq_lazy", 1.0),
+    ("node_churn", "chatlife_apply_many", "set_timeout_refresh", 5.0),
+    ("node_churn", "chatlife_apply_many", "clear_then_set", 1.0),
+]
+
+
+def machine():
+    cpu = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        with open("/proc/meminfo") as f:
+            kb = int(f.readline().split()[1])
+            mem = f", {kb / 1024 / 1024:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return f"{os.cpu_count()} × {cpu}{mem}, {platform.system()} {platform.release()}"
+
+
+def main(paths):
+    results = []
+    for path in paths:
+        with open(path) as f:
+            for line in f:
+                line = line.strip()
+                if line.startswith("{"):
+                    results.append(json.loads(line))
+    os.makedirs(OUT, exist_ok=True)
+    with open(f"{OUT}/results.json", "w") as f:
+        json.dump({"machine": machine(), "results": results}, f, indent=1)
+
+    by = {(r["workload"], r["impl"], r["n"]): r for r in results}
+    largest = defaultdict(int)
+    for r in results:
+        largest[r["workload"]] = max(largest[r["workload"]], r["n"])
+
+    lines = ["# chatlife benchmarks", "", f"Machine: {machine()}.", "",
+             "Every row of a workload ran in the same process, on the same input, one after the other.", ""]
+    workloads = sorted({r["workload"] for r in results}, key=lambda w: [r["workload"] for r in results].index(w))
+    for w in workloads:
+        rows = [r for r in results if r["workload"] == w]
+        memory = any(r.get("bytes_per_conversation") is not None for r in rows)
+        lines += [f"## {w}", "", "| impl | n | " + ("bytes / conversation" if memory else "ns / op") + " |", "|---|---:|---:|"]
+        for r in rows:
+            value = r["bytes_per_conversation"] if memory else r["ns_per_op"]
+            lines.append(f"| {r['impl']} | {r['n']:,} | {value:,} |")
+        lines.append("")
+
+    lines += ["## Ratios (peer time / chatlife time, same run)", "", "| workload | n | chatlife | peer | ratio | wanted |", "|---|---:|---|---|---:|---:|"]
+    for w, ours, peer, want in RATIOS:
+        for n in sorted({r["n"] for r in results if r["workload"] == w}):
+            a, b = by.get((w, ours, n)), by.get((w, peer, n))
+            if a and b and a["ns_per_op"] > 0:
+                ratio = b["ns_per_op"] / a["ns_per_op"]
+                mark = "" if n != largest[w] else (" ✓" if ratio >= want else " ✗")
+                lines.append(f"| {w} | {n:,} | {ours} | {peer} | {ratio:.2f}×{mark} | ≥ {want:g}× |")
+    lines.append("")
+
+    lines += ["## Targets", "", "| target | measured | limit | |", "|---|---:|---:|---|"]
+    missed = []
+    for w, impl, n, limit, what in TARGETS:
+        n = n or largest.get(w)
+        r = by.get((w, impl, n))
+        if not r:
+            continue
+        value = r["bytes_per_conversation"] if w == "memory" else r["ns_per_op"]
+        ok = value <= limit
+        if not ok:
+            missed.append(f"{w}/{impl} at n={n:,}: {value:,} against {limit:,} {what} ({value / limit:.1f}× over)")
+        lines.append(f"| {w} {impl} (n={n:,}): {what} | {value:,} | {limit:,} | {'met' if ok else 'missed'} |")
+    lines.append("")
+    if missed:
+        lines += ["Missed, and why: see `bench/NOTES.md` for the profile.", ""] + [f"- {m}" for m in missed] + [""]
+    with open(f"{OUT}/report.md", "w") as f:
+        f.write("\n".join(lines))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
