@@ -1,3 +1,4 @@
+// examples/node/quickstart.js; run it with `make node && node examples/node/quickstart.js`
 const { Engine } = require('chatlife')
 
 const engine = new Engine({ policies: { default: { timers: { customer_idle: 2 } } } })
