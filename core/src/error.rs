@@ -116,8 +116,13 @@ pub fn join_path(outer: &str, message: &str) -> String {
 /// Turns a serde error carrying a JSON path into `path: problem`.
 pub(crate) fn path_message(err: serde_path_to_error::Error<serde_json::Error>) -> String {
     let path = err.path().to_string();
+    let root = path == "." || path.is_empty();
     let inner = err.into_inner().to_string();
-    if path == "." || path.is_empty() {
+    // serde names a missing field inside its message; name it as the path instead.
+    if let Some(field) = inner.strip_prefix("missing field `").and_then(|rest| rest.strip_suffix('`')) {
+        return if root { format!("{field}: missing") } else { format!("{path}.{field}: missing") };
+    }
+    if root {
         inner
     } else {
         format!("{path}: {inner}")
@@ -146,6 +151,14 @@ mod tests {
             assert_eq!(e.code_index(), i);
             assert_eq!(e.code(), ERROR_CODES[i]);
         }
+    }
+
+    #[test]
+    fn a_missing_field_is_named_first() {
+        let e = crate::Command::from_value(serde_json::json!({"op": "join", "conversation": "c"})).unwrap_err();
+        assert_eq!(e.message(), "participant: missing");
+        let e = crate::Config::from_value(serde_json::json!({"policies": {"p": {"wrap_up": {}, "reconnect": {"enabled": true, "portal_url": "u", "x": 1}}}})).unwrap_err();
+        assert!(e.message().starts_with("policies.p.reconnect.x: "), "{e}");
     }
 
     #[test]

@@ -19,6 +19,11 @@ use crate::time::Millis;
 pub struct Secret(pub(crate) String);
 
 impl Secret {
+    /// Wraps a token or URL that must stay out of logs.
+    pub fn new(secret: impl Into<String>) -> Secret {
+        Secret(secret.into())
+    }
+
     /// The secret itself; the caller takes over the duty not to log it.
     pub fn expose(&self) -> &str {
         &self.0
@@ -70,7 +75,8 @@ pub enum RefusedReason {
 pub struct Event {
     /// The deadline for a timer event, the command's `now` otherwise (T4).
     pub at: Millis,
-    /// `None` only for `capacity_changed` and for `no_reconnect_offer`.
+    /// `None` for `capacity_changed` (which has no `conversation` field) and for
+    /// `no_reconnect_offer` (serialized as `"conversation": null`).
     pub conversation: Option<Arc<str>>,
     pub kind: EventKind,
 }
@@ -101,7 +107,8 @@ pub enum EventKind {
     CapacityChanged { agent: Arc<str>, used: u32, capacity: Option<u32> },
 }
 
-/// Every event type name, in SPEC §10 order.
+/// Every event type name, in SPEC §10 order. Bindings number event types by
+/// position (C enum values), so append only: never reorder or remove.
 pub const EVENT_TYPES: [&str; 21] = [
     "conversation_started",
     "state_changed",
