@@ -86,3 +86,16 @@ fn timeline_draws_an_svg() {
     let picture = std::fs::read_to_string(&svg).unwrap();
     assert!(picture.starts_with("<svg") && picture.contains("chat-ana") && picture.contains("wrap_up from 15:00"));
 }
+
+#[test]
+fn readme_shows_the_examples_that_are_compiled_and_run() {
+    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    for (fence, file) in [("```c\n", "examples/c/hello.c"), ("```rust\n", "core/examples/quickstart.rs")] {
+        let example = std::fs::read_to_string(repo(file)).unwrap();
+        let start = readme.find(fence).unwrap_or_else(|| panic!("README has no {fence:?} block")) + fence.len();
+        let block = &readme[start..start + readme[start..].find("```").unwrap()];
+        // The Rust block shows the body of main; the C block the whole file.
+        let shown: Vec<&str> = block.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert!(shown.iter().all(|line| example.contains(line.trim())), "README's {fence:?} block differs from {file}");
+    }
+}

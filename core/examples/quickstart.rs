@@ -1,4 +1,5 @@
 //! The README's Rust example, kept compiling by `cargo test`.
+// core/examples/quickstart.rs: `cargo run -p chatlife --example quickstart`
 
 use chatlife::{Engine, Role};
 
