@@ -162,6 +162,85 @@ pub enum WaitFor {
     Bot,
 }
 
+impl State {
+    /// Every value, in declaration order (the order bindings list them in).
+    pub const ALL: [State; 5] = [State::Open, State::Active, State::Waiting, State::WrapUp, State::Closed];
+}
+
+// A new variant stops compilation here until `ALL` lists it.
+const _: fn(State) = |v| match v {
+    State::Open | State::Active | State::Waiting | State::WrapUp | State::Closed => (),
+};
+
+impl Role {
+    /// Every value, in declaration order (the order bindings list them in).
+    pub const ALL: [Role; 4] = [Role::Customer, Role::Agent, Role::Supervisor, Role::Bot];
+}
+
+// A new variant stops compilation here until `ALL` lists it.
+const _: fn(Role) = |v| match v {
+    Role::Customer | Role::Agent | Role::Supervisor | Role::Bot => (),
+};
+
+impl Reason {
+    /// Every value, in declaration order (the order bindings list them in).
+    pub const ALL: [Reason; 14] = [
+        Reason::AgentJoined,
+        Reason::CustomerEnded,
+        Reason::CustomerDisconnected,
+        Reason::AutoClose,
+        Reason::MaxDuration,
+        Reason::AgentEnded,
+        Reason::ReconnectWindowExpired,
+        Reason::CustomerDeclinedReconnect,
+        Reason::AutoDisconnected,
+        Reason::AgentLeft,
+        Reason::AgentDisconnected,
+        Reason::DisconnectFlow,
+        Reason::AgentClosedSession,
+        Reason::CustomerReturned,
+    ];
+}
+
+// A new variant stops compilation here until `ALL` lists it.
+const _: fn(Reason) = |v| match v {
+    Reason::AgentJoined
+    | Reason::CustomerEnded
+    | Reason::CustomerDisconnected
+    | Reason::AutoClose
+    | Reason::MaxDuration
+    | Reason::AgentEnded
+    | Reason::ReconnectWindowExpired
+    | Reason::CustomerDeclinedReconnect
+    | Reason::AutoDisconnected
+    | Reason::AgentLeft
+    | Reason::AgentDisconnected
+    | Reason::DisconnectFlow
+    | Reason::AgentClosedSession
+    | Reason::CustomerReturned => (),
+};
+
+impl LeftReason {
+    /// Every value, in declaration order (the order bindings list them in).
+    pub const ALL: [LeftReason; 4] =
+        [LeftReason::Left, LeftReason::Ended, LeftReason::Disconnected, LeftReason::AutoDisconnected];
+}
+
+// A new variant stops compilation here until `ALL` lists it.
+const _: fn(LeftReason) = |v| match v {
+    LeftReason::Left | LeftReason::Ended | LeftReason::Disconnected | LeftReason::AutoDisconnected => (),
+};
+
+impl WaitFor {
+    /// Every value, in declaration order (the order bindings list them in).
+    pub const ALL: [WaitFor; 3] = [WaitFor::None, WaitFor::Customer, WaitFor::Bot];
+}
+
+// A new variant stops compilation here until `ALL` lists it.
+const _: fn(WaitFor) = |v| match v {
+    WaitFor::None | WaitFor::Customer | WaitFor::Bot => (),
+};
+
 /// The transport as the engine knows it (R-D1–R-D3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -70,6 +70,46 @@ pub enum RefusedReason {
     IdentityMismatch,
 }
 
+impl VisibleTo {
+    /// Every value, in declaration order (the order bindings list them in).
+    pub const ALL: [VisibleTo; 3] = [VisibleTo::Agent, VisibleTo::Customer, VisibleTo::All];
+}
+
+// A new variant stops compilation here until `ALL` lists it.
+const _: fn(VisibleTo) = |v| match v {
+    VisibleTo::Agent | VisibleTo::Customer | VisibleTo::All => (),
+};
+
+impl ReconnectMethod {
+    /// Every value, in declaration order (the order bindings list them in).
+    pub const ALL: [ReconnectMethod; 2] = [ReconnectMethod::Link, ReconnectMethod::Prompt];
+}
+
+// A new variant stops compilation here until `ALL` lists it.
+const _: fn(ReconnectMethod) = |v| match v {
+    ReconnectMethod::Link | ReconnectMethod::Prompt => (),
+};
+
+impl RefusedReason {
+    /// Every value, in declaration order (the order bindings list them in).
+    pub const ALL: [RefusedReason; 5] = [
+        RefusedReason::Expired,
+        RefusedReason::Ended,
+        RefusedReason::Invalid,
+        RefusedReason::Reused,
+        RefusedReason::IdentityMismatch,
+    ];
+}
+
+// A new variant stops compilation here until `ALL` lists it.
+const _: fn(RefusedReason) = |v| match v {
+    RefusedReason::Expired
+    | RefusedReason::Ended
+    | RefusedReason::Invalid
+    | RefusedReason::Reused
+    | RefusedReason::IdentityMismatch => (),
+};
+
 /// One thing that happened, at one millisecond, in one conversation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
