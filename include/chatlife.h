@@ -34,21 +34,24 @@
  *   never kept. A required string that is NULL gives
  *   CHATLIFE_STATUS_NULL_ARGUMENT; an optional one (documented as such) that
  *   is NULL means "absent", whatever its length. Ids are 1 to 256 bytes;
- *   longer ones give CHATLIFE_STATUS_LIMIT_EXCEEDED.
+ *   longer ones give CHATLIFE_STATUS_LIMIT_EXCEEDED. The strings of a
+ *   chatlife_command are chatlife_str views (data + len) under the same rules.
  *   CHATLIFE_STR_ARG("literal") expands to a literal and its length.
  *
  * Strings out. chatlife_str views (data + len) point into memory chatlife
  *   owns; never free them. An absent value has data == NULL. They are not
  *   NUL-terminated unless the function says so. Lifetimes: an event's views
- *   and its JSON line live until the next chatlife_poll_event on the same
- *   engine or chatlife_engine_free; an error's message lives until
- *   chatlife_error_free; chatlife_status_str and chatlife_version return
- *   static strings.
+ *   and its JSON line live until the next chatlife_poll_event or
+ *   chatlife_apply_many on the same engine, or chatlife_engine_free; an
+ *   error's message lives until chatlife_error_free; chatlife_status_str and
+ *   chatlife_version return static strings.
  *
  * Ownership. chatlife_engine_new gives an engine the caller frees with
  *   chatlife_engine_free; a failing call with a non-NULL `error_out` gives a
- *   chatlife_error the caller frees with chatlife_error_free. Both free
- *   functions accept NULL. Nothing else is allocated for the caller.
+ *   chatlife_error the caller frees with chatlife_error_free, and so does
+ *   each refused command of chatlife_apply_many when `command_errors_out` is
+ *   not NULL. Both free functions accept NULL. Nothing else is allocated for
+ *   the caller.
  *
  * Threads. An engine is not locked internally: use each engine from one
  *   thread at a time (it may move between threads; guard it with your own
@@ -215,6 +218,41 @@ typedef uint32_t chatlife_wait_for;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// Which command a `chatlife_command` holds: the `op` of SPEC §9, numbered in
+// the order SPEC §9 lists them. Numbers are fixed and never reused. Passed
+// as a `uint32_t`: any other number is refused for that command with
+// `CHATLIFE_STATUS_INVALID_ARGUMENT`.
+enum chatlife_op
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  CHATLIFE_OP_START_CONVERSATION = 0,
+  CHATLIFE_OP_JOIN = 1,
+  CHATLIFE_OP_LEAVE = 2,
+  CHATLIFE_OP_MESSAGE = 3,
+  CHATLIFE_OP_CONNECTION_LOST = 4,
+  CHATLIFE_OP_CONNECTION_RESTORED = 5,
+  CHATLIFE_OP_END = 6,
+  CHATLIFE_OP_CLOSE_SESSION = 7,
+  CHATLIFE_OP_ISSUE_RECONNECT_LINK = 8,
+  CHATLIFE_OP_RECONNECT = 9,
+  CHATLIFE_OP_RETURNING_CUSTOMER = 10,
+  CHATLIFE_OP_DECLINE_RECONNECT = 11,
+  CHATLIFE_OP_SET_PARTICIPANT_TIMERS = 12,
+  CHATLIFE_OP_UPDATE_PARTICIPANT_ROLE_CONFIG = 13,
+  CHATLIFE_OP_SET_WAIT = 14,
+  CHATLIFE_OP_SET_AGENT_CAPACITY = 15,
+  CHATLIFE_OP_ADVANCE = 16,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum chatlife_op chatlife_op;
+#else
+typedef uint32_t chatlife_op;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // One chat lifecycle engine: its conversations, timers and pending events.
 // Opaque; made by `chatlife_engine_new`, freed by `chatlife_engine_free`.
 typedef struct chatlife_engine chatlife_engine;
@@ -227,6 +265,16 @@ typedef struct chatlife_engine chatlife_engine;
 // and freed from any thread.
 typedef struct chatlife_error chatlife_error;
 
+// A view of UTF-8 text: `len` bytes at `data`, not NUL-terminated unless a
+// function says so. In what chatlife returns, chatlife owns the text, and
+// `data` is NULL (and `len` 0) when the value is absent: JSON `null`, or a
+// field the event type lacks. In a `chatlife_command`, the caller owns it
+// and `data` NULL means absent.
+typedef struct chatlife_str {
+  const char *data;
+  size_t len;
+} chatlife_str;
+
 // The four participant timers of SPEC R-T1, in whole minutes; 0 means the
 // timer is off (a set timer is 2–480, so 0 is never a real value).
 typedef struct chatlife_timers {
@@ -236,21 +284,62 @@ typedef struct chatlife_timers {
   uint32_t agent_auto_disconnect;
 } chatlife_timers;
 
-// A view of UTF-8 text owned by chatlife: `len` bytes at `data`, not
-// NUL-terminated unless a function says so. `data` is NULL (and `len` 0)
-// when the value is absent: JSON `null`, or a field the event type lacks.
-typedef struct chatlife_str {
-  const char *data;
-  size_t len;
-} chatlife_str;
+// One command of a `chatlife_apply_many` batch: the JSON form of SPEC §9 as
+// a struct. `op` says which fields are read; the others are ignored, so a
+// zero-initialized struct with the fields of its op set is a valid command:
+//
+// | op | fields read (optional ones in brackets) |
+// |---|---|
+// | start_conversation | conversation, customer, [policy], [authenticated_as], [display_name] |
+// | join | conversation, participant, role, [display_name] |
+// | leave, message, connection_lost, connection_restored, end, close_session | conversation, participant |
+// | issue_reconnect_link | conversation |
+// | reconnect | [token], [conversation], [authenticated_as] |
+// | returning_customer | authenticated_as |
+// | decline_reconnect | conversation, authenticated_as |
+// | set_participant_timers | conversation, timers |
+// | update_participant_role_config | conversation, request_json |
+// | set_wait | conversation, wait_for |
+// | set_agent_capacity | agent, capacity, capacity_bounded |
+// | advance | (none) |
+//
+// Strings follow the rules of every string argument (valid UTF-8, ids of
+// 1 to 256 bytes, read only during the call); `data` NULL means absent.
+typedef struct chatlife_command {
+  // A `chatlife_op`.
+  uint32_t op;
+  // When the command happens, in ms: the `now` of the single-call function.
+  uint64_t at;
+  struct chatlife_str conversation;
+  struct chatlife_str participant;
+  struct chatlife_str customer;
+  struct chatlife_str agent;
+  struct chatlife_str policy;
+  struct chatlife_str authenticated_as;
+  struct chatlife_str display_name;
+  // `reconnect` by link. A secret: never log it.
+  struct chatlife_str token;
+  // `update_participant_role_config`: the request body as JSON text.
+  struct chatlife_str request_json;
+  // A `chatlife_role`.
+  uint32_t role;
+  // A `chatlife_wait_for`.
+  uint32_t wait_for;
+  struct chatlife_timers timers;
+  // `set_agent_capacity`: `capacity` is read only when `capacity_bounded`
+  // is true; false means unbounded (JSON `null`).
+  uint32_t capacity;
+  bool capacity_bounded;
+} chatlife_command;
 
 // One event, as filled in by `chatlife_poll_event`.
 //
 // `type` says which fields are set; the others are absent views (`data`
 // NULL), 0 or false. Field names and string values are those of the
 // canonical JSON (SPEC §10), and `chatlife_event_to_json` gives that line.
-// Every view stays valid until the next `chatlife_poll_event` on the same
-// engine or `chatlife_engine_free`, whichever comes first; copy what you keep.
+// Every view stays valid until the next `chatlife_poll_event` or
+// `chatlife_apply_many` on the same engine, or `chatlife_engine_free`,
+// whichever comes first; copy what you keep.
 typedef struct chatlife_event {
   chatlife_event_type type;
   // Milliseconds: the deadline for a timer event, the command's `now` otherwise.
@@ -310,6 +399,40 @@ extern "C" {
 // (NUL-terminated, static). Compare it with the `CHATLIFE_VERSION_*` macros
 // of the header you compiled against.
 const char *chatlife_version(void);
+
+// Applies `commands_len` commands in order, then moves up to `events_cap`
+// pending events (oldest first) into `events_out`: one call for a whole
+// batch. A refused command does not stop the batch, exactly as when each is
+// applied by its single-call function, one after the other.
+//
+// - `statuses_out[i]` receives the status of `commands[i]`: what its
+//   single-call function would have returned.
+// - `command_errors_out` is optional (NULL: statuses only). When given, it
+//   has `commands_len` entries; `command_errors_out[i]` receives NULL for an
+//   accepted command, or a new `chatlife_error` for a refused one, with the
+//   message its single-call function would have given. Free each.
+// - `*events_len_out` receives how many events were written to `events_out`,
+//   `*events_pending_out` how many are still waiting: take them with another
+//   call (`commands_len` 0 only drains) or with `chatlife_poll_event`.
+//
+// `commands` and `statuses_out` may be NULL when `commands_len` is 0, and
+// `events_out` when `events_cap` is 0. The views of the events written live
+// until the next `chatlife_apply_many` or `chatlife_poll_event` on the same
+// engine, or `chatlife_engine_free`.
+//
+// The call itself fails only for its own arguments (a NULL pointer, an
+// engine chatlife panicked in): then no command is applied and nothing is
+// written but `*error_out`.
+chatlife_status chatlife_apply_many(struct chatlife_engine *engine,
+                                    const struct chatlife_command *commands,
+                                    size_t commands_len,
+                                    chatlife_status *statuses_out,
+                                    struct chatlife_error **command_errors_out,
+                                    struct chatlife_event *events_out,
+                                    size_t events_cap,
+                                    size_t *events_len_out,
+                                    size_t *events_pending_out,
+                                    struct chatlife_error **error_out);
 
 // Makes an engine from configuration JSON (SPEC §8; `"{}"` is valid). On
 // success `*engine_out` owns the engine: free it with `chatlife_engine_free`.
@@ -537,7 +660,9 @@ void chatlife_error_free(struct chatlife_error *error);
 // Takes the oldest event not yet taken. On success `*has_event_out` says
 // whether there was one, and only then is `*event_out` written.
 //
-// Polling drops the previously polled event: its views become invalid.
+// Polling drops the previously polled event, and the events the last
+// `chatlife_apply_many` wrote: their views become invalid. To take many
+// events in one call, use `chatlife_apply_many` with no commands.
 chatlife_status chatlife_poll_event(struct chatlife_engine *engine,
                                     struct chatlife_event *event_out,
                                     bool *has_event_out,
@@ -546,7 +671,8 @@ chatlife_status chatlife_poll_event(struct chatlife_engine *engine,
 // The canonical JSON line (SPEC §10, no newline) of the event the last
 // `chatlife_poll_event` on this engine returned. The view lives as long as
 // that event's views do; `data[len]` is a NUL. `CHATLIFE_STATUS_NO_EVENT`
-// when the last poll found no event, or nothing was polled yet.
+// when the last poll found no event, nothing was polled yet, or a
+// `chatlife_apply_many` came after the poll.
 chatlife_status chatlife_event_to_json(struct chatlife_engine *engine,
                                        struct chatlife_str *json_out,
                                        struct chatlife_error **error_out);

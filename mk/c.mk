@@ -38,7 +38,7 @@ INCLUDEDIR ?= $(PREFIX)/include
 
 TEST_SUITES += test-c
 .PHONY: c-deps ffi header check-header check-header-compiles c-runner install test-c test-c-rust \
-	test-c-runner test-c-api test-c-panic test-c-install FORCE
+	test-c-runner test-c-api test-c-batch test-c-panic test-c-install FORCE
 
 # Debian packages, installed only when one is missing so repeated runs are quick.
 c-deps:
@@ -113,6 +113,16 @@ $(C_OUT)/asan/test-api: tests/c/test_api.c tests/c/check.h include/chatlife.h $(
 	gcc -std=c11 $(C_STRICT) $(C_SANITIZE) -g $(CARGO_VERSION_DEFINES) -Iinclude -Itests/c $< \
 	  -L$(C_LIB) -lchatlife -Wl,-rpath,$(abspath $(C_LIB)) -o $@
 
+# chatlife_apply_many's contract, built like the API tests.
+$(C_OUT)/test-batch: tests/c/test_batch.c tests/c/check.h include/chatlife.h $(C_LIB)/libchatlife.so.$(CHATLIFE_ABI) | c-deps
+	@mkdir -p $(@D)
+	gcc -std=c11 $(C_STRICT) -g -Iinclude -Itests/c $< -L$(C_LIB) -lchatlife -Wl,-rpath,$(abspath $(C_LIB)) -o $@
+
+$(C_OUT)/asan/test-batch: tests/c/test_batch.c tests/c/check.h include/chatlife.h $(C_LIB)/libchatlife.so.$(CHATLIFE_ABI) | c-deps
+	@mkdir -p $(@D)
+	gcc -std=c11 $(C_STRICT) $(C_SANITIZE) -g -Iinclude -Itests/c $< \
+	  -L$(C_LIB) -lchatlife -Wl,-rpath,$(abspath $(C_LIB)) -o $@
+
 $(C_OUT)/test-panic: tests/c/test_panic.c tests/c/check.h include/chatlife.h $(FFI_PANIC_STATIC) | c-deps
 	@mkdir -p $(@D)
 	gcc -std=c11 $(C_STRICT) -g -Iinclude -Itests/c $< $(FFI_PANIC_STATIC) $(FFI_NATIVE_LIBS) -o $@
@@ -137,13 +147,15 @@ test-c-rust:
 	$(CARGO) test --locked -p chatlife-ffi --all-features
 
 # The runner against the CLI on every scenario: typed calls, the JSON entry
-# point, the ASan/UBSan build, and valgrind (every file in one process).
+# point, batches (--batch: chatlife_apply_many must agree with the typed
+# calls), the ASan/UBSan build, and valgrind (every file in one process).
 test-c-runner: cli $(C_OUT)/chatlife-run $(C_OUT)/asan/chatlife-run
 	@mkdir -p $(C_OUT)/runs
 	@for f in $(SCENARIOS); do \
 	  name=$$(basename "$$f" .json); \
 	  $(CHATLIFE) run "$$f" > $(C_OUT)/runs/$$name.cli; \
-	  for runner in "$(C_OUT)/chatlife-run" "$(C_OUT)/chatlife-run --json" "$(C_OUT)/asan/chatlife-run"; do \
+	  for runner in "$(C_OUT)/chatlife-run" "$(C_OUT)/chatlife-run --json" "$(C_OUT)/asan/chatlife-run" \
+	      "$(C_OUT)/asan/chatlife-run --batch"; do \
 	    $(C_TEST_ENV) $$runner "$$f" > $(C_OUT)/runs/$$name.c \
 	      || { echo "FAIL $$runner $$f"; exit 1; }; \
 	    cmp -s $(C_OUT)/runs/$$name.cli $(C_OUT)/runs/$$name.c \
@@ -151,11 +163,11 @@ test-c-runner: cli $(C_OUT)/chatlife-run $(C_OUT)/asan/chatlife-run
 	           diff $(C_OUT)/runs/$$name.cli $(C_OUT)/runs/$$name.c | head -20; exit 1; }; \
 	  done; \
 	done
-	@echo "chatlife-run (typed, --json, ASan/UBSan) prints what chatlife run prints for $(words $(SCENARIOS)) scenarios"
-	@$(C_VALGRIND) $(C_OUT)/chatlife-run $(SCENARIOS) > $(C_OUT)/runs/all.valgrind
+	@echo "chatlife-run (typed, --json, ASan/UBSan, --batch) prints what chatlife run prints for $(words $(SCENARIOS)) scenarios"
+	@$(C_VALGRIND) $(C_OUT)/chatlife-run --batch $(SCENARIOS) > $(C_OUT)/runs/all.valgrind
 	@for f in $(SCENARIOS); do cat $(C_OUT)/runs/$$(basename "$$f" .json).cli; done | cmp -s - $(C_OUT)/runs/all.valgrind \
 	  || { echo "FAIL chatlife-run under valgrind printed something else"; exit 1; }
-	@echo "valgrind found no error or leak in chatlife-run over $(words $(SCENARIOS)) scenarios"
+	@echo "valgrind found no error or leak in chatlife-run --batch (typed calls and batches) over $(words $(SCENARIOS)) scenarios"
 	@for f in tests/c/invalid/*.json; do \
 	  $(CHATLIFE) run "$$f" > /dev/null 2>&1 && cli=0 || cli=$$?; \
 	  $(C_OUT)/chatlife-run "$$f" > /dev/null 2>&1 && c=0 || c=$$?; \
@@ -171,6 +183,10 @@ test-c-api: $(C_OUT)/test-api $(C_OUT)/asan/test-api $(FFI_SHARED)
 	@if nm -D --defined-only $(FFI_SHARED) | awk '$$2 == "T" && $$3 !~ /^chatlife_/' | grep .; then \
 	  echo "FAIL $(FFI_SHARED) exports functions outside the chatlife_ namespace (above)"; exit 1; fi
 	@echo "libchatlife.so exports only chatlife_* functions, and no test-only one"
+
+test-c-batch: $(C_OUT)/test-batch $(C_OUT)/asan/test-batch
+	$(C_TEST_ENV) $(C_OUT)/asan/test-batch
+	$(C_VALGRIND) $(C_OUT)/test-batch
 
 test-c-panic: $(C_OUT)/test-panic $(C_OUT)/asan/test-panic
 	$(C_TEST_ENV) $(C_OUT)/asan/test-panic 2> $(C_OUT)/panic-asan.stderr
@@ -190,7 +206,7 @@ test-c-install: $(FFI_STATIC) $(FFI_SHARED) | c-deps
 	diff -u examples/c/hello.expected $(C_OUT)/hello.out
 	@echo "installed with pkg-config; examples/c/hello.c builds against it and prints examples/c/hello.expected"
 
-test-c: c-deps test-c-rust check-header check-header-compiles test-c-runner test-c-api test-c-panic test-c-install
+test-c: c-deps test-c-rust check-header check-header-compiles test-c-runner test-c-api test-c-batch test-c-panic test-c-install
 	@echo "test-c: header, runner, sanitizers, valgrind, API, panic boundary and install checks passed"
 
 FORCE:

@@ -16,6 +16,11 @@ pub struct chatlife_engine {
     core: Engine,
     /// The event last returned by `chatlife_poll_event`, whose views C holds.
     pub(crate) polled: Option<PolledEvent>,
+    /// The events the last `chatlife_apply_many` wrote, whose views C holds.
+    pub(crate) drained: Vec<PolledEvent>,
+    /// `chatlife_apply_many`'s statuses before they are copied out, kept to
+    /// reuse the allocation from batch to batch.
+    pub(crate) statuses: Vec<chatlife_status>,
     /// Set while core code runs. It stays set if that code panicked, and the
     /// engine is refused from then on: it may be half-updated.
     busy: bool,
@@ -27,16 +32,29 @@ impl chatlife_engine {
         &mut self,
         call: impl FnOnce(&mut Engine) -> Result<T, chatlife::Error>,
     ) -> Result<T, Failure> {
+        self.usable()?;
+        self.busy = true;
+        let result = call(&mut self.core);
+        self.busy = false;
+        result.map_err(Failure::from)
+    }
+
+    /// Refuses an engine that chatlife panicked inside.
+    pub(crate) fn usable(&self) -> Result<(), Failure> {
         if self.busy {
             return Err(Failure::new(
                 chatlife_status::Panic,
                 "engine: unusable since chatlife panicked inside it; free it".into(),
             ));
         }
-        self.busy = true;
-        let result = call(&mut self.core);
-        self.busy = false;
-        result.map_err(Failure::from)
+        Ok(())
+    }
+
+    /// Drops the events C was shown: every call that hands out new events
+    /// does this first, so one rule says how long views live.
+    pub(crate) fn forget_shown_events(&mut self) {
+        self.polled = None;
+        self.drained.clear();
     }
 }
 
@@ -51,7 +69,7 @@ pub(crate) unsafe fn engine_mut<'a>(engine: *mut chatlife_engine) -> Result<&'a 
 }
 
 /// `CHATLIFE_ROLE_*` as the core's role.
-fn role_arg(role: u32) -> Result<Role, Failure> {
+pub(crate) fn role_arg(role: u32) -> Result<Role, Failure> {
     match role {
         r if r == chatlife_role::Customer as u32 => Ok(Role::Customer),
         r if r == chatlife_role::Agent as u32 => Ok(Role::Agent),
@@ -62,7 +80,7 @@ fn role_arg(role: u32) -> Result<Role, Failure> {
 }
 
 /// `CHATLIFE_WAIT_FOR_*` as the core's wait target.
-fn wait_arg(wait_for: u32) -> Result<WaitFor, Failure> {
+pub(crate) fn wait_arg(wait_for: u32) -> Result<WaitFor, Failure> {
     match wait_for {
         w if w == chatlife_wait_for::None as u32 => Ok(WaitFor::None),
         w if w == chatlife_wait_for::Customer as u32 => Ok(WaitFor::Customer),
@@ -71,7 +89,7 @@ fn wait_arg(wait_for: u32) -> Result<WaitFor, Failure> {
     }
 }
 
-fn json_arg(name: &str, json: &str) -> Result<serde_json::Value, Failure> {
+pub(crate) fn json_arg(name: &str, json: &str) -> Result<serde_json::Value, Failure> {
     serde_json::from_str(json).map_err(|e| Failure::invalid_argument(format!("{name}: not JSON: {e}")))
 }
 
@@ -109,7 +127,8 @@ pub unsafe extern "C" fn chatlife_engine_new(
         let config = unsafe { text("config_json", config_json, config_json_len) }?;
         let engine_out = required("engine_out", engine_out)?;
         let core = Engine::from_json(config)?;
-        let engine = Box::new(chatlife_engine { core, polled: None, busy: false });
+        let engine =
+            Box::new(chatlife_engine { core, polled: None, drained: Vec::new(), statuses: Vec::new(), busy: false });
         // SAFETY: non-NULL and, by contract, writable; the caller owns the engine.
         unsafe { engine_out.as_ptr().write(Box::into_raw(engine)) };
         Ok(())
@@ -187,7 +206,7 @@ pub unsafe extern "C" fn chatlife_join(
 }
 
 /// The six commands that name a conversation and a participant.
-type ParticipantCommand = fn(&mut Engine, u64, &str, &str) -> Result<(), chatlife::Error>;
+pub(crate) type ParticipantCommand = fn(&mut Engine, u64, &str, &str) -> Result<(), chatlife::Error>;
 
 /// # Safety
 /// As every exported function: header contract for engines and strings.
@@ -395,18 +414,27 @@ pub unsafe extern "C" fn chatlife_reconnect(
         let token = unsafe { optional_text("token", token, token_len) }?;
         let conversation = unsafe { optional_text("conversation", conversation, conversation_len) }?;
         let authenticated_as = unsafe { optional_text("authenticated_as", authenticated_as, authenticated_as_len) }?;
-        // The core's token type is built only by deserializing, so the command
-        // goes in as the core reads it; the engine then applies its own rules.
-        let token = token
-            .map(|t| serde::Deserialize::deserialize(serde_json::Value::from(t)))
-            .transpose()
-            .map_err(|e| Failure::invalid_argument(format!("token: {e}")))?;
-        let command = Command::Reconnect {
-            token,
-            conversation: conversation.map(str::to_owned),
-            authenticated_as: authenticated_as.map(str::to_owned),
-        };
+        let command = reconnect_command(token, conversation, authenticated_as)?;
         engine.run(|core| core.apply(now, &command))
+    })
+}
+
+/// `reconnect` as the core's command. The core's token type is built only by
+/// deserializing, so the command goes in as the core reads it; the engine
+/// then applies its own rules to the combination given.
+pub(crate) fn reconnect_command(
+    token: Option<&str>,
+    conversation: Option<&str>,
+    authenticated_as: Option<&str>,
+) -> Result<Command, Failure> {
+    let token = token
+        .map(|t| serde::Deserialize::deserialize(serde_json::Value::from(t)))
+        .transpose()
+        .map_err(|e| Failure::invalid_argument(format!("token: {e}")))?;
+    Ok(Command::Reconnect {
+        token,
+        conversation: conversation.map(str::to_owned),
+        authenticated_as: authenticated_as.map(str::to_owned),
     })
 }
 

@@ -45,6 +45,17 @@ impl Failure {
         chatlife::Error::InvalidArgument(message).into()
     }
 
+    pub(crate) fn status(&self) -> chatlife_status {
+        self.status
+    }
+
+    /// The `chatlife_error` C receives for this failure.
+    pub(crate) fn into_error(self) -> Box<chatlife_error> {
+        let mut message_nul = self.message;
+        message_nul.push('\0');
+        Box::new(chatlife_error { status: self.status, message_nul: message_nul.into_boxed_str() })
+    }
+
     #[cfg(test)]
     pub(crate) fn message_for_tests(&self) -> &str {
         &self.message
@@ -79,12 +90,9 @@ pub(crate) fn settle(
     };
     let status = failure.status;
     if !error_out.is_null() {
-        let mut message_nul = failure.message;
-        message_nul.push('\0');
-        let error = Box::new(chatlife_error { status, message_nul: message_nul.into_boxed_str() });
         // SAFETY: a non-NULL `error_out` points to storage for one pointer
         // (header contract); the caller now owns the error.
-        unsafe { error_out.write(Box::into_raw(error)) };
+        unsafe { error_out.write(Box::into_raw(failure.into_error())) };
     }
     status
 }

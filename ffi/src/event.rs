@@ -12,9 +12,11 @@ use crate::engine::{chatlife_engine, engine_mut};
 use crate::error::{chatlife_error, Failure};
 use crate::status::chatlife_status;
 
-/// A view of UTF-8 text owned by chatlife: `len` bytes at `data`, not
-/// NUL-terminated unless a function says so. `data` is NULL (and `len` 0)
-/// when the value is absent: JSON `null`, or a field the event type lacks.
+/// A view of UTF-8 text: `len` bytes at `data`, not NUL-terminated unless a
+/// function says so. In what chatlife returns, chatlife owns the text, and
+/// `data` is NULL (and `len` 0) when the value is absent: JSON `null`, or a
+/// field the event type lacks. In a `chatlife_command`, the caller owns it
+/// and `data` NULL means absent.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct chatlife_str {
@@ -110,8 +112,9 @@ pub enum chatlife_event_type {
 /// `type` says which fields are set; the others are absent views (`data`
 /// NULL), 0 or false. Field names and string values are those of the
 /// canonical JSON (SPEC §10), and `chatlife_event_to_json` gives that line.
-/// Every view stays valid until the next `chatlife_poll_event` on the same
-/// engine or `chatlife_engine_free`, whichever comes first; copy what you keep.
+/// Every view stays valid until the next `chatlife_poll_event` or
+/// `chatlife_apply_many` on the same engine, or `chatlife_engine_free`,
+/// whichever comes first; copy what you keep.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct chatlife_event {
@@ -227,6 +230,11 @@ impl PolledEvent {
         let view = make_view(&event, &mut names, &mut disconnected);
         PolledEvent { event, view, _names: names, _disconnected: disconnected, json_nul: None }
     }
+
+    /// What C sees; its views point into `self`.
+    pub(crate) fn view(&self) -> chatlife_event {
+        self.view
+    }
 }
 
 /// Keeps `name` alive in `names` and returns a view of it.
@@ -333,7 +341,9 @@ fn make_view(event: &Event, names: &mut Vec<String>, disconnected_ids: &mut Vec<
 /// Takes the oldest event not yet taken. On success `*has_event_out` says
 /// whether there was one, and only then is `*event_out` written.
 ///
-/// Polling drops the previously polled event: its views become invalid.
+/// Polling drops the previously polled event, and the events the last
+/// `chatlife_apply_many` wrote: their views become invalid. To take many
+/// events in one call, use `chatlife_apply_many` with no commands.
 #[no_mangle]
 pub unsafe extern "C" fn chatlife_poll_event(
     engine: *mut chatlife_engine,
@@ -347,6 +357,7 @@ pub unsafe extern "C" fn chatlife_poll_event(
         let event_out = required("event_out", event_out)?;
         let has_event_out = required("has_event_out", has_event_out)?;
         let next = engine.run(|core| Ok(core.poll_event()))?;
+        engine.forget_shown_events();
         engine.polled = next.map(PolledEvent::new);
         // SAFETY: both outputs are non-NULL and, by contract, writable.
         unsafe {
@@ -362,7 +373,8 @@ pub unsafe extern "C" fn chatlife_poll_event(
 /// The canonical JSON line (SPEC §10, no newline) of the event the last
 /// `chatlife_poll_event` on this engine returned. The view lives as long as
 /// that event's views do; `data[len]` is a NUL. `CHATLIFE_STATUS_NO_EVENT`
-/// when the last poll found no event, or nothing was polled yet.
+/// when the last poll found no event, nothing was polled yet, or a
+/// `chatlife_apply_many` came after the poll.
 #[no_mangle]
 pub unsafe extern "C" fn chatlife_event_to_json(
     engine: *mut chatlife_engine,

@@ -16,6 +16,7 @@
 
 #[macro_use]
 mod boundary;
+mod batch;
 mod engine;
 mod error;
 mod event;
@@ -25,6 +26,7 @@ mod testing;
 
 use std::ffi::c_char;
 
+pub use batch::*;
 pub use engine::*;
 pub use error::*;
 pub use event::*;

@@ -4,6 +4,11 @@
 //
 //   chatlife-run FILE...          drives the typed functions (chatlife_join, ...)
 //   chatlife-run --json FILE...   hands every command to chatlife_apply_json
+//   chatlife-run --batch FILE...  also runs every command through
+//                                 chatlife_apply_many on a second engine, a few
+//                                 commands per call into a small event buffer,
+//                                 and checks that it agrees with the typed run
+//                                 on every status, message and event field
 //
 // Every polled event's struct is also checked against its canonical line, so
 // each string view is read (under the sanitizers and valgrind too).
@@ -11,6 +16,7 @@
 // Exit codes follow the CLI: 0 on success, 2 for a file that is not a valid
 // scenario. 3 means the C API disagreed with itself (a bug in the binding).
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
@@ -69,6 +75,11 @@ Arg arg(const json &command, const char *key) {
     if (it == command.end() || it->is_null()) return {};
     const std::string &text = it->get_ref<const std::string &>();
     return {text.data(), text.size()};
+}
+
+chatlife_str str_arg(const json &command, const char *key) {
+    Arg a = arg(command, key);
+    return {a.data, a.len};
 }
 
 uint32_t timer_minutes(const json &timers, const char *key) {
@@ -166,6 +177,48 @@ chatlife_status apply_typed(chatlife_engine *engine, uint64_t now, const json &c
     throw BindingBug("op " + op + " passed the core's check but has no typed function here");
 }
 
+// One command as a chatlife_apply_many entry. Its strings point into
+// `command`; `keep` holds the JSON text made here for as long as the batch.
+chatlife_command batch_command(uint64_t at, const json &command, std::vector<std::unique_ptr<std::string>> &keep) {
+    const std::string &op = command.at("op").get_ref<const std::string &>();
+    static const char *const ops[] = {"start_conversation", "join", "leave", "message", "connection_lost",
+                                      "connection_restored", "end", "close_session", "issue_reconnect_link",
+                                      "reconnect", "returning_customer", "decline_reconnect",
+                                      "set_participant_timers", "update_participant_role_config", "set_wait",
+                                      "set_agent_capacity", "advance"};
+    chatlife_command c{};
+    c.op = UINT32_MAX;
+    for (uint32_t i = 0; i < sizeof ops / sizeof *ops; i++) {
+        if (op == ops[i]) c.op = i;
+    }
+    if (c.op == UINT32_MAX) throw BindingBug("op " + op + " passed the core's check but has no chatlife_op");
+    c.at = at;
+    c.conversation = str_arg(command, "conversation");
+    c.participant = str_arg(command, "participant");
+    c.customer = str_arg(command, "customer");
+    c.agent = str_arg(command, "agent");
+    c.policy = str_arg(command, "policy");
+    c.authenticated_as = str_arg(command, "authenticated_as");
+    c.display_name = str_arg(command, "display_name");
+    c.token = str_arg(command, "token");
+    if (command.contains("role")) c.role = role_of(command.at("role").get<std::string>());
+    if (command.contains("for")) c.wait_for = wait_for_of(command.at("for").get<std::string>());
+    if (command.contains("timers")) {
+        const json &timers = command.at("timers");
+        c.timers = {timer_minutes(timers, "customer_idle"), timer_minutes(timers, "customer_auto_disconnect"),
+                    timer_minutes(timers, "agent_idle"), timer_minutes(timers, "agent_auto_disconnect")};
+    }
+    if (command.contains("request")) {
+        keep.push_back(std::make_unique<std::string>(command.at("request").dump()));
+        c.request_json = {keep.back()->data(), keep.back()->size()};
+    }
+    if (command.contains("capacity") && !command.at("capacity").is_null()) {
+        c.capacity = command.at("capacity").get<uint32_t>();
+        c.capacity_bounded = true;
+    }
+    return c;
+}
+
 json view_json(chatlife_str s) { return s.data ? json(view(s)) : json(nullptr); }
 
 json timers_json(const chatlife_timers &t) {
@@ -226,7 +279,7 @@ void check_struct_matches_line(const chatlife_event &event, const std::string &l
 }
 
 // Every event pending, one canonical line each.
-void drain(chatlife_engine *engine, std::string &out) {
+void drain(chatlife_engine *engine, std::vector<std::string> &out) {
     for (;;) {
         chatlife_event event;
         bool has_event = false;
@@ -241,8 +294,7 @@ void drain(chatlife_engine *engine, std::string &out) {
         }
         std::string text = view(line);
         check_struct_matches_line(event, text);
-        out += text;
-        out += '\n';
+        out.push_back(std::move(text));
     }
 }
 
@@ -311,7 +363,76 @@ void check_header(const json &scenario) {
     }
 }
 
-std::string run(const std::string &text, bool through_json) {
+// What one command step gave in the single-call run.
+struct StepResult {
+    chatlife_status status;
+    std::string message;
+    std::vector<std::string> events;
+};
+
+constexpr size_t kBatchCommands = 3;
+constexpr size_t kBatchEvents = 4;
+
+// The same steps through chatlife_apply_many on a fresh engine: a few
+// commands per call and a small event buffer, so batches end mid-step and
+// events wait for the next call. Everything must match the single-call run.
+void check_batches(const std::string &config, const std::vector<CommandStep> &steps,
+                   const std::vector<StepResult> &expected) {
+    chatlife_engine *raw_engine = nullptr;
+    if (chatlife_engine_new(config.data(), config.size(), &raw_engine, nullptr) != CHATLIFE_STATUS_OK) {
+        throw BindingBug("the configuration the single-call run took was refused");
+    }
+    EnginePtr engine(raw_engine);
+    chatlife_event events[kBatchEvents];
+    for (size_t first = 0; first < steps.size(); first += kBatchCommands) {
+        size_t count = std::min(kBatchCommands, steps.size() - first);
+        std::vector<std::unique_ptr<std::string>> keep;
+        std::vector<chatlife_command> commands;
+        std::vector<std::string> lines;
+        for (size_t i = first; i < first + count; i++) {
+            commands.push_back(batch_command(steps[i].at, steps[i].command, keep));
+            lines.insert(lines.end(), expected[i].events.begin(), expected[i].events.end());
+        }
+        std::vector<chatlife_status> statuses(count, CHATLIFE_STATUS_PANIC);
+        std::vector<chatlife_error *> errors(count, nullptr);
+        size_t shown = 0, written = 0, pending = 0;
+        chatlife_error *raw = nullptr;
+        bool with_commands = true;
+        do {
+            chatlife_status status = with_commands
+                ? chatlife_apply_many(engine.get(), commands.data(), count, statuses.data(), errors.data(), events,
+                                      kBatchEvents, &written, &pending, &raw)
+                : chatlife_apply_many(engine.get(), nullptr, 0, nullptr, nullptr, events, kBatchEvents, &written,
+                                      &pending, &raw);
+            if (status != CHATLIFE_STATUS_OK) throw BindingBug("chatlife_apply_many: " + message_of(ErrorPtr(raw).get()));
+            with_commands = false;
+            if (written > kBatchEvents) throw BindingBug("chatlife_apply_many wrote past the event buffer");
+            for (size_t k = 0; k < written; k++, shown++) {
+                if (shown >= lines.size()) throw BindingBug("chatlife_apply_many gave more events than the single calls");
+                check_struct_matches_line(events[k], lines[shown]);
+            }
+        } while (pending > 0);
+        if (shown != lines.size()) throw BindingBug("chatlife_apply_many gave fewer events than the single calls");
+        for (size_t i = 0; i < count; i++) {
+            ErrorPtr error(errors[i]);
+            const StepResult &want = expected[first + i];
+            std::string where = "step " + std::to_string(steps[first + i].index) + ": ";
+            if (statuses[i] != want.status) {
+                throw BindingBug(where + "chatlife_apply_many says " + chatlife_status_str(statuses[i]) +
+                                 ", the single call " + chatlife_status_str(want.status));
+            }
+            if ((error == nullptr) != (want.status == CHATLIFE_STATUS_OK)) {
+                throw BindingBug(where + "an error was given for an accepted command, or none for a refused one");
+            }
+            if (error && (chatlife_error_code(error.get()) != want.status || message_of(error.get()) != want.message)) {
+                throw BindingBug(where + "chatlife_apply_many's error says " + message_of(error.get()) +
+                                 ", the single call's " + want.message);
+            }
+        }
+    }
+}
+
+std::string run(const std::string &text, bool through_json, bool batches) {
     json scenario;
     try {
         scenario = json::parse(text);
@@ -329,7 +450,9 @@ std::string run(const std::string &text, bool through_json) {
     std::vector<CommandStep> steps = read_steps(scenario);
 
     std::string out;
+    std::vector<StepResult> results;
     for (const CommandStep &step : steps) {
+        StepResult result{CHATLIFE_STATUS_OK, {}, {}};
         chatlife_status status;
         if (through_json) {
             std::string command = step.command.dump();
@@ -345,14 +468,21 @@ std::string run(const std::string &text, bool through_json) {
             out += "{\"at\":" + std::to_string(step.at) + ",\"type\":\"error\",\"step\":" +
                    std::to_string(step.index) + ",\"code\":" + json(chatlife_status_str(status)).dump() +
                    ",\"message\":" + json(message_of(error.get())).dump() + "}\n";
+            result = {status, message_of(error.get()), {}};
         }
-        drain(engine.get(), out);
+        drain(engine.get(), result.events);
+        for (const std::string &line : result.events) {
+            out += line;
+            out += '\n';
+        }
+        results.push_back(std::move(result));
     }
+    if (batches) check_batches(config, steps, results);
     return out;
 }
 
 // Prints what `chatlife run` prints for one file; returns the exit code.
-int run_file(const char *path, bool through_json) {
+int run_file(const char *path, bool through_json, bool batches) {
     std::ifstream file(path, std::ios::binary);
     if (!file) {
         std::fprintf(stderr, "%s: cannot read\n", path);
@@ -361,7 +491,7 @@ int run_file(const char *path, bool through_json) {
     std::stringstream text;
     text << file.rdbuf();
     try {
-        std::string out = run(text.str(), through_json);
+        std::string out = run(text.str(), through_json, batches);
         std::fwrite(out.data(), 1, out.size(), stdout);
         return std::fflush(stdout) == 0 ? 0 : 1;
     } catch (const InvalidFile &e) {
@@ -383,13 +513,14 @@ int run_file(const char *path, bool through_json) {
 int main(int argc, char **argv) {
     int first = 1;
     bool through_json = argc > 1 && std::string(argv[1]) == "--json";
-    if (through_json) first++;
+    bool batches = argc > 1 && std::string(argv[1]) == "--batch";
+    if (through_json || batches) first++;
     if (first >= argc) {
-        std::fprintf(stderr, "usage: chatlife-run [--json] FILE...\n");
+        std::fprintf(stderr, "usage: chatlife-run [--json | --batch] FILE...\n");
         return kInvalidFile;
     }
     for (int i = first; i < argc; i++) {
-        int code = run_file(argv[i], through_json);
+        int code = run_file(argv[i], through_json, batches);
         if (code != 0) return code;
     }
     return 0;

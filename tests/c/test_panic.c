@@ -31,6 +31,15 @@ int main(void) {
     bool has_event = false;
     CHECK_FAILS(chatlife_poll_event(engine, &event, &has_event, &err), CHATLIFE_STATUS_PANIC, "engine");
     CHECK(!has_event);
+    chatlife_command advance;
+    memset(&advance, 0, sizeof advance);
+    advance.op = CHATLIFE_OP_ADVANCE;
+    advance.at = 2;
+    chatlife_status status = 77;
+    size_t written = 9, pending = 9;
+    CHECK_FAILS(chatlife_apply_many(engine, &advance, 1, &status, NULL, &event, 1, &written, &pending, &err),
+                CHATLIFE_STATUS_PANIC, "engine");
+    CHECK(status == 77 && written == 9 && pending == 9); /* refused whole: nothing written */
     chatlife_engine_free(engine); /* still frees everything: valgrind and LSan check */
 
     /* Other engines are unaffected. */
