@@ -193,6 +193,42 @@ test-c-panic: $(C_OUT)/test-panic $(C_OUT)/asan/test-panic
 	$(C_TEST_ENV) $(C_VALGRIND) $(C_OUT)/test-panic 2> $(C_OUT)/panic-valgrind.stderr \
 	  || { cat $(C_OUT)/panic-valgrind.stderr; exit 1; }
 
+# NULL for every pointer parameter of every function: the test is generated
+# from include/chatlife.h each time, so a new function is covered (or the
+# generator refuses it). Against the shipped library, and with
+# -DCHATLIFE_TEST_PANIC against the test-panic build for the test-only
+# function too; each plainly, with ASan/UBSan and under valgrind.
+C_DEBIAN_PACKAGES += python3
+.PHONY: test-c-null-args
+test-c: test-c-null-args
+
+$(C_OUT)/null_args.c: tests/c/gen_null_tests.py include/chatlife.h $(FFI_SHARED) | c-deps
+	@mkdir -p $(@D)
+	nm -D --defined-only $(FFI_SHARED) > $(C_OUT)/null_args.exports
+	python3 tests/c/gen_null_tests.py --exports $(C_OUT)/null_args.exports include/chatlife.h $@
+
+$(C_OUT)/test-null-args $(C_OUT)/asan/test-null-args: $(C_OUT)/null_args.c tests/c/check.h \
+    $(C_LIB)/libchatlife.so.$(CHATLIFE_ABI) | c-deps
+	@mkdir -p $(@D)
+	gcc -std=c11 $(C_STRICT) $(if $(findstring /asan/,$@),$(C_SANITIZE)) -g -Iinclude -Itests/c $< \
+	  -L$(C_LIB) -lchatlife -Wl,-rpath,$(abspath $(C_LIB)) -o $@
+
+$(C_OUT)/test-null-args-panic $(C_OUT)/asan/test-null-args-panic: $(C_OUT)/null_args.c tests/c/check.h \
+    $(FFI_PANIC_STATIC) | c-deps
+	@mkdir -p $(@D)
+	gcc -std=c11 $(C_STRICT) $(if $(findstring /asan/,$@),$(C_SANITIZE)) -DCHATLIFE_TEST_PANIC -g -Iinclude \
+	  -Itests/c $< $(FFI_PANIC_STATIC) $(FFI_NATIVE_LIBS) -o $@
+
+# stderr is kept aside: the test-only function's panics print there on purpose.
+test-c-null-args: $(C_OUT)/test-null-args $(C_OUT)/asan/test-null-args \
+    $(C_OUT)/test-null-args-panic $(C_OUT)/asan/test-null-args-panic
+	@for run in $(C_OUT)/test-null-args $(C_OUT)/asan/test-null-args "$(C_VALGRIND) $(C_OUT)/test-null-args" \
+	    $(C_OUT)/test-null-args-panic $(C_OUT)/asan/test-null-args-panic \
+	    "$(C_VALGRIND) $(C_OUT)/test-null-args-panic"; do \
+	  echo "$$run"; \
+	  $(C_TEST_ENV) $$run 2> $(C_OUT)/null-args.stderr || { cat $(C_OUT)/null-args.stderr; echo "FAIL $$run"; exit 1; }; \
+	done
+
 # Install into a fresh prefix, then build the README example against the
 # installed copy through pkg-config only, and run it.
 test-c-install: $(FFI_STATIC) $(FFI_SHARED) | c-deps
