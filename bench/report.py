@@ -30,6 +30,22 @@ RATIOS = [
     ("node_churn", "chatlife_apply_many", "clear_then_set", 1.0),
 ]
 
+# What a workload's rows measure, where its table alone would mislead.
+WORKLOAD_NOTES = {
+    "ffi": "The churn loop of `churn` (an advance per 100 ms step, the step's messages, every event "
+    "taken) through each language's binding: `*_call` one call per command, `*_batch` one batch call "
+    "per step. Against `churn`'s chatlife rows (the same loop in Rust) they show what crossing into "
+    "chatlife costs. Each language ran in its own process; the Python and Node rows are the chatlife "
+    "runs of `python_churn` and `node_churn`.",
+    "python_churn": "Every implementation fires its expiries: asyncio runs on a virtual-time event loop "
+    "(bench/python_bench.py). Building the batch's command dicts is timed.",
+    "node_churn": "**Not like for like.** Node's timers only run on the real clock, so "
+    "`set_timeout_refresh` and `clear_then_set` measure the reset per message alone (their timers are "
+    "minutes away and none fires during the run); chatlife's rows also fire every expiry of the "
+    "virtual 6 minutes. Building the batch's command objects is timed.",
+}
+QUICK_NOTE = "Quick run (`BENCH_QUICK=1`): sizes 10k and 100k, for every language and every peer."
+
 
 def machine():
     cpu = "unknown CPU"
@@ -69,7 +85,11 @@ def main(paths):
         largest[r["workload"]] = max(largest[r["workload"]], r["n"])
 
     lines = ["# chatlife benchmarks", "", f"Machine: {machine()}.", "",
-             "Every row of a workload ran in the same process, on the same input, one after the other.", ""]
+             "Every row of a workload ran in the same process, on the same input, one after the other "
+             "(but `ffi`: one process per language, on the same input). Rust rows are single runs; "
+             "C, Python and Node rows the fastest of `BENCH_REPEAT` (default 3) runs taken round after round.", ""]
+    if os.environ.get("BENCH_QUICK", "0") not in ("", "0"):
+        lines += [QUICK_NOTE, ""]
     workloads = sorted({r["workload"] for r in results}, key=lambda w: [r["workload"] for r in results].index(w))
     for w in workloads:
         rows = [r for r in results if r["workload"] == w]
@@ -79,6 +99,8 @@ def main(paths):
             value = r["bytes_per_conversation"] if memory else r["ns_per_op"]
             lines.append(f"| {r['impl']} | {r['n']:,} | {value:,} |")
         lines.append("")
+        if w in WORKLOAD_NOTES:
+            lines += [WORKLOAD_NOTES[w], ""]
 
     lines += ["## Ratios (peer time / chatlife time, same run)", "", "| workload | n | chatlife | peer | ratio | wanted |", "|---|---:|---|---|---:|---:|"]
     for w, ours, peer, want in RATIOS:

@@ -1,17 +1,42 @@
 # Benchmarks (issue 6): `make bench`, or `BENCH_QUICK=1 make bench` for the
 # short run (sizes up to 100k). Results: target/bench/results.json and
-# target/bench/report.md. Other languages append their JSON lines through
-# BENCH_PARTS (see mk/python.mk, mk/node.mk).
+# target/bench/report.md. Each language writes JSON lines to its part in
+# BENCH_PARTS; bench/README.md says what each row measures.
 
 BENCH_FLAGS := $(if $(filter-out 0,$(BENCH_QUICK)),--quick,)
-BENCH_PARTS := target/bench/rust.jsonl
+BENCH_OUT := target/bench
+BENCH_INPUT := $(BENCH_OUT)/input
+# Every size chatlife-bench dumped the churn for: C, Python and Node run
+# exactly those (read when the recipe runs, after the dump).
+BENCH_SIZES = $$(ls $(BENCH_INPUT) | sed -n 's/^churn-\([0-9]*\)\.txt$$/\1/p' | sort -n)
+# One measurement at a time even under `make -j`: builds may overlap, timed
+# runs must not.
+BENCH_MEASURE := flock $(BENCH_OUT)/.measuring
+BENCH_PARTS := $(BENCH_OUT)/rust.jsonl $(BENCH_OUT)/c.jsonl $(BENCH_OUT)/python.jsonl $(BENCH_OUT)/node.jsonl
 
-.PHONY: bench bench-rust
-bench-rust:
+.PHONY: bench bench-input bench-rust bench-c bench-python bench-node
+
+# The churn input, as the Rust harness generates it, for the other languages.
+bench-input:
 	$(CARGO) build --release --locked -p chatlife-bench
-	@mkdir -p target/bench
-	target/release/chatlife-bench $(BENCH_FLAGS) --dump-churn target/bench/input
-	target/release/chatlife-bench $(BENCH_FLAGS) | tee target/bench/rust.jsonl
+	rm -rf $(BENCH_INPUT) && mkdir -p $(BENCH_INPUT)
+	target/release/chatlife-bench $(BENCH_FLAGS) --dump-churn $(BENCH_INPUT)
 
-bench: bench-rust
+bench-rust: bench-input
+	$(BENCH_MEASURE) target/release/chatlife-bench $(BENCH_FLAGS) | tee $(BENCH_OUT)/rust.jsonl
+
+# `ffi` from C: bench/c/ffi_bench.c against the static library (mk/c.mk).
+bench-c: bench-input ffi c-deps
+	gcc -std=c11 -O2 $(C_STRICT) -Iinclude bench/c/ffi_bench.c $(FFI_STATIC) $(FFI_NATIVE_LIBS) -o $(BENCH_OUT)/ffi-bench
+	$(BENCH_MEASURE) $(BENCH_OUT)/ffi-bench $(BENCH_INPUT) $(BENCH_SIZES) | tee $(BENCH_OUT)/c.jsonl
+
+# python_churn and `ffi` from Python, in the venv `make python` installs chatlife into.
+bench-python: bench-input python
+	$(BENCH_MEASURE) $(VENV_PYTHON) bench/python_bench.py $(BENCH_INPUT) $(BENCH_SIZES) | tee $(BENCH_OUT)/python.jsonl
+
+# node_churn and `ffi` from Node, against the addon `make node` builds.
+bench-node: bench-input node
+	$(BENCH_MEASURE) $(NODE) --expose-gc bench/node_bench.js $(BENCH_INPUT) $(BENCH_SIZES) | tee $(BENCH_OUT)/node.jsonl
+
+bench: bench-rust bench-c bench-python bench-node
 	python3 bench/report.py $(BENCH_PARTS)

@@ -1,0 +1,239 @@
+'use strict'
+// Node side of the benchmarks (issue 6): the churn of bench/src/workload.rs,
+// read from the dump `chatlife-bench --dump-churn DIR` writes, run by chatlife
+// and by what a Node host would write instead, one after the other:
+//
+// - chatlife_apply_many: one `engine.applyMany` per 100 ms step (the step's
+//   advance and its messages), then `pollEvents()`.
+// - chatlife_call: `advance`, then one `engine.message` per message, then
+//   `pollEvents()`.
+// - set_timeout_refresh: one `setTimeout` per participant; a message calls
+//   its `refresh()`.
+// - clear_then_set: a message `clearTimeout`s the participant's timer and
+//   `setTimeout`s a new one.
+//
+// What is measured differs, and the report says so: Node's timers run on the
+// real clock only, so the peers cannot follow the virtual 6 minutes. Their
+// timers are due 5 minutes after the run starts and never fire during it:
+// the peers' rows are the cost of resetting a timer per message (with the
+// same id lookups), expiries NOT included. chatlife's rows run the virtual
+// clock and include every expiry it fires (participants going idle), so
+// they do strictly more work than the peers.
+//
+// Every implementation gets the same messages as (conversation id, sender id)
+// strings; the peers look the conversation up in a Map and compare the sender
+// with the customer's and the agent's ids, as chatlife does inside. Only the
+// step loop is timed; building each batch's command objects is timed too (a
+// host has to build them). With --expose-gc, a collection runs before each.
+// Each implementation runs BENCH_REPEAT times (default 3), round after
+// round; its fastest run counts.
+//
+// Prints JSON lines {"workload", "impl", "n", "ns_per_op", "bytes_per_conversation"}
+// with ns_per_op per message: workload node_churn for all four, and the two
+// chatlife runs again as workload ffi (node_batch, node_call), next to C's.
+//
+// Usage: node --expose-gc bench/node_bench.js DUMP_DIR N [N...]
+
+const fs = require('node:fs')
+const path = require('node:path')
+const { Engine } = require(path.join(__dirname, '..', 'bindings', 'node'))
+
+// Must match bench/src/workload.rs (STEP_MS, SPAN_MS, Churn::config()).
+const STEP_MS = 100
+const SPAN_MS = 6 * 60_000
+const IDLE_MS = 5 * 60_000
+const AUTO_DISCONNECT_MS = 10 * 60_000
+const CONFIG = {
+  policies: {
+    default: {
+      timers: {
+        customer_idle: IDLE_MS / 60_000,
+        customer_auto_disconnect: AUTO_DISCONNECT_MS / 60_000,
+        agent_idle: IDLE_MS / 60_000,
+        agent_auto_disconnect: AUTO_DISCONNECT_MS / 60_000,
+      },
+    },
+  },
+}
+
+const pad = (i, width) => String(i).padStart(width, '0')
+
+/** The dump's messages, grouped by step, as id strings. */
+function loadChurn (directory, n) {
+  const conversations = Array.from({ length: n }, (_, i) => `conv-${pad(i, 8)}`)
+  const customers = Array.from({ length: n }, (_, i) => `cust-${pad(i, 8)}`)
+  const agents = Array.from({ length: n }, (_, i) => `agent-${pad(Math.floor(i / 4), 7)}`)
+  const steps = Array.from({ length: SPAN_MS / STEP_MS + 1 }, () => [])
+  let messages = 0
+  for (const line of fs.readFileSync(path.join(directory, `churn-${n}.txt`), 'utf8').split('\n')) {
+    if (!line) continue
+    const [step, conv, agent] = line.split(' ').map(Number)
+    steps[step].push([conversations[conv], agent ? agents[conv] : customers[conv]])
+    messages++
+  }
+  return { n, conversations, customers, agents, steps, messages }
+}
+
+function timed (loop) {
+  if (global.gc) global.gc()
+  const start = process.hrtime.bigint()
+  loop()
+  return Number(process.hrtime.bigint() - start)
+}
+
+function chatlifeEngine (churn) {
+  const engine = new Engine(CONFIG)
+  for (let i = 0; i < churn.n; i++) {
+    engine.startConversation(0, churn.conversations[i], churn.customers[i])
+    engine.join(0, churn.conversations[i], churn.agents[i], 'agent')
+  }
+  engine.pollEvents()
+  return engine
+}
+
+/** A host reads every event; counting the idle ones checks both runs agree. */
+function idleEvents (events) {
+  let idle = 0
+  for (const event of events) if (event.type === 'participant_idle') idle++
+  return idle
+}
+
+function runApplyMany (churn) {
+  const engine = chatlifeEngine(churn)
+  let idle = 0
+  const ns = timed(() => {
+    for (let step = 1; step < churn.steps.length; step++) {
+      const now = step * STEP_MS
+      const batch = [{ at: now, op: 'advance' }]
+      for (const [conversation, participant] of churn.steps[step]) {
+        batch.push({ at: now, op: 'message', conversation, participant })
+      }
+      engine.applyMany(batch)
+      idle += idleEvents(engine.pollEvents())
+    }
+  })
+  return { ns, idle }
+}
+
+function runCalls (churn) {
+  const engine = chatlifeEngine(churn)
+  let idle = 0
+  const ns = timed(() => {
+    for (let step = 1; step < churn.steps.length; step++) {
+      const now = step * STEP_MS
+      engine.advance(now)
+      for (const [conversation, participant] of churn.steps[step]) engine.message(now, conversation, participant)
+      idle += idleEvents(engine.pollEvents())
+    }
+  })
+  return { ns, idle }
+}
+
+/** A peer's record of one conversation; timers: [customer, agent]. */
+function peerChats (churn, expired) {
+  const chats = new Map()
+  for (let i = 0; i < churn.n; i++) {
+    const chat = { customer: churn.customers[i], agent: churn.agents[i], timers: [null, null] }
+    chat.timers[0] = setTimeout(expired, IDLE_MS, chat, 0)
+    chat.timers[1] = setTimeout(expired, IDLE_MS, chat, 1)
+    chats.set(churn.conversations[i], chat)
+  }
+  return chats
+}
+
+function clearAll (chats) {
+  for (const chat of chats.values()) for (const timer of chat.timers) clearTimeout(timer)
+}
+
+// Never runs: the loops below are synchronous and the timers are minutes away.
+function expired () {
+  throw new Error('a peer timer fired during the run; the measurement is void')
+}
+
+function whoSent (chat, sender) {
+  return sender === chat.customer ? 0 : sender === chat.agent ? 1 : -1
+}
+
+function runRefresh (churn) {
+  const chats = peerChats(churn, expired)
+  let resets = 0
+  const ns = timed(() => {
+    for (let step = 1; step < churn.steps.length; step++) {
+      for (const [conversation, sender] of churn.steps[step]) {
+        const chat = chats.get(conversation)
+        if (chat === undefined) continue
+        const who = whoSent(chat, sender)
+        if (who < 0) continue
+        chat.timers[who].refresh()
+        resets++
+      }
+    }
+  })
+  clearAll(chats)
+  return { ns, resets }
+}
+
+function runClearThenSet (churn) {
+  const chats = peerChats(churn, expired)
+  let resets = 0
+  const ns = timed(() => {
+    for (let step = 1; step < churn.steps.length; step++) {
+      for (const [conversation, sender] of churn.steps[step]) {
+        const chat = chats.get(conversation)
+        if (chat === undefined) continue
+        const who = whoSent(chat, sender)
+        if (who < 0) continue
+        clearTimeout(chat.timers[who])
+        chat.timers[who] = setTimeout(expired, IDLE_MS, chat, who)
+        resets++
+      }
+    }
+  })
+  clearAll(chats)
+  return { ns, resets }
+}
+
+function emit (workload, impl, n, ns, messages) {
+  const line = { workload, impl, n, ns_per_op: Math.round((ns / messages) * 10) / 10, bytes_per_conversation: null }
+  console.log(JSON.stringify(line))
+}
+
+const RUNS = [
+  ['chatlife_apply_many', runApplyMany],
+  ['chatlife_call', runCalls],
+  ['set_timeout_refresh', runRefresh],
+  ['clear_then_set', runClearThenSet],
+]
+
+function main (directory, sizes, repeat) {
+  for (const n of sizes) {
+    const churn = loadChurn(directory, n)
+    const best = {}
+    const last = {}
+    // Round after round, so a slow spell of the machine hits every
+    // implementation alike; the fastest run of each is kept.
+    for (let round = 0; round < repeat; round++) {
+      for (const [impl, run] of RUNS) {
+        last[impl] = run(churn)
+        best[impl] = Math.min(best[impl] ?? Infinity, last[impl].ns)
+      }
+    }
+    if (last.chatlife_apply_many.idle !== last.chatlife_call.idle) {
+      throw new Error(`chatlife saw ${last.chatlife_apply_many.idle} idle participants in batches ` +
+        `but ${last.chatlife_call.idle} one call at a time`)
+    }
+    if (last.set_timeout_refresh.resets !== churn.messages || last.clear_then_set.resets !== churn.messages) {
+      throw new Error('a peer skipped messages: every sender is in its conversation and no timer is off')
+    }
+    for (const [impl] of RUNS) emit('node_churn', impl, n, best[impl], churn.messages)
+    emit('ffi', 'node_batch', n, best.chatlife_apply_many, churn.messages)
+    emit('ffi', 'node_call', n, best.chatlife_call, churn.messages)
+  }
+}
+
+const [directory, ...sizes] = process.argv.slice(2)
+if (!directory || sizes.length === 0) {
+  console.error('usage: node --expose-gc bench/node_bench.js DUMP_DIR N [N...]')
+  process.exit(2)
+}
+main(directory, sizes.map(Number), Number(process.env.BENCH_REPEAT ?? 3))

@@ -1,0 +1,322 @@
+"""Python side of the benchmarks (issue 6): the churn of bench/src/workload.rs,
+read from the dump `chatlife-bench --dump-churn DIR` writes, run by chatlife and
+by what a Python host would write instead, one after the other in this process:
+
+- chatlife_apply_many: one ``Engine.apply_many`` per 100 ms step (the step's
+  advance and its messages), then ``poll_events()``.
+- chatlife_call: ``advance`` then one ``Engine.message`` per message, then
+  ``poll_events()``.
+- asyncio_call_later: one asyncio TimerHandle per participant; a message
+  cancels it and ``call_later``s a new one. Virtual time: the event loop's
+  ``time()`` returns a clock the benchmark sets, and each 100 ms step runs one
+  iteration of the loop (``BaseEventLoop._run_once``, private but stable since
+  3.4), which fires every timer due, just as a real loop's iteration would;
+  the clock counts milliseconds, so every deadline is exact.
+  Its selector returns at once, so no step waits on the real clock.
+- heapq_lazy: a ``heapq`` of (deadline, sequence, slot); a reset pushes a new
+  entry and bumps the slot's sequence; stale entries are skipped when popped.
+
+Every implementation gets the same messages as (conversation id, sender id)
+strings; the peers look the conversation up in a dict and compare the sender
+with the customer's and the agent's ids, as chatlife does inside. Expiries are
+included for all four: idle after 5 minutes, then auto-disconnect after 10.
+Only the step loop is timed (not building the engine or the records), with
+the garbage collector off, as timeit does. Building each batch's command
+dicts is timed: a host has to build them. Each implementation runs
+BENCH_REPEAT times (default 3), round after round; its fastest run counts.
+
+Prints JSON lines {"workload", "impl", "n", "ns_per_op", "bytes_per_conversation"}
+with ns_per_op per message: workload python_churn for all four, and the two
+chatlife runs again as workload ffi (python_batch, python_call), next to C's.
+
+Usage: .venv/bin/python bench/python_bench.py DUMP_DIR N [N...]
+"""
+
+import asyncio
+import gc
+import heapq
+import json
+import os
+import selectors
+import sys
+import time
+
+import chatlife
+
+# Must match bench/src/workload.rs (STEP_MS, SPAN_MS, Churn::config()).
+STEP_MS = 100
+SPAN_MS = 6 * 60_000
+IDLE_MS = 5 * 60_000
+AUTO_DISCONNECT_MS = 10 * 60_000
+CONFIG = {
+    "policies": {
+        "default": {
+            "timers": {
+                "customer_idle": IDLE_MS // 60_000,
+                "customer_auto_disconnect": AUTO_DISCONNECT_MS // 60_000,
+                "agent_idle": IDLE_MS // 60_000,
+                "agent_auto_disconnect": AUTO_DISCONNECT_MS // 60_000,
+            }
+        }
+    }
+}
+
+IDLE, AUTO_DISCONNECT, OFF = 0, 1, 2
+
+
+class Churn:
+    """The dump's messages, grouped by step, as id strings."""
+
+    def __init__(self, directory, n):
+        self.n = n
+        self.conversations = [f"conv-{i:08}" for i in range(n)]
+        self.customers = [f"cust-{i:08}" for i in range(n)]
+        self.agents = [f"agent-{i // 4:07}" for i in range(n)]
+        self.steps = [[] for _ in range(SPAN_MS // STEP_MS + 1)]
+        self.messages = 0
+        with open(f"{directory}/churn-{n}.txt") as f:
+            for line in f:
+                step, conv, agent = map(int, line.split())
+                sender = self.agents[conv] if agent else self.customers[conv]
+                self.steps[step].append((self.conversations[conv], sender))
+                self.messages += 1
+
+
+def timed(loop):
+    """Runs `loop()` with the collector off; its time in ns."""
+    gc.collect()
+    gc.disable()
+    try:
+        start = time.perf_counter_ns()
+        loop()
+        return time.perf_counter_ns() - start
+    finally:
+        gc.enable()
+
+
+def idle_events(events):
+    """A host reads every event; counting the idle ones checks the peers."""
+    return sum(1 for event in events if event.type == "participant_idle")
+
+
+def chatlife_engine(churn):
+    engine = chatlife.Engine(CONFIG)
+    for conversation, customer, agent in zip(churn.conversations, churn.customers, churn.agents):
+        engine.start_conversation(0, conversation, customer)
+        engine.join(0, conversation, agent, "agent")
+    engine.poll_events()
+    return engine
+
+
+def run_chatlife_apply_many(churn):
+    engine = chatlife_engine(churn)
+    seen = 0
+
+    def loop():
+        nonlocal seen
+        for step in range(1, len(churn.steps)):
+            now = step * STEP_MS
+            batch = [{"at": now, "op": "advance"}]
+            batch += [
+                {"at": now, "op": "message", "conversation": conversation, "participant": sender}
+                for conversation, sender in churn.steps[step]
+            ]
+            engine.apply_many(batch)
+            seen += idle_events(engine.poll_events())
+
+    return timed(loop), seen
+
+
+def run_chatlife_call(churn):
+    engine = chatlife_engine(churn)
+    seen = 0
+
+    def loop():
+        nonlocal seen
+        message = engine.message
+        for step in range(1, len(churn.steps)):
+            now = step * STEP_MS
+            engine.advance(now)
+            for conversation, sender in churn.steps[step]:
+                message(now, conversation, sender)
+            seen += idle_events(engine.poll_events())
+
+    return timed(loop), seen
+
+
+class Chat:
+    """A peer's record of one conversation: ids, and per participant
+    (customer 0, agent 1) its phase and pending timer."""
+
+    __slots__ = ("customer", "agent", "phase", "timer")
+
+    def __init__(self, customer, agent):
+        self.customer = customer
+        self.agent = agent
+        self.phase = [IDLE, IDLE]
+        self.timer = [None, None]
+
+
+def chats_of(churn):
+    return {
+        conversation: Chat(customer, agent)
+        for conversation, customer, agent in zip(churn.conversations, churn.customers, churn.agents)
+    }
+
+
+class _NoWaitSelector(selectors.DefaultSelector):
+    """Nothing does I/O here: a loop iteration must never sleep."""
+
+    def select(self, timeout=None):
+        return []
+
+
+class VirtualTimeLoop(asyncio.SelectorEventLoop):
+    """An asyncio loop on a clock the benchmark sets: `step_to(now)` moves the
+    clock and runs one loop iteration, which runs every callback due. The
+    clock counts milliseconds (asyncio never assumes a unit), so every
+    deadline is an exact float and fires on the same step as chatlife's."""
+
+    def __init__(self):
+        super().__init__(selector=_NoWaitSelector())
+        self._virtual_now = 0.0
+
+    def time(self):
+        return self._virtual_now
+
+    def step_to(self, now):
+        self._virtual_now = float(now)
+        self._run_once()
+
+
+def run_asyncio(churn):
+    loop = VirtualTimeLoop()
+    chats = chats_of(churn)
+    idle, auto_disconnect = float(IDLE_MS), float(AUTO_DISCONNECT_MS)
+    fired = 0
+
+    def expired(chat, who):
+        nonlocal fired
+        fired += 1
+        if chat.phase[who] == IDLE:
+            chat.phase[who] = AUTO_DISCONNECT
+            chat.timer[who] = loop.call_later(auto_disconnect, expired, chat, who)
+        else:
+            chat.phase = [OFF, OFF]
+            for timer in chat.timer:
+                timer.cancel()
+
+    for chat in chats.values():
+        chat.timer = [loop.call_later(idle, expired, chat, 0), loop.call_later(idle, expired, chat, 1)]
+
+    def run():
+        call_later = loop.call_later
+        for step in range(1, len(churn.steps)):
+            loop.step_to(step * STEP_MS)
+            for conversation, sender in churn.steps[step]:
+                chat = chats.get(conversation)
+                if chat is None:
+                    continue
+                who = 0 if sender == chat.customer else 1 if sender == chat.agent else -1
+                if who < 0 or chat.phase[who] == OFF:
+                    continue
+                chat.timer[who].cancel()
+                chat.phase[who] = IDLE
+                chat.timer[who] = call_later(idle, expired, chat, who)
+
+    try:
+        return timed(run), fired
+    finally:
+        loop.close()
+
+
+def run_heapq(churn):
+    chats = chats_of(churn)
+    slots = {}  # conversation -> its first slot (customer; the agent is +1)
+    records = []
+    for i, (conversation, chat) in enumerate(chats.items()):
+        slots[conversation] = 2 * i
+        records.append(chat)
+    generation = [0] * (2 * len(records))
+    heap = []
+    sequence = 0
+    for slot in range(len(generation)):
+        sequence += 1
+        generation[slot] = sequence
+        heap.append((IDLE_MS, sequence, slot))
+    heapq.heapify(heap)
+    fired = 0
+
+    def run():
+        nonlocal sequence, fired
+        push, pop = heapq.heappush, heapq.heappop
+        for step in range(1, len(churn.steps)):
+            now = step * STEP_MS
+            while heap and heap[0][0] <= now:
+                at, seq, slot = pop(heap)
+                if generation[slot] != seq:
+                    continue
+                fired += 1
+                chat, who = records[slot >> 1], slot & 1
+                if chat.phase[who] == IDLE:
+                    chat.phase[who] = AUTO_DISCONNECT
+                    sequence += 1
+                    generation[slot] = sequence
+                    push(heap, (at + AUTO_DISCONNECT_MS, sequence, slot))
+                else:
+                    chat.phase = [OFF, OFF]
+                    generation[slot & ~1] = generation[slot | 1] = 0
+            for conversation, sender in churn.steps[step]:
+                chat = chats.get(conversation)
+                if chat is None:
+                    continue
+                who = 0 if sender == chat.customer else 1 if sender == chat.agent else -1
+                if who < 0 or chat.phase[who] == OFF:
+                    continue
+                chat.phase[who] = IDLE
+                slot = slots[conversation] + who
+                sequence += 1
+                generation[slot] = sequence
+                push(heap, (now + IDLE_MS, sequence, slot))
+
+    return timed(run), fired
+
+
+def emit(workload, impl, n, ns, messages):
+    line = {"workload": workload, "impl": impl, "n": n, "ns_per_op": round(ns / messages, 1),
+            "bytes_per_conversation": None}
+    print(json.dumps(line), flush=True)
+
+
+def main(directory, sizes, repeat):
+    for n in sizes:
+        churn = Churn(directory, n)
+        best, idle = {}, {}
+        # Round after round, so a slow spell of the machine hits every
+        # implementation alike; the fastest run of each is kept.
+        for _ in range(repeat):
+            for impl, run in RUNS:
+                ns, idle[impl] = run(churn)
+                best[impl] = min(best.get(impl, ns), ns)
+        # Within the 6 virtual minutes only idle timers can fire, so every
+        # implementation must have seen the same participants go idle.
+        if len(set(idle.values())) != 1:
+            sys.exit(f"idle participants differ between implementations: {idle}")
+        for impl, _ in RUNS:
+            emit("python_churn", impl, n, best[impl], churn.messages)
+        emit("ffi", "python_batch", n, best["chatlife_apply_many"], churn.messages)
+        emit("ffi", "python_call", n, best["chatlife_call"], churn.messages)
+
+
+RUNS = [
+    ("chatlife_apply_many", run_chatlife_apply_many),
+    ("chatlife_call", run_chatlife_call),
+    ("asyncio_call_later", run_asyncio),
+    ("heapq_lazy", run_heapq),
+]
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    main(sys.argv[1], [int(n) for n in sys.argv[2:]], int(os.environ.get("BENCH_REPEAT", "3")))
