@@ -4,6 +4,7 @@
 #define CHATLIFE_TEST_CHECK_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "chatlife.h"
@@ -73,6 +74,17 @@ static inline void check_failure_at(const char *file, int line, chatlife_status 
             chatlife_error_free(err);                                           \
         }                                                                       \
     } while (0)
+
+/* An engine for a test; a configuration it refuses ends the test. */
+static inline chatlife_engine *new_engine(const char *config) {
+    chatlife_engine *engine = NULL;
+    chatlife_error *err = NULL;
+    if (chatlife_engine_new(config, strlen(config), &engine, &err) != CHATLIFE_STATUS_OK) {
+        fprintf(stderr, "engine: %s\n", chatlife_error_message(err).data);
+        exit(2);
+    }
+    return engine;
+}
 
 static inline int checks_finish(void) {
     printf("%d passed, %d failed\n", checks_passed, checks_failed);

@@ -79,16 +79,6 @@ static void test_status_names(void) {
 
 /* ---- helpers ---- */
 
-static chatlife_engine *new_engine(const char *config) {
-    chatlife_engine *engine = NULL;
-    chatlife_error *err = NULL;
-    if (chatlife_engine_new(config, strlen(config), &engine, &err) != CHATLIFE_STATUS_OK) {
-        fprintf(stderr, "engine: %s\n", chatlife_error_message(err).data);
-        exit(2);
-    }
-    return engine;
-}
-
 static int pending_events(chatlife_engine *engine) {
     int n = 0;
     chatlife_event event;

@@ -44,16 +44,6 @@ static chatlife_command op_at(uint32_t op, uint64_t at) {
     return command;
 }
 
-static chatlife_engine *new_engine(const char *config) {
-    chatlife_engine *engine = NULL;
-    chatlife_error *err = NULL;
-    if (chatlife_engine_new(config, strlen(config), &engine, &err) != CHATLIFE_STATUS_OK) {
-        fprintf(stderr, "engine: %s\n", chatlife_error_message(err).data);
-        exit(2);
-    }
-    return engine;
-}
-
 #define TIMERS "{\"policies\": {\"default\": {\"timers\": {\"customer_idle\": 2, \"customer_auto_disconnect\": 3}}}}"
 
 /* Applies `commands` with statuses and messages, draining nothing. */
