@@ -154,7 +154,8 @@ function whoSent (chat, sender) {
   return sender === chat.customer ? 0 : sender === chat.agent ? 1 : -1
 }
 
-function runRefresh (churn) {
+/** Resets the sender's timer with `reset(chat, who)` for every message. */
+function runPeer (churn, reset) {
   const chats = peerChats(churn, expired)
   let resets = 0
   const ns = timed(() => {
@@ -164,7 +165,7 @@ function runRefresh (churn) {
         if (chat === undefined) continue
         const who = whoSent(chat, sender)
         if (who < 0) continue
-        chat.timers[who].refresh()
+        reset(chat, who)
         resets++
       }
     }
@@ -173,24 +174,15 @@ function runRefresh (churn) {
   return { ns, resets }
 }
 
+function runRefresh (churn) {
+  return runPeer(churn, (chat, who) => chat.timers[who].refresh())
+}
+
 function runClearThenSet (churn) {
-  const chats = peerChats(churn, expired)
-  let resets = 0
-  const ns = timed(() => {
-    for (let step = 1; step < churn.steps.length; step++) {
-      for (const [conversation, sender] of churn.steps[step]) {
-        const chat = chats.get(conversation)
-        if (chat === undefined) continue
-        const who = whoSent(chat, sender)
-        if (who < 0) continue
-        clearTimeout(chat.timers[who])
-        chat.timers[who] = setTimeout(expired, IDLE_MS, chat, who)
-        resets++
-      }
-    }
+  return runPeer(churn, (chat, who) => {
+    clearTimeout(chat.timers[who])
+    chat.timers[who] = setTimeout(expired, IDLE_MS, chat, who)
   })
-  clearAll(chats)
-  return { ns, resets }
 }
 
 function emit (workload, impl, n, ns, messages) {
