@@ -45,6 +45,17 @@ fn check_counts_and_fails_on_a_broken_expectation() {
 }
 
 #[test]
+fn check_compares_canonical_bytes_so_key_order_counts() {
+    let good = repo("tests/conformance/spec-example.json");
+    let text = std::fs::read_to_string(&good).unwrap();
+    let swapped =
+        text.replacen(r#"{"at": 0, "type": "conversation_started""#, r#"{"type": "conversation_started", "at": 0"#, 1);
+    assert_ne!(swapped, text, "the expectation was found");
+    let out = chatlife(&["check", write_temp("order.json", &swapped).to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
 fn invalid_files_exit_2_naming_the_json_path() {
     let cases = [
         ("not-json.json", "{", "not valid JSON"),

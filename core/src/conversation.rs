@@ -361,6 +361,12 @@ impl Conversation {
         self.participants.iter().any(|p| p.present && p.role.serves())
     }
 
+    /// Every timer key this conversation owns, to read.
+    pub fn timer_keys(&self) -> impl Iterator<Item = Option<TimerKey>> + '_ {
+        let own = [self.window, self.auto_close, self.capacity_block, self.max_duration, self.forget];
+        own.into_iter().chain(self.participants.iter().flat_map(|p| [p.activity, p.grace]))
+    }
+
     /// Every timer key this conversation owns, for cancelling and moving them.
     pub fn timer_keys_mut(&mut self) -> impl Iterator<Item = &mut Option<TimerKey>> {
         let own = [

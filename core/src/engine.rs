@@ -31,12 +31,9 @@ use crate::conversation::{
 use crate::error::Error;
 use crate::events::{Event, EventKind, ReconnectMethod, RefusedReason, Secret, VisibleTo};
 use crate::policy::{CapacityBlock, Config, Policy, RoleTimers, TimerSettings};
-use crate::reconnect::{self, TokenRecord, TokenSource, TokenStatus, MAX_TOKENS};
+use crate::reconnect::{self, TokenRecord, TokenSource, TokenStatus, MAX_TOKENS, MAX_TOKEN_RECORDS};
 use crate::time::{Millis, MAX_TIME};
 use crate::wheel::{TimerKey, Wheel};
-
-/// Most token records (outstanding, used or revoked) one conversation keeps.
-const MAX_TOKEN_RECORDS: usize = 4 * MAX_TOKENS;
 
 /// What a timer is for; it comes back with the timer when it fires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -398,9 +395,10 @@ impl Engine {
         &mut self,
         now: Millis,
         conversation: Option<&str>,
+        agent: Option<&str>,
         op: impl Fn(&mut Engine) -> Result<(), Error>,
     ) -> Result<(), Error> {
-        self.execute(now, Scope { conversation, agent: None }, op)
+        self.execute(now, Scope { conversation, agent }, op)
     }
 
     fn check_time(&self, now: Millis) -> Result<(), Error> {
@@ -609,6 +607,10 @@ impl Engine {
         if !matches!(to, State::Open | State::Active) {
             self.stop_participant_timers(ci);
         }
+        if !to.is_live() {
+            // Ended: there is nothing left to reconnect to.
+            self.disarm(ci, TimerFor::ReconnectWindow);
+        }
         let policy = self.policy(ci);
         let (units, block, auto_close) = (policy.capacity_units, policy.wrap_up_block, policy.auto_close);
         self.disarm(ci, TimerFor::AutoClose);
@@ -640,15 +642,23 @@ impl Engine {
         if to == State::Closed {
             self.close_down(at, ci);
         }
+        if from == State::Waiting && to == State::Open {
+            // The customer is back while a bot stayed: the pair runs timers again (R-T3).
+            self.start_participant_timers(at, ci);
+        }
     }
 
     /// Everything a closed conversation stops: every timer but the one that
     /// forgets it (S1).
-    fn close_down(&mut self, at: Millis, ci: u32) {
+    fn cancel_all_timers(&mut self, ci: u32) {
         let keys: Vec<TimerKey> = self.conv_mut(ci).timer_keys_mut().filter_map(Option::take).collect();
         for key in keys {
             self.wheel.cancel(key);
         }
+    }
+
+    fn close_down(&mut self, at: Millis, ci: u32) {
+        self.cancel_all_timers(ci);
         // A grace that can no longer run out: whoever was lost stays away.
         for part in &mut self.conv_mut(ci).participants {
             if let Connection::Lost(lost_at) = part.connection {
@@ -701,14 +711,9 @@ impl Engine {
 
     /// Arms the first timer of R-T5 for participant `p`, from `at`.
     fn start_activity(&mut self, at: Millis, ci: u32, p: usize) {
-        let timers = self.role_timers(ci, p);
-        let (phase, duration) = match (timers.idle, timers.auto_disconnect) {
-            (Some(idle), _) => (ActivityPhase::Idle, idle),
-            (None, Some(ad)) => (ActivityPhase::AutoDisconnect, ad),
-            (None, None) => {
-                self.disarm(ci, TimerFor::Activity(p as u8));
-                return;
-            }
+        let Some((phase, duration)) = self.first_phase(self.role_timers(ci, p)) else {
+            self.disarm(ci, TimerFor::Activity(p as u8));
+            return;
         };
         let current = self.conv(ci).participants[p].activity;
         let same_phase = self.conv(ci).participants[p].phase == phase;
@@ -720,11 +725,36 @@ impl Engine {
         }
     }
 
+    /// Re-arms a paused participant timer where it stood: idle again from `at`,
+    /// or, for a participant already idle, their auto-disconnect from `at`.
+    fn resume_activity(&mut self, at: Millis, ci: u32, p: usize) {
+        if self.conv(ci).running_timers.is_none() || self.conv(ci).participants[p].activity.is_some() {
+            return;
+        }
+        let timers = self.role_timers(ci, p);
+        let idle = self.conv(ci).participants[p].idle;
+        let next = if idle { timers.auto_disconnect.map(|d| (ActivityPhase::AutoDisconnect, d)) } else { None };
+        let next = next.or_else(|| if idle { None } else { self.first_phase(timers) });
+        if let Some((phase, duration)) = next {
+            self.conv_mut(ci).participants[p].phase = phase;
+            self.arm(ci, TimerFor::Activity(p as u8), at + duration);
+        }
+    }
+
+    /// The timer R-T5 starts first: idle if configured, else auto-disconnect.
+    fn first_phase(&self, timers: RoleTimers) -> Option<(ActivityPhase, Millis)> {
+        match (timers.idle, timers.auto_disconnect) {
+            (Some(idle), _) => Some((ActivityPhase::Idle, idle)),
+            (None, Some(ad)) => Some((ActivityPhase::AutoDisconnect, ad)),
+            (None, None) => None,
+        }
+    }
+
     /// R-T3/R-T4: an agent or bot joined; timers start for the new pair with
     /// the configuration stored now, and nobody is idle.
     fn start_participant_timers(&mut self, at: Millis, ci: u32) {
         let conv = self.conv(ci);
-        if !conv.customer().present || !matches!(conv.state, State::Open | State::Active) {
+        if !conv.customer().present || !conv.has_server() || !matches!(conv.state, State::Open | State::Active) {
             return;
         }
         let stored = conv.stored_timers;
@@ -897,11 +927,7 @@ impl Engine {
     fn customer_goes(&mut self, at: Millis, ci: u32, left: LeftReason, active_reason: Reason) {
         self.disarm(ci, TimerFor::ReconnectWindow);
         self.remove_participant(at, ci, CUSTOMER, left);
-        let conv = self.conv_mut(ci);
-        if conv.state.is_live() {
-            conv.finish = Some(Finish::Ended);
-        }
-        match conv.state {
+        match self.conv(ci).state {
             State::Open | State::Waiting => self.set_state(at, ci, State::Closed, Reason::CustomerEnded),
             State::Active => self.set_state(at, ci, State::WrapUp, active_reason),
             State::WrapUp | State::Closed => {}
@@ -1145,6 +1171,7 @@ impl Engine {
         let same_agent = state == State::Active;
         self.emit_in(at, ci, EventKind::CustomerReconnected { participant, method, same_agent });
         self.transcript(at, ci, "customer_reconnected", VisibleTo::Agent, None);
+        self.resume_activity(at, ci, CUSTOMER);
         if state == State::Waiting {
             self.set_state(at, ci, State::Open, Reason::CustomerReturned);
         }
@@ -1213,8 +1240,12 @@ impl Engine {
                 self.emit_in(at, ci, EventKind::ReconnectWindowExpired { redirect_url });
                 match self.conv(ci).state {
                     State::Active => self.set_state(at, ci, State::WrapUp, Reason::ReconnectWindowExpired),
-                    State::Waiting => self.set_state(at, ci, State::Closed, Reason::ReconnectWindowExpired),
-                    _ => {}
+                    // Open: the agent left during the window; with nobody to come
+                    // back to, the chat closes as an open one does (R-D3).
+                    State::Waiting | State::Open => {
+                        self.set_state(at, ci, State::Closed, Reason::ReconnectWindowExpired)
+                    }
+                    State::WrapUp | State::Closed => {}
                 }
             }
             TimerFor::AutoClose => self.set_state(at, ci, State::Closed, Reason::AutoClose),
@@ -1280,9 +1311,15 @@ impl Engine {
             let was_assigned = self.conv(ci).assigned_agent == Some(p);
             self.remove_participant(at, ci, p, LeftReason::Disconnected);
             if was_assigned {
-                self.transcript(at, ci, "agent_disconnected", VisibleTo::Customer, Some(p));
-                if self.conv(ci).state == State::Active {
-                    self.set_state(at, ci, State::Open, Reason::AgentDisconnected);
+                match self.conv(ci).state {
+                    State::Active => {
+                        self.transcript(at, ci, "agent_disconnected", VisibleTo::Customer, Some(p));
+                        self.set_state(at, ci, State::Open, Reason::AgentDisconnected);
+                    }
+                    // The chat is over: no message about finding another agent,
+                    // but the agent's capacity is released all the same (R-D4).
+                    State::WrapUp => self.release_capacity(at, ci),
+                    _ => {}
                 }
             }
             return;
@@ -1303,7 +1340,13 @@ impl Engine {
                 self.set_state(at, ci, State::Closed, Reason::CustomerDisconnected)
             }
             (State::Active, None) => self.set_state(at, ci, State::WrapUp, Reason::CustomerDisconnected),
-            (State::Active | State::Waiting, Some(end)) => self.arm(ci, TimerFor::ReconnectWindow, end),
+            (State::Active | State::Waiting, Some(end)) => {
+                // The window keeps the agent (R-RC3): the customer's own timers
+                // pause while they are away, so their auto-disconnect cannot
+                // remove the agent the window is holding.
+                self.disarm(ci, TimerFor::Activity(CUSTOMER as u8));
+                self.arm(ci, TimerFor::ReconnectWindow, end)
+            }
             (State::WrapUp | State::Closed, _) => {}
         }
     }
@@ -1328,10 +1371,7 @@ impl Engine {
     /// Takes a conversation out of the engine (export): its timers stop and
     /// the capacity it holds is released.
     pub(crate) fn remove_conversation(&mut self, at: Millis, ci: u32) {
-        let keys: Vec<TimerKey> = self.conv_mut(ci).timer_keys_mut().filter_map(Option::take).collect();
-        for key in keys {
-            self.wheel.cancel(key);
-        }
+        self.cancel_all_timers(ci);
         self.release_capacity(at, ci);
         self.forget(ci);
     }

@@ -14,8 +14,12 @@ use crate::error::Error;
 
 pub const TOKEN_PREFIX: &str = "crl1_";
 pub const SECRET_BYTES: usize = 32;
+/// Length of the secret in base64url without padding.
+const SECRET_TEXT_LEN: usize = 43;
 /// Most links one conversation may have outstanding at once.
 pub const MAX_TOKENS: usize = 16;
+/// Most link records (outstanding, used or revoked) one conversation keeps.
+pub const MAX_TOKEN_RECORDS: usize = 4 * MAX_TOKENS;
 
 /// Where a token's secret comes from: the OS, or a seeded ChaCha20 stream for
 /// reproducible tests and scenarios (R-RC8).
@@ -132,7 +136,13 @@ pub fn encode_token(conversation: &str, secret: &[u8; SECRET_BYTES]) -> String {
 /// Splits a token into its conversation id and secret; `Err` names the problem.
 pub fn decode_token(token: &str) -> Result<(String, Vec<u8>), String> {
     let rest = token.strip_prefix(TOKEN_PREFIX).ok_or("does not start with crl1_")?;
-    let (conv, secret) = rest.split_once('_').ok_or("has no secret part")?;
+    // base64url may itself hold '_', in the id part and in the secret; the
+    // secret has a fixed length, so the separator is found from the end.
+    let split = rest.len().checked_sub(SECRET_TEXT_LEN + 1).ok_or("secret part is not 32 bytes")?;
+    if !rest.is_char_boundary(split) || rest.as_bytes()[split] != b'_' {
+        return Err("has no secret part of 32 bytes after a '_'".into());
+    }
+    let (conv, secret) = (&rest[..split], &rest[split + 1..]);
     let conv = URL_SAFE_NO_PAD.decode(conv).map_err(|_| "conversation part is not base64url")?;
     let conv = String::from_utf8(conv).map_err(|_| "conversation part is not UTF-8")?;
     let secret = URL_SAFE_NO_PAD.decode(secret).map_err(|_| "secret part is not base64url")?;
@@ -190,6 +200,16 @@ mod tests {
         let b = TokenSource::new(Some(1)).secret().unwrap();
         assert_eq!(a, b);
         assert_ne!(TokenSource::new(None).secret().unwrap(), TokenSource::new(None).secret().unwrap());
+    }
+
+    #[test]
+    fn ids_whose_base64_holds_an_underscore_round_trip() {
+        // "ab?" encodes to "YWI_": the separator must be found from the end.
+        for id in ["ab?", "1п", "x\u{7f}y", "_"] {
+            let secret = [0xFFu8; SECRET_BYTES];
+            let (conv, back) = decode_token(&encode_token(id, &secret)).unwrap();
+            assert_eq!((conv.as_str(), back.as_slice()), (id, &secret[..]));
+        }
     }
 
     #[test]

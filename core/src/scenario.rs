@@ -123,13 +123,14 @@ impl Scenario {
     pub fn check(&self) -> Result<Vec<String>, Error> {
         let mut engine = Engine::new(self.config.clone())?;
         let mut failures = Vec::new();
-        let mut since_expect: Vec<Value> = Vec::new();
+        // Canonical lines, compared byte for byte (SPEC §10): key order counts.
+        let mut since_expect: Vec<String> = Vec::new();
         for (i, step) in self.steps.iter().enumerate() {
             match step {
                 Step::Command { at, command, error } => {
                     let result = engine.apply(*at, command);
                     while let Some(e) = engine.poll_event() {
-                        since_expect.push(e.to_value());
+                        since_expect.push(e.to_json());
                     }
                     match (result, error) {
                         (Ok(()), None) => {}
@@ -147,10 +148,11 @@ impl Scenario {
                 }
                 Step::Expect(expected) => {
                     let got = std::mem::take(&mut since_expect);
-                    if &got != expected {
+                    let expected: Vec<String> = expected.iter().map(Value::to_string).collect();
+                    if got != expected {
                         failures.push(format!(
                             "steps[{i}]: events differ\n  expected:\n{}\n  got:\n{}",
-                            lines(expected),
+                            lines(&expected),
                             lines(&got)
                         ));
                     }
@@ -161,7 +163,7 @@ impl Scenario {
     }
 }
 
-fn lines(values: &[Value]) -> String {
+fn lines(values: &[String]) -> String {
     values.iter().map(|v| format!("    {v}")).collect::<Vec<_>>().join("\n")
 }
 

@@ -22,15 +22,18 @@ use crate::conversation::{check_id, Connection, Conversation, Role, State, CUSTO
 use crate::engine::{Engine, TimerFor, TimerRef};
 use crate::error::{path_message, Error};
 use crate::policy::Config;
+use crate::reconnect::MAX_TOKEN_RECORDS;
 use crate::reconnect::{SavedStream, TokenSource};
+use crate::time::MAX_TIME;
 use crate::wheel::Wheel;
 
 /// Version of the snapshot format. Bump it on any change a reader of the old
 /// format would misread; readers refuse versions newer than theirs.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// Most token records a restored conversation may carry (as the engine keeps).
-const MAX_TOKEN_RECORDS: usize = 4 * crate::reconnect::MAX_TOKENS;
+/// The farthest ahead any engine timer is armed: retain, max duration and
+/// auto-close are at most 7 days, the reconnect window a day; with margin.
+const MAX_DEADLINE_AHEAD: u64 = 30 * crate::time::DAY;
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -140,6 +143,9 @@ impl Engine {
         }
         let s: Snapshot = serde_path_to_error::deserialize(value).map_err(|e| bad(path_message(e)))?;
         let config = Config::from_value(s.config).map_err(|e| bad(format!("config.{}", e.message())))?;
+        if s.now > MAX_TIME {
+            return Err(bad(format!("now: {} is above {MAX_TIME}", s.now)));
+        }
         let mut engine = Engine::new(config)?;
         engine.now = s.now;
         engine.wheel = Wheel::new(s.now);
@@ -165,6 +171,9 @@ impl Engine {
             if t.deadline < s.now {
                 return Err(at(".deadline: before the snapshot's time; it would fire out of order"));
             }
+            if t.deadline - s.now > MAX_DEADLINE_AHEAD {
+                return Err(at(".deadline: further ahead than any timer the engine arms"));
+            }
             if last_seq.is_some_and(|l| t.seq <= l) || t.seq >= s.next_seq {
                 return Err(at(".seq: timers must be listed in increasing arming order below next_seq"));
             }
@@ -179,6 +188,14 @@ impl Engine {
             let conv = conv.as_ref().expect("restored conversations are contiguous");
             let ci = ci as u32;
             for (p, part) in conv.participants.iter().enumerate() {
+                if let Connection::Lost(since) | Connection::Disconnected(since) = part.connection {
+                    if since > s.now {
+                        return Err(bad(format!(
+                            "conversations: {:?} lost a connection after the snapshot's time",
+                            conv.id
+                        )));
+                    }
+                }
                 if matches!(part.connection, Connection::Lost(_)) && !armed.contains(&(ci, TimerFor::Grace(p as u8))) {
                     return Err(bad(format!("conversations: {:?} lost a connection with no grace timer", conv.id)));
                 }
@@ -301,7 +318,7 @@ impl Engine {
     /// import succeeded: the conversation is gone from this engine.
     pub fn export_conversation(&mut self, now: u64, conversation: &str) -> Result<Vec<u8>, Error> {
         let out = std::cell::RefCell::new(Vec::new());
-        self.execute_public(now, Some(conversation), |e| {
+        self.execute_public(now, Some(conversation), None, |e| {
             *out.borrow_mut() = e.do_export(now, conversation)?;
             Ok(())
         })?;
@@ -323,8 +340,10 @@ impl Engine {
                 serde_path_to_error::deserialize(v).map_err(|e| format!(".{}", path_message(e)))
             })
             .map_err(|m| Error::InvalidArgument(format!("conversation_bytes{m}")))?;
-        let id = exported.conversation.id.clone();
-        self.execute_public(now, Some(&id), |e| e.do_import(now, &exported))
+        let conv = &exported.conversation;
+        // The trial must see the agent whose capacity the import will hold.
+        let agent = conv.assigned_agent.and_then(|a| conv.participants.get(a)).map(|p| p.id.clone());
+        self.execute_public(now, Some(&conv.id), agent.as_deref(), |e| e.do_import(now, &exported))
     }
 
     fn do_export(&mut self, now: u64, id: &str) -> Result<Vec<u8>, Error> {
@@ -429,8 +448,7 @@ impl Engine {
                 entry.0 += conv.held_units;
                 entry.1.push(ci);
             }
-            let mut own = conv.clone();
-            for key in own.timer_keys_mut().filter_map(|k| *k) {
+            for key in conv.timer_keys().flatten() {
                 let (_, _, r) =
                     self.wheel.get(key).ok_or_else(|| format!("{}: a stored timer key is stale", conv.id))?;
                 if r.conversation != ci {
@@ -454,12 +472,7 @@ impl Engine {
         if let Some((agent, _)) = held.into_iter().next() {
             return Err(format!("agent {agent}: holds units but has no capacity record"));
         }
-        let timers = self
-            .conversations
-            .iter()
-            .flatten()
-            .map(|c| c.clone().timer_keys_mut().filter(|k| k.is_some()).count())
-            .sum::<usize>();
+        let timers = self.conversations.iter().flatten().map(|c| c.timer_keys().flatten().count()).sum::<usize>();
         if timers != self.wheel.len() {
             return Err(format!("the wheel holds {} timers but conversations own {timers}", self.wheel.len()));
         }

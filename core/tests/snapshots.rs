@@ -219,3 +219,31 @@ fn agent_records_must_match_the_conversations() {
     let err = Engine::from_snapshot(forged.as_bytes()).unwrap_err();
     assert!(err.message().contains("inconsistent"), "{err}");
 }
+
+#[test]
+fn import_is_tried_with_the_agent_it_holds() {
+    // Found in review: the trial engine of an import lacked the agent's record,
+    // so a due timer made it judge capacity by the default.
+    let mut a = Engine::from_json(r#"{"agents": {"default_capacity": 1}}"#).unwrap();
+    a.start_conversation(0, "c1", "cu", Default::default()).unwrap();
+    a.join(0, "c1", "ag", chatlife::Role::Agent, None).unwrap();
+    let bytes = a.export_conversation(10, "c1").unwrap();
+    let mut b = Engine::from_json(
+        r#"{"agents": {"default_capacity": 1}, "policies": {"default": {"auto_close": {"open": "1m"}}}}"#,
+    )
+    .unwrap();
+    b.set_agent_capacity(0, "ag", Some(3)).unwrap();
+    b.start_conversation(0, "c9", "cu9", Default::default()).unwrap(); // its auto-close is due at 1m
+    b.import_conversation(120_000, &bytes).expect("the agent has room for 3");
+    assert_eq!(b.agent_load("ag"), (1, Some(3)));
+}
+
+#[test]
+fn hostile_times_in_a_snapshot_are_refused_not_panicked_on() {
+    let good = String::from_utf8(busy_engine().snapshot()).unwrap();
+    let now = serde_json::from_str::<serde_json::Value>(&good).unwrap()["now"].as_u64().unwrap();
+    let huge = good.replacen(&format!("\"now\":{now}"), "\"now\":18446744073709551000", 1);
+    assert_ne!(huge, good);
+    let err = Engine::from_snapshot(huge.as_bytes()).unwrap_err();
+    assert_eq!(err.code(), "invalid_argument", "{err}");
+}
