@@ -13,7 +13,7 @@
  *   engine's errors (100 and up) are named by their SPEC code, e.g.
  *   "invalid_state". The only functions that return something else are the
  *   infallible accessors chatlife_status_str, chatlife_version,
- *   chatlife_error_code and chatlife_error_message, and the two free functions.
+ *   chatlife_error_code and chatlife_error_message, and the free functions.
  *
  * Errors. The last parameter, `error_out`, may be NULL. When it is not NULL
  *   and the call fails, `*error_out` receives a new chatlife_error (status and
@@ -46,12 +46,25 @@
  *   error's message lives until chatlife_error_free; chatlife_status_str and
  *   chatlife_version return static strings.
  *
- * Ownership. chatlife_engine_new gives an engine the caller frees with
- *   chatlife_engine_free; a failing call with a non-NULL `error_out` gives a
+ * Durable state. chatlife_snapshot writes a whole engine as bytes (versioned
+ *   JSON; store them as they are) that chatlife_restore and
+ *   chatlife_engine_from_snapshot continue from, emitting exactly the events
+ *   the original engine would have. Events not yet polled are not part of a
+ *   snapshot: poll them all first. chatlife_export_conversation and
+ *   chatlife_import_conversation move one conversation between engines.
+ *   Bytes going in are a pointer plus a length (`snapshot`, `snapshot_len`),
+ *   only read during the call; NULL gives CHATLIFE_STATUS_NULL_ARGUMENT,
+ *   whatever the length. Corrupted, truncated or newer-version bytes give
+ *   CHATLIFE_STATUS_INVALID_ARGUMENT and change nothing.
+ *
+ * Ownership. chatlife_engine_new and chatlife_engine_from_snapshot give an
+ *   engine the caller frees with chatlife_engine_free; chatlife_snapshot and
+ *   chatlife_export_conversation give a chatlife_bytes the caller frees with
+ *   chatlife_bytes_free; a failing call with a non-NULL `error_out` gives a
  *   chatlife_error the caller frees with chatlife_error_free, and so does
  *   each refused command of chatlife_apply_many when `command_errors_out` is
- *   not NULL. Both free functions accept NULL. Nothing else is allocated for
- *   the caller.
+ *   not NULL. The three free functions accept NULL. Nothing else is
+ *   allocated for the caller.
  *
  * Threads. An engine is not locked internally: use each engine from one
  *   thread at a time (it may move between threads; guard it with your own
@@ -254,7 +267,8 @@ typedef uint32_t chatlife_op;
 #endif // __cplusplus
 
 // One chat lifecycle engine: its conversations, timers and pending events.
-// Opaque; made by `chatlife_engine_new`, freed by `chatlife_engine_free`.
+// Opaque; made by `chatlife_engine_new` or `chatlife_engine_from_snapshot`,
+// freed by `chatlife_engine_free`.
 typedef struct chatlife_engine chatlife_engine;
 
 // Why a call failed: its status and a message naming the offending field
@@ -390,6 +404,17 @@ typedef struct chatlife_event {
   uint32_t capacity;
   bool capacity_bounded;
 } chatlife_event;
+
+// Bytes chatlife made for the caller: a snapshot or an exported
+// conversation (versioned JSON; store them as they are). The caller owns
+// them and frees them with `chatlife_bytes_free`, which needs `data` and
+// `len` as chatlife wrote them. An empty `chatlife_bytes` holds nothing:
+// `chatlife_bytes b = {NULL, 0};` starts one, and `chatlife_bytes_free`
+// leaves one.
+typedef struct chatlife_bytes {
+  uint8_t *data;
+  size_t len;
+} chatlife_bytes;
 
 #ifdef __cplusplus
 extern "C" {
@@ -676,6 +701,75 @@ chatlife_status chatlife_poll_event(struct chatlife_engine *engine,
 chatlife_status chatlife_event_to_json(struct chatlife_engine *engine,
                                        struct chatlife_str *json_out,
                                        struct chatlife_error **error_out);
+
+// Everything the engine holds (configuration, clock, conversations, every
+// timer with its deadline and order, capacity, the token stream; token
+// digests, never tokens) as bytes to keep and later continue from with
+// `chatlife_restore` or `chatlife_engine_from_snapshot`. On success
+// `*snapshot_out` receives bytes the caller owns: free them with
+// `chatlife_bytes_free`.
+//
+// Events not yet polled are not part of a snapshot, so an engine restored
+// from it never emits them: poll every pending event first
+// (`chatlife_poll_event` until `*has_event_out` is false, or
+// `chatlife_apply_many` without commands until `*events_pending_out` is 0).
+chatlife_status chatlife_snapshot(struct chatlife_engine *engine,
+                                  struct chatlife_bytes *snapshot_out,
+                                  struct chatlife_error **error_out);
+
+// Replaces the engine's whole state with a snapshot's: from then on it
+// emits exactly the events the engine the snapshot was taken of would have.
+// Events this engine had not yet given out are dropped with the rest of its
+// state; views of events already polled stay valid as usual.
+//
+// Bytes that are not a snapshot this library reads (corrupted, truncated,
+// from a newer version) fail with `CHATLIFE_STATUS_INVALID_ARGUMENT` and a
+// message naming what is wrong (`snapshot.schema_version: ...`), and the
+// engine is left exactly as it was.
+chatlife_status chatlife_restore(struct chatlife_engine *engine,
+                                 const uint8_t *snapshot,
+                                 size_t snapshot_len,
+                                 struct chatlife_error **error_out);
+
+// A new engine continuing from a snapshot, as `chatlife_restore` would make
+// one. On success `*engine_out` owns the engine: free it with
+// `chatlife_engine_free`. Bytes that are not a snapshot this library reads
+// fail as in `chatlife_restore`.
+chatlife_status chatlife_engine_from_snapshot(const uint8_t *snapshot,
+                                              size_t snapshot_len,
+                                              struct chatlife_engine **engine_out,
+                                              struct chatlife_error **error_out);
+
+// Moves a conversation out of the engine, for `chatlife_import_conversation`
+// on another one. Timers due at or before `now` fire first, as for any
+// command, and the agent's units are released here (`capacity_changed`).
+// On success `*conversation_bytes_out` receives bytes the caller owns (free
+// them with `chatlife_bytes_free`) and the conversation is gone from this
+// engine: keep the bytes until the import succeeded.
+chatlife_status chatlife_export_conversation(struct chatlife_engine *engine,
+                                             uint64_t now,
+                                             const char *conversation,
+                                             size_t conversation_len,
+                                             struct chatlife_bytes *conversation_bytes_out,
+                                             struct chatlife_error **error_out);
+
+// Takes in a conversation `chatlife_export_conversation` moved out of
+// another engine whose configuration has a policy of the same name. Its
+// timers keep their deadlines (none may be before `now`) and its agent
+// holds its units here again. Bytes that are not an exported conversation
+// this library reads fail with `CHATLIFE_STATUS_INVALID_ARGUMENT`
+// (`conversation_bytes: ...`); an id already in use, a missing policy or
+// a full agent fail with their own status. On failure nothing changes.
+chatlife_status chatlife_import_conversation(struct chatlife_engine *engine,
+                                             uint64_t now,
+                                             const uint8_t *conversation_bytes,
+                                             size_t conversation_bytes_len,
+                                             struct chatlife_error **error_out);
+
+// Frees the bytes of a `chatlife_bytes` and empties it. NULL is fine, and
+// so is an empty `chatlife_bytes`, so freeing the same one twice is
+// harmless; freeing a copy of it as well is not.
+void chatlife_bytes_free(struct chatlife_bytes *bytes);
 
 // The stable snake_case name of a status (NUL-terminated, static; never
 // free it). For engine errors it is the SPEC E1 code, the same string every

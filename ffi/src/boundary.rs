@@ -31,16 +31,16 @@ macro_rules! ffi_boundary {
     }};
 }
 
-/// A string argument given as pointer + length: NULL means absent.
+/// A byte or string argument given as pointer + length: NULL means absent.
 ///
 /// # Safety
 /// A non-NULL `ptr` must be valid for reads of `len` bytes that stay unchanged
-/// for `'a` (the header's contract for every string argument).
-pub(crate) unsafe fn optional_text<'a>(
+/// for `'a` (the header's contract for every pointer + length argument).
+pub(crate) unsafe fn optional_bytes<'a>(
     name: &'static str,
-    ptr: *const c_char,
+    ptr: *const u8,
     len: usize,
-) -> Result<Option<&'a str>, Failure> {
+) -> Result<Option<&'a [u8]>, Failure> {
     if ptr.is_null() {
         return Ok(None);
     }
@@ -48,10 +48,34 @@ pub(crate) unsafe fn optional_text<'a>(
         return Err(Failure::invalid_argument(format!("{name}_len: {len} is above the largest object size")));
     }
     // SAFETY: `ptr` is non-NULL and, by the caller's contract, valid for `len`
-    // bytes; `len` fits in `isize` as `from_raw_parts` requires; u8 and c_char
-    // have the same size and alignment.
-    let bytes = unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) };
-    std::str::from_utf8(bytes).map(Some).map_err(|e| Failure::invalid_utf8(name, e.valid_up_to()))
+    // bytes; `len` fits in `isize` as `from_raw_parts` requires.
+    Ok(Some(unsafe { std::slice::from_raw_parts(ptr, len) }))
+}
+
+/// A required byte argument (a snapshot, an exported conversation): as
+/// [`optional_bytes`], but NULL is refused. The bytes need not be UTF-8: the
+/// core reads them and names what is wrong with them.
+///
+/// # Safety
+/// As [`optional_bytes`].
+pub(crate) unsafe fn bytes<'a>(name: &'static str, ptr: *const u8, len: usize) -> Result<&'a [u8], Failure> {
+    // SAFETY: same contract, passed on.
+    unsafe { optional_bytes(name, ptr, len) }?.ok_or_else(|| Failure::null_argument(name))
+}
+
+/// A string argument given as pointer + length: NULL means absent.
+///
+/// # Safety
+/// As [`optional_bytes`].
+pub(crate) unsafe fn optional_text<'a>(
+    name: &'static str,
+    ptr: *const c_char,
+    len: usize,
+) -> Result<Option<&'a str>, Failure> {
+    // SAFETY: same contract, passed on; u8 and c_char have the same size and
+    // alignment.
+    let bytes = unsafe { optional_bytes(name, ptr.cast::<u8>(), len) }?;
+    bytes.map(std::str::from_utf8).transpose().map_err(|e| Failure::invalid_utf8(name, e.valid_up_to()))
 }
 
 /// A required string argument: as [`optional_text`], but NULL is refused.

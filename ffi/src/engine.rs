@@ -11,7 +11,8 @@ use crate::event::{chatlife_timers, PolledEvent};
 use crate::status::chatlife_status;
 
 /// One chat lifecycle engine: its conversations, timers and pending events.
-/// Opaque; made by `chatlife_engine_new`, freed by `chatlife_engine_free`.
+/// Opaque; made by `chatlife_engine_new` or `chatlife_engine_from_snapshot`,
+/// freed by `chatlife_engine_free`.
 pub struct chatlife_engine {
     core: Engine,
     /// The event last returned by `chatlife_poll_event`, whose views C holds.
@@ -27,6 +28,11 @@ pub struct chatlife_engine {
 }
 
 impl chatlife_engine {
+    /// A new engine around `core`, handed to C with `Box::into_raw`.
+    pub(crate) fn boxed(core: Engine) -> Box<chatlife_engine> {
+        Box::new(chatlife_engine { core, polled: None, drained: Vec::new(), statuses: Vec::new(), busy: false })
+    }
+
     /// Runs one core call, marking the engine unusable if the call panics.
     pub(crate) fn run<T>(
         &mut self,
@@ -126,9 +132,7 @@ pub unsafe extern "C" fn chatlife_engine_new(
         // SAFETY: header contract for string arguments.
         let config = unsafe { text("config_json", config_json, config_json_len) }?;
         let engine_out = required("engine_out", engine_out)?;
-        let core = Engine::from_json(config)?;
-        let engine =
-            Box::new(chatlife_engine { core, polled: None, drained: Vec::new(), statuses: Vec::new(), busy: false });
+        let engine = chatlife_engine::boxed(Engine::from_json(config)?);
         // SAFETY: non-NULL and, by contract, writable; the caller owns the engine.
         unsafe { engine_out.as_ptr().write(Box::into_raw(engine)) };
         Ok(())
@@ -142,7 +146,8 @@ pub unsafe extern "C" fn chatlife_engine_free(engine: *mut chatlife_engine) {
     ffi_boundary!(value, (), {
         if !engine.is_null() {
             // SAFETY: a non-NULL `engine` came from `Box::into_raw` in
-            // `chatlife_engine_new` and, by contract, is not freed yet.
+            // `chatlife_engine_new` or `chatlife_engine_from_snapshot` and,
+            // by contract, is not freed yet.
             drop(unsafe { Box::from_raw(engine) });
         }
     })

@@ -20,6 +20,7 @@ mod batch;
 mod engine;
 mod error;
 mod event;
+mod snapshot;
 mod status;
 #[cfg(feature = "test-panic")]
 mod testing;
@@ -30,6 +31,7 @@ pub use batch::*;
 pub use engine::*;
 pub use error::*;
 pub use event::*;
+pub use snapshot::*;
 pub use status::*;
 #[cfg(feature = "test-panic")]
 pub use testing::*;
