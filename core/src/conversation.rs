@@ -276,6 +276,10 @@ pub enum Finish {
 #[serde(deny_unknown_fields)]
 pub struct Participant {
     pub id: Arc<str>,
+    /// A hash of `id`, compared before the id's bytes so that finding the
+    /// sender dereferences only the id that matches.
+    #[serde(skip)]
+    pub fingerprint: u32,
     pub role: Role,
     pub display_name: Option<Arc<str>>,
     /// Gone participants keep their slot so timer payloads stay valid.
@@ -293,6 +297,7 @@ pub struct Participant {
 impl Participant {
     pub fn new(id: Arc<str>, role: Role, display_name: Option<Arc<str>>) -> Participant {
         Participant {
+            fingerprint: fingerprint(&id),
             id,
             role,
             display_name,
@@ -311,6 +316,14 @@ impl Participant {
     }
 }
 
+/// FNV-1a over the id's bytes: fixed, so snapshots need not store it.
+pub fn fingerprint(id: &str) -> u32 {
+    id.bytes().fold(0x811C_9DC5u32, |h, b| (h ^ b as u32).wrapping_mul(0x0100_0193))
+}
+
+/// Participants of one conversation: two inline, more on the heap.
+pub type Participants = smallvec::SmallVec<[Participant; 2]>;
+
 /// Index of the customer in `Conversation::participants`.
 pub const CUSTOMER: usize = 0;
 
@@ -320,8 +333,10 @@ pub struct Conversation {
     pub id: Arc<str>,
     pub policy: usize,
     pub state: State,
-    /// `participants[CUSTOMER]` is the customer; the rest in join order.
-    pub participants: Vec<Participant>,
+    /// `participants[CUSTOMER]` is the customer; the rest in join order. The
+    /// customer and one agent or bot sit inside the record itself: a message
+    /// finds its sender without touching another cache line.
+    pub participants: Participants,
     pub authenticated_as: Option<Arc<str>>,
     /// The agent who holds the chat, kept through wrap-up until it closes.
     pub assigned_agent: Option<usize>,
@@ -353,12 +368,20 @@ impl Conversation {
 
     /// Index of the present participant with this id.
     pub fn find_present(&self, id: &str) -> Option<usize> {
-        self.participants.iter().position(|p| p.present && &*p.id == id)
+        let f = fingerprint(id);
+        self.participants.iter().position(|p| p.present && p.fingerprint == f && &*p.id == id)
     }
 
     /// Present agents and bots, the side that keeps participant timers running.
     pub fn has_server(&self) -> bool {
         self.participants.iter().any(|p| p.present && p.role.serves())
+    }
+
+    /// Recomputes what snapshots do not carry (the participants' fingerprints).
+    pub fn rebuild_derived(&mut self) {
+        for p in &mut self.participants {
+            p.fingerprint = fingerprint(&p.id);
+        }
     }
 
     /// Every timer key this conversation owns, to read.

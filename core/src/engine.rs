@@ -813,12 +813,11 @@ impl Engine {
             id: id.clone(),
             policy,
             state: State::Open,
-            participants: {
-                // A customer and, most of the time, one agent or bot.
-                let mut participants = Vec::with_capacity(2);
-                participants.push(Participant::new(customer.into(), Role::Customer, o.display_name.map(Into::into)));
-                participants
-            },
+            participants: smallvec::smallvec![Participant::new(
+                customer.into(),
+                Role::Customer,
+                o.display_name.map(Into::into)
+            )],
             authenticated_as: o.authenticated_as.map(Into::into),
             assigned_agent: None,
             held_units: 0,

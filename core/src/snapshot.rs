@@ -151,7 +151,8 @@ impl Engine {
         engine.wheel = Wheel::new(s.now);
         engine.tokens = TokenSource::from_saved(s.token_stream.as_ref());
 
-        for (i, conv) in s.conversations.into_iter().enumerate() {
+        for (i, mut conv) in s.conversations.into_iter().enumerate() {
+            conv.rebuild_derived();
             check_conversation(&conv, engine.config.policies.len())
                 .map_err(|m| bad(format!("conversations[{i}]{m}")))?;
             let ci = engine.conversations.len() as u32;
@@ -376,6 +377,7 @@ impl Engine {
         })?;
         let mut conv = exported.conversation.clone();
         conv.policy = policy;
+        conv.rebuild_derived();
         let problem = |m: String| Error::InvalidArgument(format!("conversation_bytes.conversation{m}"));
         check_conversation(&conv, self.config.policies.len()).map_err(problem)?;
         let mut seen = HashSet::new();
@@ -441,6 +443,9 @@ impl Engine {
             check_conversation(conv, self.config.policies.len()).map_err(|m| format!("{}{m}", conv.id))?;
             if self.by_id.get(&conv.id) != Some(&ci) {
                 return Err(format!("{}: not indexed by its id", conv.id));
+            }
+            if conv.participants.iter().any(|p| p.fingerprint != crate::conversation::fingerprint(&p.id)) {
+                return Err(format!("{}: a participant's fingerprint does not match its id", conv.id));
             }
             if conv.held_units > 0 {
                 let agent = &conv.participants[conv.assigned_agent.expect("checked above")].id;
