@@ -6,14 +6,15 @@ the generated program makes one call with that pointer NULL and every other
 argument valid, and checks what the header promises:
 
 - a required pointer gives CHATLIFE_STATUS_NULL_ARGUMENT, an error naming the
-  parameter first, no output written and no event emitted (with `error_out`
-  given, and again with `error_out` NULL);
+  parameter first, no output written, no event emitted and the engine's
+  snapshot unchanged (with `error_out` given, and again with `error_out` NULL);
 - a pointer the header allows to be NULL does not fail for that reason (free
   functions just return; chatlife_error_message gives an empty string);
 - every call with all arguments valid gives its expected status, so a
   NULL_ARGUMENT above is the NULL's doing.
 
-Strings are passed NULL with length 0 and NULL with their valid length.
+Strings and byte arguments are passed NULL with length 0 and NULL with their
+valid length.
 
 The generator reads the function list from the header each time, so a new
 function is covered or refused: it fails when it cannot fill a parameter,
@@ -61,6 +62,7 @@ EMPTY_BATCH = "`commands` and `statuses_out` may be NULL when `commands_len` is 
 NULL_DOCS = {
     ("chatlife_engine_free", "engine"): Allowance("accepted", "NULL is fine"),
     ("chatlife_error_free", "error"): Allowance("accepted", "NULL is fine"),
+    ("chatlife_bytes_free", "bytes"): Allowance("accepted", "NULL is fine"),
     ("chatlife_start_conversation", "policy"): Allowance("accepted", OPTIONAL_STRINGS),
     ("chatlife_start_conversation", "authenticated_as"): Allowance("accepted", OPTIONAL_STRINGS),
     ("chatlife_start_conversation", "display_name"): Allowance("accepted", OPTIONAL_STRINGS),
@@ -110,6 +112,12 @@ STRINGS = {
 }
 # Strings only the fixture knows (C expressions for pointer and length).
 RUNTIME_STRINGS = {"token": ("fx.token", "fx.token_len")}
+# Byte arguments (`const uint8_t *x`, `size_t x_len`), all made by the
+# fixture: pointer, length, and the fixture part that makes them.
+BYTES = {
+    "snapshot": ("fx.snapshot.data", "fx.snapshot.len", "snapshot"),
+    "conversation_bytes": ("fx.exported.data", "fx.exported.len", "exported"),
+}
 
 # Scalars by (type, name): the C expression, and the FIXTURE_EXTRAS it uses.
 SCALARS = {
@@ -122,7 +130,7 @@ SCALARS = {
 }
 
 # Non-string inputs by (type, name): the C expression, the fixture part it
-# needs ("engine", "error" or None), and the FIXTURE_EXTRAS it uses.
+# needs ("engine", "error", "snapshot" or None), and the FIXTURE_EXTRAS it uses.
 INPUTS = {
     ("struct chatlife_engine *", "engine"): ("fx.engine", "engine", None),
     ("const struct chatlife_error *", "error"): ("fx.error", "error", None),
@@ -130,6 +138,13 @@ INPUTS = {
     ("const struct chatlife_timers *", "timers"): ("&fixture_timers", None, None),
     ("const uint32_t *", "capacity"): ("&fixture_capacity", None, None),
     ("const struct chatlife_command *", "commands"): ("fixture_commands", None, "batch"),
+    ("struct chatlife_bytes *", "bytes"): ("&fx.snapshot", "snapshot", None),
+}
+
+# Free functions that take the address of what they free empty it: by
+# parameter type, what is true of it after a valid call ({v}: the freed value).
+EMPTIED_BY_FREE = {
+    "struct chatlife_bytes *": "{v}.data == NULL && {v}.len == 0",
 }
 
 # Output parameters (`*_out`) by pointee type: how to release what a
@@ -141,6 +156,7 @@ OUTPUTS = {
     "struct chatlife_event": None,
     "struct chatlife_str": None,
     "struct chatlife_engine *": "chatlife_engine_free({v})",
+    "struct chatlife_bytes": "chatlife_bytes_free(&{v})",
 }
 
 # Output arrays by (type, name): their length, how to release what a
@@ -221,11 +237,19 @@ static const uint32_t fixture_capacity = 2;
 /* Outputs start as this byte so that a write is seen. */
 #define UNWRITTEN 0xA5
 
+/* What fixture_open makes, as bits of its `parts`. */
+#define FIXTURE_ENGINE 1u   /* fx.engine */
+#define FIXTURE_ERROR 2u    /* fx.error */
+#define FIXTURE_SNAPSHOT 4u /* fx.snapshot, of an engine unlike fx.engine */
+#define FIXTURE_EXPORTED 8u /* fx.exported, a conversation fx.engine can import */
+
 struct fixture {
     chatlife_engine *engine;
     chatlife_error *error;
     char token[512];
     size_t token_len;
+    chatlife_bytes snapshot;
+    chatlife_bytes exported;
 };
 
 static void fixture_must(chatlife_status got, chatlife_error *err, const char *call) {
@@ -298,19 +322,40 @@ static inline void fixture_setup_polled_event(struct fixture *fx) {
     }
 }
 
+/* Conversation c9 (customer cu9, agent ag holding a unit), exported by an
+ * engine of the same configuration: importing it emits capacity_changed. */
+static void fixture_export(struct fixture *fx) {
+    chatlife_engine *source = NULL;
+    FIXTURE_MUST(chatlife_engine_new(fixture_config, sizeof fixture_config - 1, &source, &err));
+    FIXTURE_MUST(chatlife_start_conversation(source, FIXTURE_NOW, S("c9"), S("cu9"), NULL, 0, NULL, 0, NULL, 0, &err));
+    FIXTURE_MUST(chatlife_join(source, FIXTURE_NOW, S("c9"), S("ag"), CHATLIFE_ROLE_AGENT, NULL, 0, &err));
+    fixture_drain(source);
+    FIXTURE_MUST(chatlife_export_conversation(source, FIXTURE_NOW, S("c9"), &fx->exported, &err));
+    chatlife_engine_free(source);
+}
+
 /* The engine: conversation c1, active, customer cu signed in as id-1, agent
- * ag, then `setup`; no event pending. */
-static void fixture_open(struct fixture *fx, bool with_engine, bool with_error, void (*setup)(struct fixture *)) {
+ * ag, then `setup`; no event pending. The snapshot is of that engine before
+ * ag joined, so restoring it changes the engine. */
+static void fixture_open(struct fixture *fx, unsigned parts, void (*setup)(struct fixture *)) {
     memset(fx, 0, sizeof *fx);
-    if (with_engine) {
+    if (parts & (FIXTURE_ENGINE | FIXTURE_SNAPSHOT)) {
         FIXTURE_MUST(chatlife_engine_new(fixture_config, sizeof fixture_config - 1, &fx->engine, &err));
         FIXTURE_MUST(chatlife_start_conversation(fx->engine, FIXTURE_NOW, S("c1"), S("cu"), NULL, 0, S("id-1"),
                                                  NULL, 0, &err));
+        fixture_drain(fx->engine);
+        if (parts & FIXTURE_SNAPSHOT) FIXTURE_MUST(chatlife_snapshot(fx->engine, &fx->snapshot, &err));
         FIXTURE_MUST(chatlife_join(fx->engine, FIXTURE_NOW, S("c1"), S("ag"), CHATLIFE_ROLE_AGENT, NULL, 0, &err));
         fixture_drain(fx->engine);
-        if (setup != NULL) setup(fx);
+        if (!(parts & FIXTURE_ENGINE)) {
+            chatlife_engine_free(fx->engine);
+            fx->engine = NULL;
+        } else if (setup != NULL) {
+            setup(fx);
+        }
     }
-    if (with_error) {
+    if (parts & FIXTURE_EXPORTED) fixture_export(fx);
+    if (parts & FIXTURE_ERROR) {
         uint64_t ms = 0;
         chatlife_status got = chatlife_parse_duration(S("soon"), &ms, &fx->error);
         if (got != FIXTURE_ERROR_STATUS || fx->error == NULL) {
@@ -323,6 +368,8 @@ static void fixture_open(struct fixture *fx, bool with_engine, bool with_error, 
 static void fixture_close(struct fixture *fx) {
     chatlife_engine_free(fx->engine);
     chatlife_error_free(fx->error);
+    chatlife_bytes_free(&fx->snapshot);
+    chatlife_bytes_free(&fx->exported);
 }
 
 static void expect(bool ok, const char *call, const char *what) {
@@ -348,6 +395,22 @@ static bool quiet(chatlife_engine *engine) {
     chatlife_event event;
     bool has_event = true;
     return chatlife_poll_event(engine, &event, &has_event, NULL) == CHATLIFE_STATUS_OK && !has_event;
+}
+
+/* The engine's whole state (empty without an engine). */
+static chatlife_bytes fixture_state(chatlife_engine *engine) {
+    chatlife_bytes state = {NULL, 0};
+    if (engine != NULL) FIXTURE_MUST(chatlife_snapshot(engine, &state, &err));
+    return state;
+}
+
+/* The engine's state is still `*before`, which this frees. */
+static bool unchanged(chatlife_engine *engine, chatlife_bytes *before) {
+    chatlife_bytes after = fixture_state(engine);
+    bool same = after.len == before->len && (after.len == 0 || memcmp(after.data, before->data, after.len) == 0);
+    chatlife_bytes_free(&after);
+    chatlife_bytes_free(before);
+    return same;
 }
 
 static void expect_status(const char *call, chatlife_status got, chatlife_status expected, chatlife_error *err) {
@@ -570,8 +633,8 @@ class Slot:
     string's pointer and length."""
     params: list
     valid: list  # C expressions, one per parameter
-    kind: str  # engine, error, string, input, output, error_out, scalar
-    needs: str | None = None  # fixture part: engine or error
+    kind: str  # engine, error, snapshot, string, bytes, input, output, error_out, scalar
+    needs: str | None = None  # fixture part: engine, error, snapshot or exported
     release: str | None = None  # releases an output a successful call wrote ({v})
     extra: str | None = None  # a FIXTURE_EXTRAS key
     array_len: str | None = None  # for output arrays
@@ -602,6 +665,15 @@ def plan_slots(function):
             else:
                 raise HeaderError(f"{where}: no valid string for `{p.name}`; add one to STRINGS or NEEDS")
             slots.append(slot)
+            i += 2
+            continue
+        if p.ctype == "const uint8_t *":
+            if i + 1 >= len(params) or params[i + 1] != Param("size_t", f"{p.name}_len"):
+                raise HeaderError(f"{where}: bytes without their `{p.name}_len`; teach the generator")
+            if p.name not in BYTES:
+                raise HeaderError(f"{where}: no valid bytes for `{p.name}`; add them to BYTES")
+            data, length, part = BYTES[p.name]
+            slots.append(Slot([p, params[i + 1]], [data, length], "bytes", part))
             i += 2
             continue
         if p.name == "error_out":
@@ -677,8 +749,8 @@ class Emitter:
         description = c_literal(f"{function.name}({', '.join(shown)})")
         self.line(f"    {{ /* {description[1:-1]} */")
         self.line("        struct fixture fx;")
-        self.line(f"        fixture_open(&fx, {str('engine' in parts).lower()}, {str('error' in parts).lower()}, "
-                  f"{needs.setup or 'NULL'});")
+        flags = " | ".join(f"FIXTURE_{part.upper()}" for part in sorted(parts)) or "0"
+        self.line(f"        fixture_open(&fx, {flags}, {needs.setup or 'NULL'});")
         if has_error_out:
             self.line("        chatlife_error *err = NULL;")
         outputs = [s for i, s in enumerate(slots) if s.kind == "output" and i != case.null]
@@ -687,6 +759,11 @@ class Emitter:
             array = f"[{slot.array_len}]" if slot.array_len else ""
             self.line(f"        {pointee} out_{slot.name}{array};")
             self.line(f"        memset(&out_{slot.name}, UNWRITTEN, sizeof out_{slot.name});")
+        # A failed call must leave the whole engine as it was: its snapshot
+        # before and after are compared.
+        watch_state = case.expect == "null_argument" and "engine" in parts
+        if watch_state:
+            self.line("        chatlife_bytes before = fixture_state(fx.engine);")
         call = f"{function.name}({', '.join(args)})"
         result = {"chatlife_status": "chatlife_status got = ", "void": "",
                   "struct chatlife_str": "chatlife_str got = ", "const char *": "const char *got = "}
@@ -699,7 +776,9 @@ class Emitter:
             for slot in outputs:
                 self.line(f"        expect(unwritten(&out_{slot.name}, sizeof out_{slot.name}), {description}, "
                           f"\"a failed call wrote {slot.name}\");")
-            if "engine" in parts:
+            if watch_state:
+                self.line(f"        expect(unchanged(fx.engine, &before), {description}, "
+                          "\"a failed call changed the engine\");")
                 self.line(f"        expect(quiet(fx.engine), {description}, \"a failed call emitted an event\");")
         elif case.expect == "accepted" and returns == "chatlife_status":
             self.line(f"        expect_accepted({description}, {param}, got, {err});")
@@ -723,7 +802,13 @@ class Emitter:
                     released = slot.release.format(v=f"out_{slot.name}", **passed)
                     self.line(f"        if (got == CHATLIFE_STATUS_OK) {released};")
         if function.name.endswith("_free") and returns == "void" and case.null != 0:
-            self.line(f"        {slots[0].valid[0]} = NULL; /* the call freed it */")
+            freed = slots[0].valid[0]
+            emptied = EMPTIED_BY_FREE.get(slots[0].params[0].ctype)
+            if emptied and freed.startswith("&"):
+                check = emptied.format(v=freed[1:])
+                self.line(f"        expect({check}, {description}, \"the free function left what it freed\");")
+            else:
+                self.line(f"        {freed} = NULL; /* the call freed it */")
         if has_error_out:
             self.line("        chatlife_error_free(err);")
         self.line("        fixture_close(&fx);")
@@ -745,7 +830,7 @@ def cases_for(function, slots):
             cases.append(Case("", "valid", with_error_out=False))
             continue
         allowance = NULL_DOCS.get((function.name, param.name), Allowance("null_argument", ""))
-        if slot.kind == "string":
+        if slot.kind in ("string", "bytes"):
             variants = [(["NULL", "0"], f"{param.name}=NULL len 0"),
                         (["NULL", slot.valid[1]], f"{param.name}=NULL len {slot.valid[1]}")]
         else:
