@@ -38,7 +38,7 @@ INCLUDEDIR ?= $(PREFIX)/include
 
 TEST_SUITES += test-c
 .PHONY: c-deps ffi header check-header check-header-compiles c-runner install test-c test-c-rust \
-	test-c-runner test-c-api test-c-batch test-c-panic test-c-install FORCE
+	test-c-runner test-c-api test-c-batch test-c-snapshot test-c-panic test-c-install FORCE
 
 # Debian packages, installed only when one is missing so repeated runs are quick.
 c-deps:
@@ -123,6 +123,16 @@ $(C_OUT)/asan/test-batch: tests/c/test_batch.c tests/c/check.h include/chatlife.
 	gcc -std=c11 $(C_STRICT) $(C_SANITIZE) -g -Iinclude -Itests/c $< \
 	  -L$(C_LIB) -lchatlife -Wl,-rpath,$(abspath $(C_LIB)) -o $@
 
+# Durable state (snapshots, moved conversations), built like the API tests.
+$(C_OUT)/test-snapshot: tests/c/test_snapshot.c tests/c/check.h include/chatlife.h $(C_LIB)/libchatlife.so.$(CHATLIFE_ABI) | c-deps
+	@mkdir -p $(@D)
+	gcc -std=c11 $(C_STRICT) -g -Iinclude -Itests/c $< -L$(C_LIB) -lchatlife -Wl,-rpath,$(abspath $(C_LIB)) -o $@
+
+$(C_OUT)/asan/test-snapshot: tests/c/test_snapshot.c tests/c/check.h include/chatlife.h $(C_LIB)/libchatlife.so.$(CHATLIFE_ABI) | c-deps
+	@mkdir -p $(@D)
+	gcc -std=c11 $(C_STRICT) $(C_SANITIZE) -g -Iinclude -Itests/c $< \
+	  -L$(C_LIB) -lchatlife -Wl,-rpath,$(abspath $(C_LIB)) -o $@
+
 $(C_OUT)/test-panic: tests/c/test_panic.c tests/c/check.h include/chatlife.h $(FFI_PANIC_STATIC) | c-deps
 	@mkdir -p $(@D)
 	gcc -std=c11 $(C_STRICT) -g -Iinclude -Itests/c $< $(FFI_PANIC_STATIC) $(FFI_NATIVE_LIBS) -o $@
@@ -188,6 +198,10 @@ test-c-batch: $(C_OUT)/test-batch $(C_OUT)/asan/test-batch
 	$(C_TEST_ENV) $(C_OUT)/asan/test-batch
 	$(C_VALGRIND) $(C_OUT)/test-batch
 
+test-c-snapshot: $(C_OUT)/test-snapshot $(C_OUT)/asan/test-snapshot
+	$(C_TEST_ENV) $(C_OUT)/asan/test-snapshot
+	$(C_VALGRIND) $(C_OUT)/test-snapshot
+
 test-c-panic: $(C_OUT)/test-panic $(C_OUT)/asan/test-panic
 	$(C_TEST_ENV) $(C_OUT)/asan/test-panic 2> $(C_OUT)/panic-asan.stderr
 	$(C_TEST_ENV) $(C_VALGRIND) $(C_OUT)/test-panic 2> $(C_OUT)/panic-valgrind.stderr \
@@ -242,7 +256,8 @@ test-c-install: $(FFI_STATIC) $(FFI_SHARED) | c-deps
 	diff -u examples/c/hello.expected $(C_OUT)/hello.out
 	@echo "installed with pkg-config; examples/c/hello.c builds against it and prints examples/c/hello.expected"
 
-test-c: c-deps test-c-rust check-header check-header-compiles test-c-runner test-c-api test-c-batch test-c-panic test-c-install
-	@echo "test-c: header, runner, sanitizers, valgrind, API, panic boundary and install checks passed"
+test-c: c-deps test-c-rust check-header check-header-compiles test-c-runner test-c-api test-c-batch test-c-snapshot \
+    test-c-panic test-c-install
+	@echo "test-c: header, runner, sanitizers, valgrind, API, batch, snapshot, panic boundary and install checks passed"
 
 FORCE:
