@@ -40,11 +40,25 @@ int main(void) {
     CHECK_FAILS(chatlife_apply_many(engine, &advance, 1, &status, NULL, &event, 1, &written, &pending, &err),
                 CHATLIFE_STATUS_PANIC, "engine");
     CHECK(status == 77 && written == 9 && pending == 9); /* refused whole: nothing written */
-    chatlife_engine_free(engine); /* still frees everything: valgrind and LSan check */
+    /* Its state may be half-updated, so it is not saved, moved or replaced
+     * either: a host continues from an earlier snapshot in a new engine. */
+    chatlife_bytes bytes = {NULL, 0};
+    CHECK_FAILS(chatlife_snapshot(engine, &bytes, &err), CHATLIFE_STATUS_PANIC, "engine");
+    CHECK_FAILS(chatlife_export_conversation(engine, 3, CHATLIFE_STR_ARG("c1"), &bytes, &err), CHATLIFE_STATUS_PANIC,
+                "engine");
+    CHECK(bytes.data == NULL && bytes.len == 0);
 
     /* Other engines are unaffected. */
-    CHECK_OK(chatlife_engine_new(S_CONFIG, sizeof S_CONFIG - 1, &engine, &err));
-    CHECK_OK(chatlife_advance(engine, 5, &err));
+    chatlife_engine *other = NULL;
+    CHECK_OK(chatlife_engine_new(S_CONFIG, sizeof S_CONFIG - 1, &other, &err));
+    CHECK_OK(chatlife_advance(other, 5, &err));
+    CHECK_OK(chatlife_snapshot(other, &bytes, &err));
+    CHECK_FAILS(chatlife_restore(engine, bytes.data, bytes.len, &err), CHATLIFE_STATUS_PANIC, "engine");
+    chatlife_engine_free(engine); /* still frees everything: valgrind and LSan check */
+    CHECK_OK(chatlife_engine_from_snapshot(bytes.data, bytes.len, &engine, &err));
+    CHECK_OK(chatlife_advance(engine, 6, &err));
+    chatlife_bytes_free(&bytes);
     chatlife_engine_free(engine);
+    chatlife_engine_free(other);
     return checks_finish();
 }
