@@ -158,14 +158,17 @@ test-c-rust:
 
 # The runner against the CLI on every scenario: typed calls, the JSON entry
 # point, batches (--batch: chatlife_apply_many must agree with the typed
-# calls), the ASan/UBSan build, and valgrind (every file in one process).
+# calls), a snapshot and restart after every step (--snapshot-every 1: the
+# output must be the plain run's), the ASan/UBSan build, and valgrind (every
+# file in one process).
 test-c-runner: cli $(C_OUT)/chatlife-run $(C_OUT)/asan/chatlife-run
 	@mkdir -p $(C_OUT)/runs
 	@for f in $(SCENARIOS); do \
 	  name=$$(basename "$$f" .json); \
 	  $(CHATLIFE) run "$$f" > $(C_OUT)/runs/$$name.cli; \
 	  for runner in "$(C_OUT)/chatlife-run" "$(C_OUT)/chatlife-run --json" "$(C_OUT)/asan/chatlife-run" \
-	      "$(C_OUT)/asan/chatlife-run --batch"; do \
+	      "$(C_OUT)/asan/chatlife-run --batch" "$(C_OUT)/chatlife-run --snapshot-every 1" \
+	      "$(C_OUT)/asan/chatlife-run --snapshot-every 1"; do \
 	    $(C_TEST_ENV) $$runner "$$f" > $(C_OUT)/runs/$$name.c \
 	      || { echo "FAIL $$runner $$f"; exit 1; }; \
 	    cmp -s $(C_OUT)/runs/$$name.cli $(C_OUT)/runs/$$name.c \
@@ -173,11 +176,13 @@ test-c-runner: cli $(C_OUT)/chatlife-run $(C_OUT)/asan/chatlife-run
 	           diff $(C_OUT)/runs/$$name.cli $(C_OUT)/runs/$$name.c | head -20; exit 1; }; \
 	  done; \
 	done
-	@echo "chatlife-run (typed, --json, ASan/UBSan, --batch) prints what chatlife run prints for $(words $(SCENARIOS)) scenarios"
-	@$(C_VALGRIND) $(C_OUT)/chatlife-run --batch $(SCENARIOS) > $(C_OUT)/runs/all.valgrind
+	@echo "chatlife-run (typed, --json, ASan/UBSan, --batch, --snapshot-every 1 plainly and with ASan/UBSan)" \
+	  "prints what chatlife run prints for $(words $(SCENARIOS)) scenarios"
+	@$(C_VALGRIND) $(C_OUT)/chatlife-run --batch --snapshot-every 1 $(SCENARIOS) > $(C_OUT)/runs/all.valgrind
 	@for f in $(SCENARIOS); do cat $(C_OUT)/runs/$$(basename "$$f" .json).cli; done | cmp -s - $(C_OUT)/runs/all.valgrind \
 	  || { echo "FAIL chatlife-run under valgrind printed something else"; exit 1; }
-	@echo "valgrind found no error or leak in chatlife-run --batch (typed calls and batches) over $(words $(SCENARIOS)) scenarios"
+	@echo "valgrind found no error or leak in chatlife-run --batch --snapshot-every 1 (typed calls, batches," \
+	  "snapshots and restores) over $(words $(SCENARIOS)) scenarios"
 	@for f in tests/c/invalid/*.json; do \
 	  $(CHATLIFE) run "$$f" > /dev/null 2>&1 && cli=0 || cli=$$?; \
 	  $(C_OUT)/chatlife-run "$$f" > /dev/null 2>&1 && c=0 || c=$$?; \

@@ -9,6 +9,15 @@
 //                                 commands per call into a small event buffer,
 //                                 and checks that it agrees with the typed run
 //                                 on every status, message and event field
+//   chatlife-run --snapshot-every N FILE...
+//                                 as `chatlife run --snapshot-every N`: after
+//                                 every N command steps, snapshots the engine,
+//                                 frees it and continues on a fresh one made
+//                                 from the bytes (by chatlife_engine_from_snapshot
+//                                 and chatlife_restore in turn); the output
+//                                 must not change
+//
+// --snapshot-every combines with --json or --batch.
 //
 // Every polled event's struct is also checked against its canonical line, so
 // each string view is read (under the sanitizers and valgrind too).
@@ -19,6 +28,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -47,8 +58,15 @@ struct ErrorFree {
 struct EngineFree {
     void operator()(chatlife_engine *engine) const { chatlife_engine_free(engine); }
 };
+struct BytesFree {
+    void operator()(chatlife_bytes *bytes) const {
+        chatlife_bytes_free(bytes);
+        delete bytes;
+    }
+};
 using ErrorPtr = std::unique_ptr<chatlife_error, ErrorFree>;
 using EnginePtr = std::unique_ptr<chatlife_engine, EngineFree>;
+using BytesPtr = std::unique_ptr<chatlife_bytes, BytesFree>;
 
 // A scenario file the CLI would refuse with exit code 2.
 struct InvalidFile : std::runtime_error {
@@ -432,7 +450,54 @@ void check_batches(const std::string &config, const std::vector<CommandStep> &st
     }
 }
 
-std::string run(const std::string &text, bool through_json, bool batches) {
+struct Options {
+    bool through_json = false;
+    bool batches = false;
+    size_t snapshot_every = 0;  // 0: never, as for the CLI
+};
+
+BytesPtr snapshot_of(chatlife_engine *engine) {
+    BytesPtr bytes(new chatlife_bytes{nullptr, 0});
+    chatlife_error *raw = nullptr;
+    if (chatlife_snapshot(engine, bytes.get(), &raw) != CHATLIFE_STATUS_OK) {
+        throw BindingBug("chatlife_snapshot: " + message_of(ErrorPtr(raw).get()));
+    }
+    return bytes;
+}
+
+// The engine a host restarting from `engine`'s snapshot would have: the
+// snapshot is taken, the engine freed, and a fresh one continues from the
+// bytes, made by chatlife_engine_from_snapshot or, when `by_restore`, by
+// chatlife_restore over a new engine of another configuration. The events
+// were all polled, so the snapshot holds everything.
+EnginePtr restarted(EnginePtr engine, bool by_restore) {
+    BytesPtr snapshot = snapshot_of(engine.get());
+    engine.reset();
+    chatlife_engine *raw_engine = nullptr;
+    chatlife_error *raw = nullptr;
+    if (by_restore) {
+        if (chatlife_engine_new("{}", 2, &raw_engine, &raw) != CHATLIFE_STATUS_OK) {
+            throw BindingBug("chatlife_engine_new(\"{}\"): " + message_of(ErrorPtr(raw).get()));
+        }
+        engine.reset(raw_engine);
+        if (chatlife_restore(engine.get(), snapshot->data, snapshot->len, &raw) != CHATLIFE_STATUS_OK) {
+            throw BindingBug("chatlife_restore of a fresh snapshot: " + message_of(ErrorPtr(raw).get()));
+        }
+    } else {
+        if (chatlife_engine_from_snapshot(snapshot->data, snapshot->len, &raw_engine, &raw) != CHATLIFE_STATUS_OK) {
+            throw BindingBug("chatlife_engine_from_snapshot of a fresh snapshot: " + message_of(ErrorPtr(raw).get()));
+        }
+        engine.reset(raw_engine);
+    }
+    // The core guarantees snapshot -> restore -> snapshot gives the same bytes.
+    BytesPtr again = snapshot_of(engine.get());
+    if (again->len != snapshot->len || std::memcmp(again->data, snapshot->data, snapshot->len) != 0) {
+        throw BindingBug("the restored engine's snapshot differs from the one it was restored from");
+    }
+    return engine;
+}
+
+std::string run(const std::string &text, const Options &options) {
     json scenario;
     try {
         scenario = json::parse(text);
@@ -451,10 +516,11 @@ std::string run(const std::string &text, bool through_json, bool batches) {
 
     std::string out;
     std::vector<StepResult> results;
+    size_t restarts = 0;
     for (const CommandStep &step : steps) {
         StepResult result{CHATLIFE_STATUS_OK, {}, {}};
         chatlife_status status;
-        if (through_json) {
+        if (options.through_json) {
             std::string command = step.command.dump();
             status = chatlife_apply_json(engine.get(), step.at, command.data(), command.size(), &raw);
         } else {
@@ -476,13 +542,16 @@ std::string run(const std::string &text, bool through_json, bool batches) {
             out += '\n';
         }
         results.push_back(std::move(result));
+        if (options.snapshot_every > 0 && results.size() % options.snapshot_every == 0) {
+            engine = restarted(std::move(engine), restarts++ % 2 == 1);
+        }
     }
-    if (batches) check_batches(config, steps, results);
+    if (options.batches) check_batches(config, steps, results);
     return out;
 }
 
 // Prints what `chatlife run` prints for one file; returns the exit code.
-int run_file(const char *path, bool through_json, bool batches) {
+int run_file(const char *path, const Options &options) {
     std::ifstream file(path, std::ios::binary);
     if (!file) {
         std::fprintf(stderr, "%s: cannot read\n", path);
@@ -491,7 +560,7 @@ int run_file(const char *path, bool through_json, bool batches) {
     std::stringstream text;
     text << file.rdbuf();
     try {
-        std::string out = run(text.str(), through_json, batches);
+        std::string out = run(text.str(), options);
         std::fwrite(out.data(), 1, out.size(), stdout);
         return std::fflush(stdout) == 0 ? 0 : 1;
     } catch (const InvalidFile &e) {
@@ -511,16 +580,34 @@ int run_file(const char *path, bool through_json, bool batches) {
 // Several files run one after the other in one process (their outputs
 // concatenated), so valgrind pays its start-up once for a whole directory.
 int main(int argc, char **argv) {
+    const char *usage = "usage: chatlife-run [--json | --batch] [--snapshot-every N] FILE...\n";
+    Options options;
     int first = 1;
-    bool through_json = argc > 1 && std::string(argv[1]) == "--json";
-    bool batches = argc > 1 && std::string(argv[1]) == "--batch";
-    if (through_json || batches) first++;
+    for (; first < argc && std::strncmp(argv[first], "--", 2) == 0; first++) {
+        std::string flag = argv[first];
+        if (flag == "--json" && !options.batches) {
+            options.through_json = true;
+        } else if (flag == "--batch" && !options.through_json) {
+            options.batches = true;
+        } else if (flag == "--snapshot-every" && first + 1 < argc) {
+            char *end = nullptr;
+            unsigned long long every = std::strtoull(argv[++first], &end, 10);
+            if (*argv[first] < '0' || *argv[first] > '9' || *end != '\0') {
+                std::fprintf(stderr, "--snapshot-every: %s is not a number\n%s", argv[first], usage);
+                return kInvalidFile;
+            }
+            options.snapshot_every = static_cast<size_t>(every);
+        } else {
+            std::fprintf(stderr, "%s: unknown or misplaced\n%s", flag.c_str(), usage);
+            return kInvalidFile;
+        }
+    }
     if (first >= argc) {
-        std::fprintf(stderr, "usage: chatlife-run [--json | --batch] FILE...\n");
+        std::fputs(usage, stderr);
         return kInvalidFile;
     }
     for (int i = first; i < argc; i++) {
-        int code = run_file(argv[i], through_json, batches);
+        int code = run_file(argv[i], options);
         if (code != 0) return code;
     }
     return 0;
