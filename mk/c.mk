@@ -124,13 +124,10 @@ $(C_OUT)/asan/test-batch: tests/c/test_batch.c tests/c/check.h include/chatlife.
 	  -L$(C_LIB) -lchatlife -Wl,-rpath,$(abspath $(C_LIB)) -o $@
 
 # Durable state (snapshots, moved conversations), built like the API tests.
-$(C_OUT)/test-snapshot: tests/c/test_snapshot.c tests/c/check.h include/chatlife.h $(C_LIB)/libchatlife.so.$(CHATLIFE_ABI) | c-deps
+$(C_OUT)/test-snapshot $(C_OUT)/asan/test-snapshot: tests/c/test_snapshot.c tests/c/check.h include/chatlife.h \
+    $(C_LIB)/libchatlife.so.$(CHATLIFE_ABI) | c-deps
 	@mkdir -p $(@D)
-	gcc -std=c11 $(C_STRICT) -g -Iinclude -Itests/c $< -L$(C_LIB) -lchatlife -Wl,-rpath,$(abspath $(C_LIB)) -o $@
-
-$(C_OUT)/asan/test-snapshot: tests/c/test_snapshot.c tests/c/check.h include/chatlife.h $(C_LIB)/libchatlife.so.$(CHATLIFE_ABI) | c-deps
-	@mkdir -p $(@D)
-	gcc -std=c11 $(C_STRICT) $(C_SANITIZE) -g -Iinclude -Itests/c $< \
+	gcc -std=c11 $(C_STRICT) $(if $(findstring /asan/,$@),$(C_SANITIZE)) -g -Iinclude -Itests/c $< \
 	  -L$(C_LIB) -lchatlife -Wl,-rpath,$(abspath $(C_LIB)) -o $@
 
 $(C_OUT)/test-panic: tests/c/test_panic.c tests/c/check.h include/chatlife.h $(FFI_PANIC_STATIC) | c-deps
