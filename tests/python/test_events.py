@@ -4,6 +4,7 @@ per field, and ``to_dict()``/``to_json()`` that agree with the canonical line.""
 from __future__ import annotations
 
 import enum
+import gc
 import json
 from pathlib import Path
 from typing import Any
@@ -201,3 +202,17 @@ def test_every_enum_value_seen_is_a_member() -> None:
             value = getattr(event, attribute(key))
             if key in ("from", "to", "role", "reason", "visible_to", "method"):
                 assert isinstance(value, enum.Enum), (event, key)
+
+
+def test_polled_events_are_not_tracked_by_the_garbage_collector() -> None:
+    """They hold no Python objects, so no collection needs to visit them."""
+    engine = chatlife.Engine({})
+    engine.start_conversation(0, "c1", "cu")
+    engine.join(0, "c1", "ag", "agent")
+    events = engine.poll_events()
+    assert len(events) >= 3
+    assert not any(gc.is_tracked(event) for event in events)
+    gc.collect()
+    started = events[0]
+    assert isinstance(started, chatlife.ConversationStarted)
+    assert started.customer == "cu" == started.to_dict()["customer"]

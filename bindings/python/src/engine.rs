@@ -411,11 +411,8 @@ impl Engine {
             core.drain_events(&mut events);
             events
         })?;
-        let out = PyList::empty(py);
-        for event in events {
-            out.append(guard(|| wrap(py, event))?)?;
-        }
-        Ok(out)
+        let events = guard(|| events.into_iter().map(|event| wrap(py, event)).collect::<PyResult<Vec<_>>>())?;
+        PyList::new(py, events)
     }
 
     /// Everything the engine holds, as versioned JSON bytes, to store and later

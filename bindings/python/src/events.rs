@@ -1,7 +1,11 @@
 //! Events as immutable Python objects: one class per event type of SPEC §10,
 //! all subclasses of `Event`, so `isinstance` (or `.type`) tells them apart and
 //! type checkers see each type's fields. Field values are read from the
-//! event's canonical JSON form, so they can never disagree with `to_json()`.
+//! event's canonical JSON form, so they can never disagree with `to_json()`;
+//! that form is built on the first field read, not when the event is polled,
+//! since hosts often look only at `.type` and `.conversation`.
+
+use std::sync::OnceLock;
 
 use pyo3::exceptions::PyAttributeError;
 use pyo3::prelude::*;
@@ -19,7 +23,16 @@ use crate::vocab::{member, Kind};
 pub struct PyEvent {
     inner: chatlife::Event,
     /// The canonical form, `at`/`type`/`conversation` first, in SPEC order.
-    fields: Map<String, Value>,
+    canonical: OnceLock<Map<String, Value>>,
+}
+
+impl PyEvent {
+    fn fields(&self) -> &Map<String, Value> {
+        self.canonical.get_or_init(|| match self.inner.to_value() {
+            Value::Object(fields) => fields,
+            _ => Map::new(),
+        })
+    }
 }
 
 /// The Python attribute of a JSON key: `from` is a keyword.
@@ -38,7 +51,7 @@ fn is_secret(event_type: &str, key: &str) -> bool {
 
 fn field<'py>(event: &Bound<'py, PyEvent>, key: &str, kind: Option<Kind>) -> PyResult<Bound<'py, PyAny>> {
     let py = event.py();
-    let Some(value) = event.get().fields.get(key) else {
+    let Some(value) = event.get().fields().get(key) else {
         return Err(PyAttributeError::new_err(format!(
             "{} events have no field {key:?}",
             event.get().inner.kind.type_name()
@@ -74,7 +87,7 @@ impl PyEvent {
 
     /// The canonical form as a new `dict` of plain JSON values, keys in canonical order.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_python(py, &Value::Object(self.fields.clone()), false)
+        guard(|| to_python(py, &Value::Object(self.fields().clone()), false))
     }
 
     /// The canonical JSON line of SPEC §10 (no trailing newline).
@@ -98,8 +111,9 @@ impl PyEvent {
         let py = slf.py();
         let event = slf.get();
         let event_type = event.inner.kind.type_name();
-        let mut parts = Vec::with_capacity(event.fields.len());
-        for (key, value) in &event.fields {
+        let fields = guard(|| Ok(event.fields()))?;
+        let mut parts = Vec::with_capacity(fields.len());
+        for (key, value) in fields {
             if key == "type" {
                 continue;
             }
@@ -138,16 +152,20 @@ macro_rules! event_classes {
 
         /// The Python object of a core event: an instance of its type's class.
         pub fn wrap(py: Python<'_>, inner: chatlife::Event) -> PyResult<Bound<'_, PyAny>> {
-            let fields = match inner.to_value() {
-                Value::Object(fields) => fields,
-                _ => Map::new(),
-            };
-            let event = PyEvent { inner, fields };
-            match event.inner.kind.type_name() {
-                $( $type_name => Ok(Bound::new(py, PyClassInitializer::from(event).add_subclass($class))?.into_any()), )*
+            let event = PyEvent { inner, canonical: OnceLock::new() };
+            let object = match event.inner.kind.type_name() {
+                $( $type_name => Bound::new(py, PyClassInitializer::from(event).add_subclass($class))?.into_any(), )*
                 // A type this build does not know yet still has `.type`, `to_dict()` and `to_json()`.
-                _ => Ok(Bound::new(py, event)?.into_any()),
-            }
+                _ => Bound::new(py, event)?.into_any(),
+            };
+            // SAFETY: `object` is a live instance of one of the classes above,
+            // just made, with the GIL held. It holds no Python object but its
+            // type, so it can never be part of a reference cycle; untracking it
+            // (as CPython does for tuples of atomic values) spares every
+            // collection from visiting each of the many events a host keeps.
+            // Its `tp_dealloc` untracks it again, which CPython allows.
+            unsafe { pyo3::ffi::PyObject_GC_UnTrack(object.as_ptr().cast()) };
+            Ok(object)
         }
 
         /// Adds `Event`, every subclass and `EVENT_CLASSES` (type name to class).
