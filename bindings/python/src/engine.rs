@@ -2,13 +2,16 @@
 //!
 //! Threads: one engine may be shared by threads. Every call takes the engine's
 //! lock, so calls never interleave; the calls that can run long (`advance`,
-//! `apply_many`, `snapshot`, `restore`, `from_snapshot`) release the GIL while
-//! they work. The lock is never held while Python code runs or while waiting
-//! for the GIL, so it cannot deadlock against the GIL or a host's own locks.
+//! `snapshot`, `restore`, `from_snapshot`, and batches of `DETACH_AT` commands
+//! or more) release the GIL while they work. The lock is never held while
+//! Python code runs or while waiting for the GIL, so it cannot deadlock against
+//! the GIL or a host's own locks: batches read every command before taking it.
 //!
-//! Every command goes through the core's own command parser (`Command`), so a
-//! wrong type or value gets the same `invalid_argument` message, naming the
-//! field, as in a scenario file or any other language.
+//! The hot commands take the fast path of `fast`, straight to the core's typed
+//! methods, when their arguments are what the core's command parser accepts.
+//! Anything else goes through that parser (`Command`), so a wrong type or value
+//! gets the same `invalid_argument` message, naming the field, as in a scenario
+//! file or any other language.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, TryLockError};
@@ -16,12 +19,14 @@ use std::sync::{Mutex, MutexGuard, TryLockError};
 use chatlife::{Command, TimedCommand};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyMemoryView, PyString};
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyMemoryView, PyString, PyTuple};
 use serde_json::{Map, Value};
 
 use crate::convert::{millis, to_json, BadTime, NotJson};
 use crate::errors::{exception, guard, internal_error, invalid_argument, to_py_err};
 use crate::events::wrap;
+use crate::fast::{self, Fast, ParticipantOp};
+use crate::text::Texts;
 use crate::vocab::{member, Kind};
 
 /// The chat lifecycle engine (SPEC). Every command takes `now`, an `int` of
@@ -29,8 +34,8 @@ use crate::vocab::{member, Kind};
 /// until `next_deadline()` or the next command, then `advance(now)`.
 ///
 /// Thread-safe: calls from several threads are serialized by an internal lock,
-/// and the long calls (`advance`, `apply_many`, `snapshot`, `restore`) release
-/// the GIL while they work. Keeping `now` monotonic across threads is the
+/// and the long calls (`advance`, `snapshot`, `restore`, and `apply_many` of 64
+/// commands or more) release the GIL while they work. Keeping `now` monotonic across threads is the
 /// host's job: read the clock and call under one host lock (see the README).
 #[pyclass(frozen, module = "chatlife")]
 pub struct Engine {
@@ -51,13 +56,61 @@ fn not_json(py: Python<'_>, bad: NotJson) -> PyErr {
 }
 
 /// Builds `{"op": op, field: value, ...}` from Python arguments.
-fn command_value(py: Python<'_>, op: &str, fields: &[(&str, &Bound<'_, PyAny>)]) -> PyResult<Value> {
+fn command_json(op: &str, fields: &[(&str, &Bound<'_, PyAny>)]) -> Result<Value, chatlife::Error> {
     let mut object = Map::with_capacity(fields.len() + 1);
     object.insert("op".into(), Value::from(op));
     for (name, value) in fields {
-        object.insert((*name).into(), to_json(value, name).map_err(|e| not_json(py, e))?);
+        let value = to_json(value, name).map_err(|e| chatlife::Error::InvalidArgument(e.message()))?;
+        object.insert((*name).into(), value);
     }
     Ok(Value::Object(object))
+}
+
+fn command_value(py: Python<'_>, op: &str, fields: &[(&str, &Bound<'_, PyAny>)]) -> PyResult<Value> {
+    command_json(op, fields).map_err(|e| to_py_err(py, &e))
+}
+
+/// Batches at least this long release the GIL while the core works; for
+/// shorter ones releasing and taking it back costs more than other threads
+/// gain.
+const DETACH_AT: usize = 64;
+
+/// One command of a batch, read by the fast path or parsed by the core.
+enum Batched {
+    Fast(chatlife::Millis, Fast),
+    Parsed(Result<TimedCommand, chatlife::Error>),
+}
+
+impl Batched {
+    fn apply(self, core: &mut chatlife::Engine, texts: &Texts) -> Result<(), chatlife::Error> {
+        match self {
+            Batched::Fast(now, command) => command.apply(core, now, texts),
+            Batched::Parsed(command) => command.and_then(|c| core.apply(c.at, &c.command)),
+        }
+    }
+}
+
+/// The length of a list or tuple, to size buffers; 0 for other iterables,
+/// whose `__len__` is not to be trusted with an allocation.
+fn known_length(items: &Bound<'_, PyAny>) -> usize {
+    if let Ok(list) = items.cast::<PyList>() {
+        list.len()
+    } else if let Ok(tuple) = items.cast::<PyTuple>() {
+        tuple.len()
+    } else {
+        0
+    }
+}
+
+/// One entry per command: `None` if accepted, else the exception (not raised).
+fn outcomes<'py>(py: Python<'py>, results: &[Result<(), chatlife::Error>]) -> PyResult<Bound<'py, PyList>> {
+    PyList::new(
+        py,
+        results.iter().map(|result| match result {
+            Ok(()) => py.None().into_bound(py),
+            Err(e) => exception(py, e),
+        }),
+    )
 }
 
 impl Engine {
@@ -98,6 +151,19 @@ impl Engine {
         })
     }
 
+    /// Applies a command the fast path read.
+    fn fast(&self, py: Python<'_>, now: chatlife::Millis, command: &Fast, texts: &Texts) -> PyResult<()> {
+        self.with_core(py, false, |core| command.apply(core, now, texts))?.map_err(|e| to_py_err(py, &e))
+    }
+
+    /// Applies a batch: the GIL is released for long ones.
+    fn batch<'py>(&self, py: Python<'py>, batch: Vec<Batched>, texts: &Texts) -> PyResult<Bound<'py, PyList>> {
+        let detach = batch.len() >= DETACH_AT;
+        let results =
+            self.with_core(py, detach, |core| batch.into_iter().map(|c| c.apply(core, texts)).collect::<Vec<_>>())?;
+        outcomes(py, &results)
+    }
+
     /// Parses and applies one command; the core checks every field.
     fn command(&self, py: Python<'_>, now: &Bound<'_, PyAny>, command: Value) -> PyResult<()> {
         let now = millis(now, "now").map_err(|e| time_error(py, e))?;
@@ -129,7 +195,7 @@ fn string_arg(py: Python<'_>, value: &Bound<'_, PyAny>, field: &str) -> PyResult
 
 /// The commands of SPEC §9 that take `(now, conversation, participant)`.
 macro_rules! participant_commands {
-    ($( $(#[doc = $doc:literal])* $op:ident ),* $(,)?) => {
+    ($( $(#[doc = $doc:literal])* $op:ident = $variant:ident ),* $(,)?) => {
         #[pymethods]
         impl Engine {
             $(
@@ -141,6 +207,13 @@ macro_rules! participant_commands {
                     conversation: &Bound<'_, PyAny>,
                     participant: &Bound<'_, PyAny>,
                 ) -> PyResult<()> {
+                    let mut texts = Texts::new();
+                    let op = ParticipantOp::$variant;
+                    if let (Ok(now), Some(command)) =
+                        (millis(now, "now"), fast::participant(&mut texts, op, conversation, participant))
+                    {
+                        return self.fast(py, now, &command, &texts);
+                    }
                     let value = command_value(
                         py,
                         stringify!($op),
@@ -154,16 +227,16 @@ macro_rules! participant_commands {
 }
 
 participant_commands! {
-    leave,
+    leave = Leave,
     /// A message from `participant`: resets that participant's timers (R-T6).
-    message,
+    message = Message,
     /// The transport lost the participant: starts the grace period (R-D1).
-    connection_lost,
-    connection_restored,
+    connection_lost = ConnectionLost,
+    connection_restored = ConnectionRestored,
     /// The End button; a customer's end is "closed the chat window".
-    end,
+    end = End,
     /// The agent closes the session window.
-    close_session,
+    close_session = CloseSession,
 }
 
 /// Locks the core even if an earlier panic poisoned the lock: `broken` is what
@@ -210,6 +283,13 @@ impl Engine {
         authenticated_as: Option<&Bound<'_, PyAny>>,
         display_name: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<()> {
+        let mut texts = Texts::new();
+        if let (Ok(now), Some(command)) = (
+            millis(now, "now"),
+            fast::start(&mut texts, conversation, customer, policy, authenticated_as, display_name),
+        ) {
+            return self.fast(py, now, &command, &texts);
+        }
         let none = py.None().into_bound(py);
         let value = command_value(
             py,
@@ -235,6 +315,12 @@ impl Engine {
         role: &Bound<'_, PyAny>,
         display_name: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<()> {
+        let mut texts = Texts::new();
+        if let (Ok(now), Some(command)) =
+            (millis(now, "now"), fast::join(&mut texts, conversation, participant, role, display_name))
+        {
+            return self.fast(py, now, &command, &texts);
+        }
         let none = py.None().into_bound(py);
         let value = command_value(
             py,
@@ -370,33 +456,30 @@ impl Engine {
     }
 
     /// Applies commands of the scenario form, `{"at": ms, "op": ..., fields}`,
-    /// in order, releasing the GIL while it works. Returns one entry per
-    /// command: `None` if accepted, else the exception (not raised). A rejected
-    /// command does not stop the batch.
+    /// in order, releasing the GIL while it works if the batch is long.
+    /// Returns one entry per command: `None` if accepted, else the exception
+    /// (not raised). A rejected command does not stop the batch.
     fn apply_many<'py>(&self, py: Python<'py>, commands: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
         let iter = commands
             .try_iter()
             .map_err(|_| invalid_argument(py, "commands: must be an iterable of command dicts".into()))?;
-        let mut parsed = Vec::new();
+        let expected = known_length(commands);
+        let mut texts = Texts::new();
+        let mut batch = Vec::with_capacity(expected);
         for (i, item) in iter.enumerate() {
+            let item = item?;
+            if let Some((at, command)) = fast::timed(&item, &mut texts) {
+                batch.push(Batched::Fast(at, command));
+                continue;
+            }
             let path = format!("commands[{i}]");
-            let command = match to_json(&item?, &path) {
+            let command = match to_json(&item, &path) {
                 Ok(value) => guard(|| Ok(TimedCommand::from_value(value).map_err(|e| e.within(&path))))?,
                 Err(bad) => Err(chatlife::Error::InvalidArgument(bad.message())),
             };
-            parsed.push(command);
+            batch.push(Batched::Parsed(command));
         }
-        let results = self.with_core(py, true, |core| {
-            parsed.into_iter().map(|command| command.and_then(|c| core.apply(c.at, &c.command))).collect::<Vec<_>>()
-        })?;
-        let out = PyList::empty(py);
-        for result in results {
-            match result {
-                Ok(()) => out.append(py.None())?,
-                Err(e) => out.append(exception(py, &e))?,
-            }
-        }
-        Ok(out)
+        self.batch(py, batch, &texts)
     }
 
     /// The earliest pending timer deadline in ms, or `None` (T5).

@@ -5,6 +5,8 @@ mod convert;
 mod engine;
 mod errors;
 mod events;
+mod fast;
+mod text;
 mod vocab;
 
 use pyo3::prelude::*;
