@@ -1,4 +1,4 @@
-"""The fast paths (typed methods, ``apply_many`` dicts) behave
+"""The fast paths (typed methods, ``apply_many`` dicts, ``messages``) behave
 exactly as the core's command parser: for every input, the same outcome, and
 for bad input the same exception class, code and message.
 
@@ -245,6 +245,54 @@ def test_typed_methods_agree_with_the_parser(op: str) -> None:
         assert state(method) == state(batch), (op, now, arguments)
 
 
+def test_messages_equals_one_message_call_per_pair() -> None:
+    conversations: list[Any] = ["c1", "c1", "zz", "c2", "c1", 5, "\ud800", Text("c1"), "c2", "c1"]
+    participants: list[Any] = ["cu", "ag", "cu", "cu2", "nobody", "cu", "cu", Text("ag"), None, ""]
+    column, single = engine_with_chats(), engine_with_chats()
+    results = column.messages(LATER, conversations, participants)
+
+    def one_call(conversation: Any, participant: Any) -> Outcome:
+        return raised(lambda: single.message(LATER, conversation, participant))
+
+    expected = [one_call(c, p) for c, p in zip(conversations, participants)]
+    assert [outcome(r) for r in results] == expected
+    assert None in expected and len({e for e in expected if e}) >= 5
+    assert state(column) == state(single)
+
+
+def test_messages_takes_any_iterables_and_equals_apply_many() -> None:
+    pairs = [(f"c{i % 2 + 1}", ["cu", "ag", "cu2"][i % 3]) for i in range(300)]
+    column, batch = engine_with_chats(), engine_with_chats()
+    column.advance(LATER)
+    results = column.messages(LATER, (c for c, _ in pairs), tuple(p for _, p in pairs))
+    batch_results = batch.apply_many(
+        [{"at": LATER, "op": "advance"}] + [{"at": LATER, "op": "message", "conversation": c, "participant": p} for c, p in pairs]
+    )
+    assert [outcome(r) for r in results] == [outcome(r) for r in batch_results[1:]]
+    assert state(column) == state(batch)
+    assert column.messages(LATER, [], []) == []
+
+
+@pytest.mark.parametrize(
+    ("call", "start"),
+    [
+        (lambda e: e.messages(1.5, ["c1"], ["cu"]), "now: "),
+        (lambda e: e.messages(-1, ["c1"], ["cu"]), "now: "),
+        (lambda e: e.messages(LATER, 5, ["cu"]), "conversations: "),
+        (lambda e: e.messages(LATER, ["c1"], None), "participants: "),
+        (lambda e: e.messages(LATER, ["c1", "c1"], ["cu"]), "participants: has fewer items than conversations"),
+        (lambda e: e.messages(LATER, ["c1"], ["cu", "ag"]), "conversations: has fewer items than participants"),
+    ],
+)
+def test_messages_refuses_bad_arguments_before_applying_anything(call: Callable[[chatlife.Engine], object], start: str) -> None:
+    engine = engine_with_chats()
+    before = state(engine)
+    with pytest.raises(chatlife.InvalidArgument) as caught:
+        call(engine)
+    assert caught.value.message.startswith(start), caught.value.message
+    assert state(engine) == before
+
+
 def test_an_iterable_that_raises_applies_nothing() -> None:
     def broken() -> Any:
         yield "c1"
@@ -252,6 +300,8 @@ def test_an_iterable_that_raises_applies_nothing() -> None:
 
     for engine in (engine_with_chats(), engine_with_chats()):
         before = state(engine)
+        with pytest.raises(KeyError):
+            engine.messages(LATER, broken(), ["cu", "cu"])
         with pytest.raises(KeyError):
             engine.apply_many({"at": LATER, "op": "message", "conversation": c, "participant": "cu"} for c in broken())
         assert state(engine) == before
@@ -307,4 +357,5 @@ def test_long_batches_release_the_gil_while_the_core_works() -> None:
     # Reading the arguments holds the GIL, applying them does not: the other
     # thread is never stalled for most of the call.
     assert longest_stall(lambda: engine.apply_many(batch)) < 0.8
-    assert engine.now == 1
+    assert longest_stall(lambda: engine.messages(2, conversations, participants)) < 0.8
+    assert engine.now == 2

@@ -9,6 +9,11 @@ Time-stamped commands go in, canonical events come out::
     for event in engine.poll_events():
         print(event.to_json())
 
+Many commands at once: ``engine.apply_many([{"at": ms, "op": ..., ...}, ...])``
+takes commands that already are data (a queue, a log, a scenario file), and
+``engine.messages(now, conversations, participants)`` the messages of one tick,
+the fastest way in; both return one ``None`` or exception per command.
+
 Everything is implemented by the Rust core in ``chatlife._native``; this
 package only re-exports it and adds ``python -m chatlife run FILE``.
 """
