@@ -17,11 +17,7 @@ fn what(e: &Event) -> String {
         }
         ParticipantJoined { participant, role } => format!("{} {participant} joins", role.as_str()),
         ParticipantLeft { participant, role, reason } => {
-            format!(
-                "{} {participant} leaves ({})",
-                role.as_str(),
-                serde_json::to_value(reason).unwrap().as_str().unwrap_or("")
-            )
+            format!("{} {participant} leaves ({})", role.as_str(), reason.as_str())
         }
         ParticipantIdle { participant, role } => {
             format!("{} {participant} is idle (notice, not in transcript)", role.as_str())
@@ -47,7 +43,7 @@ fn what(e: &Event) -> String {
             format!("customer {participant} is disconnected (grace ran out)")
         }
         TranscriptMessage { text, visible_to, .. } => {
-            format!("transcript to {}: \"{text}\"", serde_json::to_value(visible_to).unwrap().as_str().unwrap_or(""))
+            format!("transcript to {}: \"{text}\"", visible_to.as_str())
         }
         TimerConfigStored { timers } => {
             format!("timers stored for the next join: {}", serde_json::to_string(timers).unwrap())
@@ -62,12 +58,12 @@ fn what(e: &Event) -> String {
         },
         CustomerReconnected { participant, method, same_agent } => format!(
             "customer {participant} reconnects by {} ({})",
-            if *method == chatlife::events::ReconnectMethod::Link { "link" } else { "prompt" },
+            method.as_str(),
             if *same_agent { "same agent" } else { "to be routed again" }
         ),
         ReconnectRefused { reason, redirect_url, .. } => format!(
             "reconnect refused: {}{}",
-            serde_json::to_value(reason).unwrap().as_str().unwrap_or(""),
+            reason.as_str(),
             redirect_url.as_ref().map_or(String::new(), |u| format!("; redirect to {u}"))
         ),
         ReconnectWindowExpired { .. } => "the reconnect window ran out".into(),

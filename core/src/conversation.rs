@@ -152,6 +152,17 @@ pub enum LeftReason {
     AutoDisconnected,
 }
 
+impl LeftReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LeftReason::Left => "left",
+            LeftReason::Ended => "ended",
+            LeftReason::Disconnected => "disconnected",
+            LeftReason::AutoDisconnected => "auto_disconnected",
+        }
+    }
+}
+
 /// What a flow's Wait block waits for (R-T9).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -71,6 +71,16 @@ pub enum RefusedReason {
 }
 
 impl VisibleTo {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VisibleTo::Agent => "agent",
+            VisibleTo::Customer => "customer",
+            VisibleTo::All => "all",
+        }
+    }
+}
+
+impl VisibleTo {
     /// Every value, in declaration order (the order bindings list them in).
     pub const ALL: [VisibleTo; 3] = [VisibleTo::Agent, VisibleTo::Customer, VisibleTo::All];
 }
@@ -81,6 +91,15 @@ const _: fn(VisibleTo) = |v| match v {
 };
 
 impl ReconnectMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReconnectMethod::Link => "link",
+            ReconnectMethod::Prompt => "prompt",
+        }
+    }
+}
+
+impl ReconnectMethod {
     /// Every value, in declaration order (the order bindings list them in).
     pub const ALL: [ReconnectMethod; 2] = [ReconnectMethod::Link, ReconnectMethod::Prompt];
 }
@@ -89,6 +108,18 @@ impl ReconnectMethod {
 const _: fn(ReconnectMethod) = |v| match v {
     ReconnectMethod::Link | ReconnectMethod::Prompt => (),
 };
+
+impl RefusedReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefusedReason::Expired => "expired",
+            RefusedReason::Ended => "ended",
+            RefusedReason::Invalid => "invalid",
+            RefusedReason::Reused => "reused",
+            RefusedReason::IdentityMismatch => "identity_mismatch",
+        }
+    }
+}
 
 impl RefusedReason {
     /// Every value, in declaration order (the order bindings list them in).
@@ -336,6 +367,25 @@ mod tests {
         let shown = format!("{e:?} {e:#?}");
         assert!(!shown.contains("SECRET"), "{shown}");
         assert!(e.to_json().contains("crl1_SECRET"));
+    }
+
+    #[test]
+    fn as_str_is_the_canonical_spelling() {
+        for v in VisibleTo::ALL {
+            assert_eq!(serde_json::to_value(v).unwrap(), v.as_str());
+        }
+        for v in ReconnectMethod::ALL {
+            assert_eq!(serde_json::to_value(v).unwrap(), v.as_str());
+        }
+        for v in RefusedReason::ALL {
+            assert_eq!(serde_json::to_value(v).unwrap(), v.as_str());
+        }
+        for v in crate::conversation::LeftReason::ALL {
+            assert_eq!(serde_json::to_value(v).unwrap(), v.as_str());
+        }
+        for v in crate::conversation::Reason::ALL {
+            assert_eq!(serde_json::to_value(v).unwrap(), v.as_str());
+        }
     }
 
     #[test]
