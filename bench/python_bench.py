@@ -6,6 +6,9 @@ by what a Python host would write instead, one after the other in this process:
   advance and its messages), then ``poll_events()``.
 - chatlife_call: ``advance`` then one ``Engine.message`` per message, then
   ``poll_events()``.
+- chatlife_messages: ``advance`` then one ``Engine.messages`` with the step's
+  conversations and senders as two lists (building them is timed), then
+  ``poll_events()``.
 - asyncio_call_later: one asyncio TimerHandle per participant; a message
   cancels it and ``call_later``s a new one. Virtual time: the event loop's
   ``time()`` returns a clock the benchmark sets, and each 100 ms step runs one
@@ -19,15 +22,16 @@ by what a Python host would write instead, one after the other in this process:
 Every implementation gets the same messages as (conversation id, sender id)
 strings; the peers look the conversation up in a dict and compare the sender
 with the customer's and the agent's ids, as chatlife does inside. Expiries are
-included for all four: idle after 5 minutes, then auto-disconnect after 10.
+included for all five: idle after 5 minutes, then auto-disconnect after 10.
 Only the step loop is timed (not building the engine or the records), with
 the garbage collector off, as timeit does. Building each batch's command
-dicts is timed: a host has to build them. Each implementation runs
+dicts (or lists) is timed: a host has to build them. Each implementation runs
 BENCH_REPEAT times (default 3), round after round; its fastest run counts.
 
 Prints JSON lines {"workload", "impl", "n", "ns_per_op", "bytes_per_conversation"}
-with ns_per_op per message: workload python_churn for all four, and the two
-chatlife runs again as workload ffi (python_batch, python_call), next to C's.
+with ns_per_op per message: workload python_churn for all five, and the three
+chatlife runs again as workload ffi (python_batch, python_call,
+python_messages), next to C's.
 
 Usage: .venv/bin/python bench/python_bench.py DUMP_DIR N [N...]
 """
@@ -139,6 +143,23 @@ def run_chatlife_call(churn):
             engine.advance(now)
             for conversation, sender in churn.steps[step]:
                 message(now, conversation, sender)
+            seen += idle_events(engine.poll_events())
+
+    return timed(loop), seen
+
+
+def run_chatlife_messages(churn):
+    engine = chatlife_engine(churn)
+    seen = 0
+
+    def loop():
+        nonlocal seen
+        advance, messages = engine.advance, engine.messages
+        for step in range(1, len(churn.steps)):
+            now = step * STEP_MS
+            pairs = churn.steps[step]
+            advance(now)
+            messages(now, [conversation for conversation, _ in pairs], [sender for _, sender in pairs])
             seen += idle_events(engine.poll_events())
 
     return timed(loop), seen
@@ -308,11 +329,13 @@ def main(directory, sizes, repeat):
             emit("python_churn", impl, n, best[impl], churn.messages)
         emit("ffi", "python_batch", n, best["chatlife_apply_many"], churn.messages)
         emit("ffi", "python_call", n, best["chatlife_call"], churn.messages)
+        emit("ffi", "python_messages", n, best["chatlife_messages"], churn.messages)
 
 
 RUNS = [
     ("chatlife_apply_many", run_chatlife_apply_many),
     ("chatlife_call", run_chatlife_call),
+    ("chatlife_messages", run_chatlife_messages),
     ("asyncio_call_later", run_asyncio),
     ("heapq_lazy", run_heapq),
 ]
