@@ -8,10 +8,7 @@ say the same."""
 
 from __future__ import annotations
 
-import itertools
 import random
-import threading
-import time
 from typing import Any, Callable, Optional, Tuple
 
 import pytest
@@ -317,45 +314,3 @@ def test_keys_and_ops_from_json_take_the_fast_path_too() -> None:
     fast, slow = engine_with_chats(), engine_with_chats()
     assert [outcome(r) for r in fast.apply_many(loaded)] == [outcome(r) for r in slow.apply_many([SlowDict(c) for c in commands])]
     assert state(fast) == state(slow)
-
-
-def longest_stall(call: Callable[[], object]) -> float:
-    """The longest stretch during `call` in which another Python thread could
-    not run, as a fraction of the call's duration."""
-    stalls: list[tuple[float, float]] = []
-    stop = threading.Event()
-
-    def spin() -> None:
-        last = time.perf_counter()
-        while not stop.is_set():
-            now = time.perf_counter()
-            if now - last > 0.002:
-                stalls.append((last, now))
-            last = now
-
-    spinner = threading.Thread(target=spin)
-    spinner.start()
-    time.sleep(0.05)
-    start = time.perf_counter()
-    call()
-    end = time.perf_counter()
-    stop.set()
-    spinner.join()
-    inside = [min(b, end) - max(a, start) for a, b in stalls if b > start and a < end]
-    return max(inside, default=0.0) / (end - start)
-
-
-def test_long_batches_release_the_gil_while_the_core_works() -> None:
-    n = 20_000
-    engine = chatlife.Engine({})
-    starts = [{"at": 0, "op": "start_conversation", "conversation": f"c{i}", "customer": f"cu{i}"} for i in range(n)]
-    assert not any(engine.apply_many(starts))
-    engine.poll_events()
-    conversations = [f"c{i}" for i in itertools.islice(itertools.cycle(range(n)), 200_000)]
-    participants = [f"cu{i}" for i in itertools.islice(itertools.cycle(range(n)), 200_000)]
-    batch = [{"at": 1, "op": "message", "conversation": c, "participant": p} for c, p in zip(conversations, participants)]
-    # Reading the arguments holds the GIL, applying them does not: the other
-    # thread is never stalled for most of the call.
-    assert longest_stall(lambda: engine.apply_many(batch)) < 0.8
-    assert longest_stall(lambda: engine.messages(2, conversations, participants)) < 0.8
-    assert engine.now == 2

@@ -165,3 +165,20 @@ def test_restore_releases_the_gil() -> None:
     assert longest_pause_of_other_threads(lambda: json.loads(snapshot)) > 0.5
     # ... the engine's long calls do not.
     assert longest_pause_of_other_threads(lambda: engine.restore(snapshot)) < 0.5
+
+
+def test_long_batches_release_the_gil_while_the_core_works() -> None:
+    # Enough conversations that the core's work outweighs reading the commands.
+    n = 100_000
+    engine = chatlife.Engine(CONFIG)
+    starts = [{"at": 0, "op": "start_conversation", "conversation": f"c{i}", "customer": f"cu{i}"} for i in range(n)]
+    assert not any(engine.apply_many(starts))
+    engine.poll_events()
+    conversations = [f"c{i % n}" for i in range(200_000)]
+    participants = [f"cu{i % n}" for i in range(200_000)]
+    batch = [{"at": 1, "op": "message", "conversation": c, "participant": p} for c, p in zip(conversations, participants)]
+    # Reading the commands holds the GIL (a quarter of the call or so), applying
+    # them does not; held throughout, the other thread would stall for most of it.
+    assert longest_pause_of_other_threads(lambda: engine.apply_many(batch)) < 0.5
+    assert longest_pause_of_other_threads(lambda: engine.messages(2, conversations, participants)) < 0.5
+    assert engine.now == 2
