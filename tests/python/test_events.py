@@ -216,3 +216,11 @@ def test_polled_events_are_not_tracked_by_the_garbage_collector() -> None:
     started = events[0]
     assert isinstance(started, chatlife.ConversationStarted)
     assert started.customer == "cu" == started.to_dict()["customer"]
+
+
+def test_the_type_is_one_shared_string_per_type() -> None:
+    """Hosts read `.type` of every event: it is not made anew per read."""
+    first, again = events_of(SCENARIOS[0]), events_of(SCENARIOS[0])
+    for a, b in zip(first, again):
+        assert a.type is b.type is a.type
+        assert a.type in chatlife.EVENT_TYPES

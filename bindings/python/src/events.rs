@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 
 use pyo3::exceptions::PyAttributeError;
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyString};
 use pyo3::PyClassInitializer;
 use serde_json::{Map, Value};
@@ -34,6 +35,10 @@ impl PyEvent {
         })
     }
 }
+
+/// The type names as interned strings, made once: hosts read `.type` of
+/// every event, and a new string per read cost more than the rest of the read.
+static TYPE_NAMES: PyOnceLock<Vec<Py<PyString>>> = PyOnceLock::new();
 
 /// The Python attribute of a JSON key: `from` is a keyword.
 fn attribute_name(key: &str) -> &str {
@@ -75,8 +80,14 @@ impl PyEvent {
     /// The snake_case type of SPEC §10, e.g. `"state_changed"`.
     #[getter]
     #[pyo3(name = "type")]
-    fn event_type(&self) -> &'static str {
-        self.inner.kind.type_name()
+    fn event_type<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
+        let names = TYPE_NAMES.get_or_init(py, || {
+            chatlife::events::EVENT_TYPES.iter().map(|name| PyString::intern(py, name).unbind()).collect()
+        });
+        match names.get(self.inner.kind.type_index()) {
+            Some(name) => name.bind(py).clone(),
+            None => PyString::new(py, self.inner.kind.type_name()),
+        }
     }
 
     /// The conversation id; `None` for `capacity_changed` and `no_reconnect_offer`.
