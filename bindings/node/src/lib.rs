@@ -1,12 +1,15 @@
 //! `require('chatlife')`: the Node addon over the chatlife core.
 //!
-//! The layer is thin on purpose. Every argument becomes the JSON the core
-//! already parses for scenario files (`{"op": ..., fields}`), so a JavaScript
-//! caller gets the same validation, the same codes and the same messages as
-//! `chatlife run`. Events come back as plain objects built from the core's
-//! canonical JSON value, so their keys are in SPEC §10 order and
-//! `JSON.stringify(event)` is the canonical line. A refusal is thrown as an
-//! `Error` whose `.code` is the SPEC E1 code.
+//! The layer is thin on purpose. Arguments of the plain types (string ids, a
+//! whole number `now`) go straight to the core's typed methods. Anything else
+//! becomes the JSON the core already parses for scenario files
+//! (`{"op": ..., fields}`), so a JavaScript caller gets the same validation,
+//! the same codes and the same messages as `chatlife run`: every refusal of a
+//! malformed argument comes from that JSON path, never from a fast path.
+//! Events come back as plain objects built from the core's canonical JSON
+//! value, so their keys are in SPEC §10 order and `JSON.stringify(event)` is
+//! the canonical line. A refusal is thrown as an `Error` whose `.code` is the
+//! SPEC E1 code.
 //!
 //! Every exported function carries `catch_unwind`: a panic in the core becomes
 //! a thrown `Error` instead of aborting the Node process.
@@ -14,9 +17,13 @@
 use chatlife::command::{parse_at, Command, TimedCommand};
 use chatlife::scenario::Scenario;
 use napi::bindgen_prelude::{Array, Env, Function, JsObjectValue, Object, Uint8Array, Uint8ArraySlice, Unknown};
-use napi::{JsError, JsValue, ValueType};
+use napi::{sys, JsError, JsValue, ValueType};
 use napi_derive::napi;
 use serde_json::{Map, Value};
+
+mod read;
+
+use read::MAX_SAFE_INTEGER;
 
 /// The `.code` of a thrown error: one of `chatlife::error::ERROR_CODES`.
 /// napi puts an error's status string into the JavaScript `code` property,
@@ -45,9 +52,6 @@ fn invalid_argument(message: String) -> Thrown {
 fn unreadable(field: &str) -> impl Fn(napi::Error) -> Thrown + Copy + '_ {
     move |e| invalid_argument(format!("{field}: cannot be read: {}", e.reason))
 }
-
-/// Largest integer a JavaScript number holds exactly (2^53 - 1).
-const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
 /// A JavaScript value as JSON, `None` for `undefined` (an absent field).
 /// Objects and arrays go through `JSON.stringify`, so hosts get the JSON
@@ -126,14 +130,51 @@ fn millis(value: Unknown<'_>) -> Result<u64, Thrown> {
     }
     // SAFETY: the value's type was just checked to be a number.
     let n: f64 = unsafe { value.cast() }.map_err(unreadable("now"))?;
+    if let Some(ms) = read::whole_millis(n) {
+        return Ok(ms);
+    }
     if !(n.is_finite() && n >= 0.0 && n.fract() == 0.0) {
         return Err(invalid_argument(format!("now: {n} is not a whole number of milliseconds")));
     }
-    if n >= u64::MAX as f64 {
-        let max = chatlife::time::MAX_TIME;
-        return Err(thrown(chatlife::Error::LimitExceeded(format!("now: {n:e} is above {max}"))));
+    let max = chatlife::time::MAX_TIME;
+    Err(thrown(chatlife::Error::LimitExceeded(format!("now: {n:e} is above {max}"))))
+}
+
+/// String arguments of the fast paths, kept to reuse their allocations.
+#[derive(Default)]
+struct Scratch {
+    ids: [String; 2],
+    role: String,
+    display_name: String,
+}
+
+/// `now` and `N` string arguments read for a fast path, into `bufs`;
+/// `None` sends the call down the JSON path.
+fn fast_args<'s, const N: usize>(
+    env: &Env,
+    now: Unknown<'_>,
+    values: [Unknown<'_>; N],
+    bufs: &'s mut [String; N],
+) -> Option<(u64, [&'s str; N])> {
+    let env = env.raw();
+    let now = read::millis(env, now.raw())?;
+    for (buf, value) in bufs.iter_mut().zip(values) {
+        if !read::string(env, value.raw(), buf) {
+            return None;
+        }
     }
-    Ok(n as u64)
+    let bufs: &'s [String; N] = bufs;
+    Some((now, bufs.each_ref().map(String::as_str)))
+}
+
+/// An optional string argument for a fast path: `Some(None)` for
+/// `undefined` or `null`, `None` for anything but a string.
+fn fast_optional<'s>(env: &Env, value: Unknown<'_>, buf: &'s mut String) -> Option<Option<&'s str>> {
+    let env = env.raw();
+    match read::type_of(env, value.raw())? {
+        sys::ValueType::napi_undefined | sys::ValueType::napi_null => Some(None),
+        _ => read::string(env, value.raw(), buf).then_some(Some(buf.as_str())),
+    }
 }
 
 /// A JavaScript string argument.
@@ -178,9 +219,14 @@ fn bytes(field: &str, value: Unknown<'_>) -> Result<Vec<u8>, Thrown> {
 #[napi]
 pub struct Engine {
     engine: chatlife::Engine,
+    scratch: Scratch,
 }
 
 impl Engine {
+    fn wrapping(engine: chatlife::Engine) -> Engine {
+        Engine { engine, scratch: Scratch::default() }
+    }
+
     /// Builds `{"op": op, ...fields}` and applies it. Fields left `undefined`
     /// are absent, as in a scenario file; `options` adds optional fields and
     /// may not repeat a positional one.
@@ -231,7 +277,7 @@ impl Engine {
         }
         .map_err(thrown)?;
         let engine = chatlife::Engine::new(config).map_err(thrown)?;
-        Ok(Engine { engine })
+        Ok(Engine::wrapping(engine))
     }
 
     /// The engine's clock: the `now` of the last accepted call.
@@ -277,12 +323,62 @@ impl Engine {
         customer: Unknown<'_>,
         options: Unknown<'_>,
     ) -> napi::Result<(), Code> {
+        let no_options = matches!(
+            read::type_of(env.raw(), options.raw()),
+            Some(sys::ValueType::napi_undefined | sys::ValueType::napi_null)
+        );
+        if no_options {
+            let ids = &mut self.scratch.ids;
+            if let Some((now, [conversation, customer])) = fast_args(&env, now, [conversation, customer], ids) {
+                let options = chatlife::StartOptions::default();
+                return self.engine.start_conversation(now, conversation, customer, options).map_err(thrown);
+            }
+        }
         self.command(
             &env,
             now,
             "start_conversation",
             vec![("conversation", conversation), ("customer", customer)],
             Some(("options", options)),
+        )
+    }
+
+    #[napi(
+        catch_unwind,
+        ts_args_type = "now: number, conversation: string, participant: string, role: Role, displayName?: string | null"
+    )]
+    pub fn join(
+        &mut self,
+        env: Env,
+        now: Unknown<'_>,
+        conversation: Unknown<'_>,
+        participant: Unknown<'_>,
+        role: Unknown<'_>,
+        display_name: Unknown<'_>,
+    ) -> napi::Result<(), Code> {
+        let Scratch { ids, role: role_text, display_name: name, .. } = &mut self.scratch;
+        let mut fast_role = || {
+            // An unknown role is refused by the JSON path, in its words.
+            read::string(env.raw(), role.raw(), role_text)
+                .then(|| chatlife::Role::ALL.into_iter().find(|r| r.as_str() == role_text.as_str()))
+                .flatten()
+        };
+        if let (Some(role), Some(name)) = (fast_role(), fast_optional(&env, display_name, name)) {
+            if let Some((now, [conversation, participant])) = fast_args(&env, now, [conversation, participant], ids) {
+                return self.engine.join(now, conversation, participant, role, name).map_err(thrown);
+            }
+        }
+        self.command(
+            &env,
+            now,
+            "join",
+            vec![
+                ("conversation", conversation),
+                ("participant", participant),
+                ("role", role),
+                ("display_name", display_name),
+            ],
+            None,
         )
     }
 
@@ -313,7 +409,7 @@ impl Engine {
     pub fn from_snapshot(snapshot: Unknown<'_>) -> napi::Result<Self, Code> {
         let snapshot = bytes("snapshot", snapshot)?;
         let engine = chatlife::Engine::from_snapshot(&snapshot).map_err(thrown)?;
-        Ok(Engine { engine })
+        Ok(Engine::wrapping(engine))
     }
 
     /// Moves a conversation out of this engine with the capacity it holds.
@@ -375,59 +471,66 @@ impl Engine {
 /// The commands of SPEC §9 with fixed fields, one method each, named after
 /// its `op`: `now`, then each field in order, named as SPEC §9 names it. napi
 /// reads each generated method as if written out; `$ts` is its TypeScript
-/// argument list.
+/// argument list. `ids` marks a command whose fields are all strings: when
+/// they are, it calls the core's method of the same name directly.
 macro_rules! commands {
-    ($($(#[doc = $doc:tt])* $method:ident($($arg:ident: $field:tt),*), $ts:tt;)*) => {
+    ($($(#[doc = $doc:tt])* $kind:ident $method:ident($($arg:ident: $field:tt),*), $ts:tt;)*) => {
         #[napi]
         impl Engine {
             $(
                 $(#[doc = $doc])*
                 #[napi(catch_unwind, ts_args_type = $ts)]
                 pub fn $method(&mut self, env: Env, now: Unknown<'_>, $($arg: Unknown<'_>),*) -> napi::Result<(), Code> {
+                    commands!(@fast $kind self, env, now, $method($($arg),*));
                     self.command(&env, now, stringify!($method), vec![$(($field, $arg)),*], None)
                 }
             )*
         }
     };
+    (@fast ids $self:ident, $env:ident, $now:ident, $method:ident($($arg:ident),*)) => {
+        let bufs = $self.scratch.ids.first_chunk_mut().expect("no command has more than two ids");
+        if let Some((now, [$($arg),*])) = fast_args(&$env, $now, [$($arg),*], bufs) {
+            return $self.engine.$method(now, $($arg),*).map_err(thrown);
+        }
+    };
+    (@fast json $($rest:tt)*) => {};
 }
 
 // Docs as plain string attributes: napi-derive would copy a `///` comment
 // passed through a macro into index.d.ts as a raw-string token (`r"..."`).
 commands! {
-    join(conversation: "conversation", participant: "participant", role: "role", display_name: "display_name"),
-        "now: number, conversation: string, participant: string, role: Role, displayName?: string | null";
-    leave(conversation: "conversation", participant: "participant"),
+    ids leave(conversation: "conversation", participant: "participant"),
         "now: number, conversation: string, participant: string";
     #[doc = "A message from a participant; only messages reset idle timers (R-T6)."]
-    message(conversation: "conversation", participant: "participant"),
+    ids message(conversation: "conversation", participant: "participant"),
         "now: number, conversation: string, participant: string";
-    connection_lost(conversation: "conversation", participant: "participant"),
+    ids connection_lost(conversation: "conversation", participant: "participant"),
         "now: number, conversation: string, participant: string";
-    connection_restored(conversation: "conversation", participant: "participant"),
+    ids connection_restored(conversation: "conversation", participant: "participant"),
         "now: number, conversation: string, participant: string";
     #[doc = "The End button; a customer's end is \"closed the chat window\"."]
-    end(conversation: "conversation", participant: "participant"),
+    ids end(conversation: "conversation", participant: "participant"),
         "now: number, conversation: string, participant: string";
     #[doc = "The agent closes the session window."]
-    close_session(conversation: "conversation", participant: "participant"),
+    ids close_session(conversation: "conversation", participant: "participant"),
         "now: number, conversation: string, participant: string";
     #[doc = "Emits `reconnect_link_issued`; its url and token are secrets."]
-    issue_reconnect_link(conversation: "conversation"),
+    ids issue_reconnect_link(conversation: "conversation"),
         "now: number, conversation: string";
-    returning_customer(authenticated_as: "authenticated_as"),
+    ids returning_customer(authenticated_as: "authenticated_as"),
         "now: number, authenticatedAs: string";
-    decline_reconnect(conversation: "conversation", authenticated_as: "authenticated_as"),
+    ids decline_reconnect(conversation: "conversation", authenticated_as: "authenticated_as"),
         "now: number, conversation: string, authenticatedAs: string";
-    set_participant_timers(conversation: "conversation", timers: "timers"),
+    json set_participant_timers(conversation: "conversation", timers: "timers"),
         "now: number, conversation: string, timers: TimerSettings";
     #[doc = "Amazon Connect's `UpdateParticipantRoleConfig` request body (CFG4)."]
-    update_participant_role_config(conversation: "conversation", request: "request"),
+    json update_participant_role_config(conversation: "conversation", request: "request"),
         "now: number, conversation: string, request: ParticipantRoleConfigRequest";
     #[doc = "What the flow's Wait block waits for (R-T9)."]
-    set_wait(conversation: "conversation", wait_for: "for"),
+    json set_wait(conversation: "conversation", wait_for: "for"),
         "now: number, conversation: string, waitFor: WaitFor";
     #[doc = "An agent's capacity in units; `null` is unbounded."]
-    set_agent_capacity(agent: "agent", capacity: "capacity"),
+    json set_agent_capacity(agent: "agent", capacity: "capacity"),
         "now: number, agent: string, capacity: number | null";
 }
 

@@ -1,0 +1,90 @@
+//! Reading JavaScript arguments straight through napi, for the fast paths.
+//!
+//! Each reader answers `None` (or `false`) for anything it does not take as
+//! it is: another type, a value napi cannot read, a number that is no whole
+//! number of milliseconds. The caller then goes down the JSON path, which
+//! gives the refusal with its code and message, so a fast path never decides
+//! an error on its own. No reader runs JavaScript or leaves an exception
+//! pending: strings and numbers are read without coercion.
+
+use napi::sys;
+
+/// Largest integer a JavaScript number holds exactly (2^53 - 1).
+pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+/// Bytes reserved for a string before its length is known: ids are short.
+const FIRST_CAPACITY: usize = 64;
+
+/// The largest UTF-8 sequence. napi never writes part of one, so a read
+/// that stops closer than this to the end of the buffer may be cut short.
+const MAX_UTF8_SEQUENCE: usize = 4;
+
+/// Whole, non-negative milliseconds below 2^64: what `now` may be before the
+/// core checks it against its own limit (`limit_exceeded` above `MAX_TIME`).
+pub fn whole_millis(n: f64) -> Option<u64> {
+    // `n as u64` is exact here: n is a whole number below 2^64.
+    (n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n < u64::MAX as f64).then_some(n as u64)
+}
+
+/// A JavaScript number, without coercion.
+pub fn number(env: sys::napi_env, value: sys::napi_value) -> Option<f64> {
+    let mut n = 0.0;
+    // SAFETY: env and value come from the napi call being served; a value of
+    // another type is reported as `napi_number_expected`, not thrown.
+    let status = unsafe { sys::napi_get_value_double(env, value, &mut n) };
+    (status == sys::Status::napi_ok).then_some(n)
+}
+
+/// A command's `now`, when it is one the core can take as it is.
+pub fn millis(env: sys::napi_env, value: sys::napi_value) -> Option<u64> {
+    number(env, value).and_then(whole_millis)
+}
+
+/// A JavaScript string into `buf`, replacing what it held, reusing its
+/// allocation. Lone surrogates become U+FFFD, as in every napi conversion.
+/// `false` (and `buf` empty) when the value is not a string.
+pub fn string(env: sys::napi_env, value: sys::napi_value, buf: &mut String) -> bool {
+    let mut bytes = std::mem::take(buf).into_bytes();
+    bytes.clear();
+    bytes.reserve(FIRST_CAPACITY);
+    let read = |bytes: &mut Vec<u8>| {
+        let mut len = 0;
+        // SAFETY: the buffer has `capacity` writable bytes, napi writes at most
+        // that many (a NUL included); a non-string is `napi_string_expected`.
+        let status = unsafe {
+            sys::napi_get_value_string_utf8(env, value, bytes.as_mut_ptr().cast(), bytes.capacity(), &mut len)
+        };
+        (status == sys::Status::napi_ok).then_some(len)
+    };
+    let Some(mut len) = read(&mut bytes) else { return false };
+    if len + MAX_UTF8_SEQUENCE >= bytes.capacity() {
+        // Possibly cut short: ask the length, then read it all.
+        let mut needed = 0;
+        // SAFETY: a NULL buffer asks napi for the length only.
+        let status = unsafe { sys::napi_get_value_string_utf8(env, value, std::ptr::null_mut(), 0, &mut needed) };
+        if status != sys::Status::napi_ok {
+            return false;
+        }
+        bytes.reserve(needed + 1);
+        let Some(full) = read(&mut bytes) else { return false };
+        len = full;
+    }
+    // SAFETY: napi wrote `len` initialised bytes (not counting its NUL), and
+    // `len` is below the capacity it was given.
+    unsafe { bytes.set_len(len) };
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            *buf = text;
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+/// A JavaScript value's type, without running anything.
+pub fn type_of(env: sys::napi_env, value: sys::napi_value) -> Option<sys::napi_valuetype> {
+    let mut kind = 0;
+    // SAFETY: env and value come from the napi call being served.
+    let status = unsafe { sys::napi_typeof(env, value, &mut kind) };
+    (status == sys::Status::napi_ok).then_some(kind)
+}
