@@ -6,21 +6,22 @@
 //! (`{"op": ..., fields}`), so a JavaScript caller gets the same validation,
 //! the same codes and the same messages as `chatlife run`: every refusal of a
 //! malformed argument comes from that JSON path, never from a fast path.
-//! Events come back as plain objects built from the core's canonical JSON
-//! value, so their keys are in SPEC §10 order and `JSON.stringify(event)` is
-//! the canonical line. A refusal is thrown as an `Error` whose `.code` is the
-//! SPEC E1 code.
+//! Events cross as JSON text: their canonical lines, made into plain objects
+//! by one `JSON.parse`, so their keys are in SPEC §10 order and
+//! `JSON.stringify(event)` is the canonical line. A refusal is thrown as an
+//! `Error` whose `.code` is the SPEC E1 code.
 //!
 //! Every exported function carries `catch_unwind`: a panic in the core becomes
 //! a thrown `Error` instead of aborting the Node process.
 
 use chatlife::command::{parse_at, Command, TimedCommand};
 use chatlife::scenario::Scenario;
-use napi::bindgen_prelude::{Array, Env, Function, JsObjectValue, Object, Uint8Array, Uint8ArraySlice, Unknown};
+use napi::bindgen_prelude::{Array, Env, Uint8Array, Uint8ArraySlice, Unknown};
 use napi::{sys, JsError, JsValue, ValueType};
 use napi_derive::napi;
 use serde_json::{Map, Value};
 
+mod json;
 mod read;
 
 use read::MAX_SAFE_INTEGER;
@@ -75,16 +76,15 @@ fn to_json(env: &Env, field: &str, value: Unknown<'_>) -> Result<Option<Value>, 
             number(field, n).map(Some)
         }
         ValueType::Object => {
-            let json: Object = env.get_global().and_then(|global| global.get_named_property("JSON")).map_err(read)?;
-            let stringify: Function<Unknown, Unknown> = json.get_named_property("stringify").map_err(read)?;
-            let text = stringify
-                .call(value)
-                .map_err(|e| invalid_argument(format!("{field}: cannot be written as JSON: {}", e.reason)))?;
-            if text.get_type().map_err(unreadable(field))? != ValueType::String {
-                return Ok(None);
+            let mut text = String::new();
+            match json::stringify(env, value, &mut text) {
+                Ok(true) => {}
+                Ok(false) => return Ok(None),
+                Err(json::NoText::Threw(e)) => {
+                    return Err(invalid_argument(format!("{field}: cannot be written as JSON: {}", e.reason)))
+                }
+                Err(json::NoText::Unreadable(e)) => return Err(read(e)),
             }
-            // SAFETY: the value's type was just checked to be a string.
-            let text: String = unsafe { text.cast() }.map_err(unreadable(field))?;
             serde_json::from_str(&text).map(Some).map_err(|e| invalid_argument(format!("{field}: not JSON: {e}")))
         }
         other => Err(invalid_argument(format!("{field}: a {} is not a JSON value", type_name(other)))),
@@ -140,13 +140,32 @@ fn millis(value: Unknown<'_>) -> Result<u64, Thrown> {
     Err(thrown(chatlife::Error::LimitExceeded(format!("now: {n:e} is above {max}"))))
 }
 
-/// String arguments of the fast paths, kept to reuse their allocations.
+/// Buffers the calls fill again and again, kept to reuse their allocations.
 #[derive(Default)]
 struct Scratch {
+    /// String arguments of the fast paths.
     ids: [String; 2],
     role: String,
     display_name: String,
+    /// JSON text going out.
+    text: Vec<u8>,
 }
+
+impl Scratch {
+    /// Lets go of what one huge batch made the buffers grow to.
+    fn trim(&mut self) {
+        self.text.clear();
+        self.text.shrink_to(KEPT_BYTES);
+    }
+}
+
+/// Bytes a buffer keeps between calls.
+const KEPT_BYTES: usize = 1 << 20;
+
+/// Most JSON text one `JSON.parse` of events takes: V8's longest string is
+/// 2^29 - 24 characters, and an engine of millions of conversations can hold
+/// more events than that.
+const EVENTS_TEXT_BYTES: usize = 1 << 25;
 
 /// `now` and `N` string arguments read for a fast path, into `bufs`;
 /// `None` sends the call down the JSON path.
@@ -220,11 +239,13 @@ fn bytes(field: &str, value: Unknown<'_>) -> Result<Vec<u8>, Thrown> {
 pub struct Engine {
     engine: chatlife::Engine,
     scratch: Scratch,
+    /// Events on their way to JavaScript, kept to reuse the allocation.
+    events: Vec<chatlife::Event>,
 }
 
 impl Engine {
     fn wrapping(engine: chatlife::Engine) -> Engine {
-        Engine { engine, scratch: Scratch::default() }
+        Engine { engine, scratch: Scratch::default(), events: Vec::new() }
     }
 
     /// Builds `{"op": op, ...fields}` and applies it. Fields left `undefined`
@@ -292,12 +313,21 @@ impl Engine {
         self.engine.next_deadline().map(|d| d as f64)
     }
 
-    /// Every event not yet taken, oldest first.
+    /// Every event not yet taken, oldest first, as plain objects with their
+    /// keys in SPEC §10 order.
     #[napi(catch_unwind, ts_return_type = "Event[]")]
-    pub fn poll_events(&mut self) -> Vec<Value> {
-        let mut events = Vec::with_capacity(self.engine.pending_events());
-        self.engine.drain_events(&mut events);
-        events.iter().map(chatlife::Event::to_value).collect()
+    pub fn poll_events<'env>(&mut self, env: &'env Env) -> napi::Result<Unknown<'env>, Code> {
+        let fail = |e: napi::Error| Thrown::new(Code("invalid_argument"), e.reason);
+        if self.engine.pending_events() == 0 {
+            return env.create_array(0).map(|list| list.to_unknown()).map_err(fail);
+        }
+        self.events.clear();
+        self.engine.drain_events(&mut self.events);
+        let lists = self.events_as_js(env).map_err(fail);
+        self.events.clear();
+        self.events.shrink_to(KEPT_BYTES / std::mem::size_of::<chatlife::Event>());
+        self.scratch.trim();
+        json::concat(lists?).map_err(fail)
     }
 
     /// The state of a conversation the engine knows, or `null`.
@@ -465,6 +495,36 @@ impl Engine {
             }
         }
         Ok(out)
+    }
+}
+
+impl Engine {
+    /// `self.events` as arrays of plain objects, in order. Each event is its
+    /// canonical line, so the objects JSON.parse builds have the SPEC §10
+    /// keys in order.
+    fn events_as_js<'env>(&mut self, env: &'env Env) -> napi::Result<Vec<Unknown<'env>>> {
+        let text = &mut self.scratch.text;
+        let mut lists = Vec::new();
+        let mut rest = &self.events[..];
+        while !rest.is_empty() {
+            text.clear();
+            text.push(b'[');
+            let mut taken = 0;
+            for event in rest {
+                if taken > 0 {
+                    if text.len() >= EVENTS_TEXT_BYTES {
+                        break;
+                    }
+                    text.push(b',');
+                }
+                serde_json::to_writer(&mut *text, event).map_err(|e| napi::Error::from_reason(e.to_string()))?;
+                taken += 1;
+            }
+            text.push(b']');
+            lists.push(json::parse(env, text)?);
+            rest = &rest[taken..];
+        }
+        Ok(lists)
     }
 }
 
