@@ -6,21 +6,24 @@
 //! (`{"op": ..., fields}`), so a JavaScript caller gets the same validation,
 //! the same codes and the same messages as `chatlife run`: every refusal of a
 //! malformed argument comes from that JSON path, never from a fast path.
-//! Events cross as JSON text: their canonical lines, made into plain objects
-//! by one `JSON.parse`, so their keys are in SPEC §10 order and
-//! `JSON.stringify(event)` is the canonical line. A refusal is thrown as an
-//! `Error` whose `.code` is the SPEC E1 code.
+//! Batches cross as JSON text too, both ways: commands as `JSON.stringify`
+//! writes them, read in place where they are plain (see `batch`), and events
+//! as their canonical lines, made into plain objects by one `JSON.parse`, so
+//! their keys are in SPEC §10 order and `JSON.stringify(event)` is the
+//! canonical line. A refusal is thrown as an `Error` whose `.code` is the
+//! SPEC E1 code.
 //!
 //! Every exported function carries `catch_unwind`: a panic in the core becomes
 //! a thrown `Error` instead of aborting the Node process.
 
 use chatlife::command::{parse_at, Command, TimedCommand};
 use chatlife::scenario::Scenario;
-use napi::bindgen_prelude::{Array, Env, Uint8Array, Uint8ArraySlice, Unknown};
+use napi::bindgen_prelude::{Array, Env, JsObjectValue, Object, Uint8Array, Uint8ArraySlice, Unknown};
 use napi::{sys, JsError, JsValue, ValueType};
 use napi_derive::napi;
 use serde_json::{Map, Value};
 
+mod batch;
 mod json;
 mod read;
 
@@ -149,11 +152,15 @@ struct Scratch {
     display_name: String,
     /// JSON text going out.
     text: Vec<u8>,
+    /// JSON text of a batch coming in.
+    commands: String,
 }
 
 impl Scratch {
     /// Lets go of what one huge batch made the buffers grow to.
     fn trim(&mut self) {
+        self.commands.clear();
+        self.commands.shrink_to(KEPT_BYTES);
         self.text.clear();
         self.text.shrink_to(KEPT_BYTES);
     }
@@ -465,40 +472,137 @@ impl Engine {
     }
 
     /// Applies `{at, op, ...fields}` commands in order (`at`: milliseconds or
-    /// a duration string). One result per command: `null` when accepted, the
-    /// `Error` it would have thrown when rejected; a rejection does not stop
-    /// the batch. A command that does not parse throws before any is applied.
+    /// a duration string), as if each were the call of its method. One result
+    /// per command: `null` when accepted, the `Error` it would have thrown
+    /// when refused. Nothing stops the batch: neither a refusal nor a command
+    /// that does not parse, whose `invalid_argument` names it
+    /// (`commands[3].at: missing`). At most 2^20 commands a call.
     #[napi(catch_unwind, ts_args_type = "commands: TimedCommand[]", ts_return_type = "Array<ChatlifeError | null>")]
-    pub fn apply_many<'env>(&mut self, env: &'env Env, commands: Unknown<'_>) -> napi::Result<Array<'env>, Code> {
-        let commands = match to_json(env, "commands", commands)? {
-            Some(Value::Array(list)) => list,
-            other => {
-                return Err(invalid_argument(format!(
-                    "commands: must be an array of commands, not {}",
-                    other.map_or("undefined".into(), |v| v.to_string())
-                )))
-            }
-        };
-        let commands = commands
-            .into_iter()
-            .enumerate()
-            .map(|(i, c)| TimedCommand::from_value(c).map_err(|e| e.within(&format!("commands[{i}]"))))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(thrown)?;
-        let results = self.engine.apply_many(&commands);
-        let fail = |e: napi::Error| Thrown::new(Code("invalid_argument"), e.reason);
-        let mut out = env.create_array(results.len() as u32).map_err(fail)?;
-        for (i, result) in results.into_iter().enumerate() {
-            match result {
-                Ok(()) => out.set(i as u32, Value::Null).map_err(fail)?,
-                Err(e) => out.set(i as u32, JsError::from(thrown(e)).into_unknown(*env)).map_err(fail)?,
+    pub fn apply_many<'env>(&mut self, env: &'env Env, commands: Unknown<'_>) -> napi::Result<Unknown<'env>, Code> {
+        let mut outcomes = Outcomes::default();
+        if !commands.is_array().map_err(unreadable("commands"))? {
+            match to_json(env, "commands", commands)? {
+                Some(Value::Array(list)) => {
+                    for value in list {
+                        let outcome = self.apply_value(outcomes.count, value);
+                        outcomes.push(outcome);
+                    }
+                    return self.outcomes(env, outcomes);
+                }
+                other => {
+                    return Err(invalid_argument(format!(
+                        "commands: must be an array of commands, not {}",
+                        other.map_or("undefined".into(), |v| v.to_string())
+                    )))
+                }
             }
         }
-        Ok(out)
+        let list = batch_array(commands, "commands")?;
+        let mut text = std::mem::take(&mut self.scratch.commands);
+        let mut read_all = false;
+        if let Ok(true) = json::stringify(env, commands, &mut text) {
+            let mut scanner = batch::Scanner::new(&text);
+            while let Some(item) = scanner.command() {
+                let outcome = match item {
+                    batch::Item::Read(at, command) => command.apply(&mut self.engine, at).map_err(thrown),
+                    batch::Item::Json(json) => match serde_json::from_str(json) {
+                        Ok(value) => self.apply_value(outcomes.count, value),
+                        Err(_) => self.apply_element(env, &list, outcomes.count),
+                    },
+                };
+                outcomes.push(outcome);
+            }
+            read_all = !scanner.lost();
+        }
+        // When some command has no JSON text (its getter throws, it holds a
+        // BigInt), each is read from the array on its own, and the one that
+        // fails is refused in its slot.
+        while !read_all && outcomes.count < list.len() {
+            let outcome = self.apply_element(env, &list, outcomes.count);
+            outcomes.push(outcome);
+        }
+        self.scratch.commands = text;
+        self.outcomes(env, outcomes)
+    }
+}
+
+/// Most elements one batch call takes. JavaScript arrays can be far longer
+/// than what they hold (`new Array(2 ** 32 - 1)`), and each refusal is an
+/// `Error` of about 800 bytes: a million refused commands take about a
+/// gigabyte and seconds, far more would exhaust the heap.
+const MAX_BATCH: u32 = 1 << 20;
+
+/// `list[index]`. A getter that throws is caught: its exception is taken
+/// (not left to be thrown when the call returns) and its text kept.
+fn element<'env>(list: &Array<'env>, index: u32) -> napi::Result<Unknown<'env>> {
+    let env = list.value().env;
+    let mut value = std::ptr::null_mut();
+    // SAFETY: the array and the env are those of the napi call being served.
+    let status = unsafe { sys::napi_get_element(env, list.raw(), index, &mut value) };
+    if status == sys::Status::napi_ok {
+        // SAFETY: napi just gave the value, in this env.
+        return Ok(unsafe { Unknown::from_raw_unchecked(env, value) });
+    }
+    // A getter's exception comes back as a generic failure, left pending.
+    let mut exception = std::ptr::null_mut();
+    // SAFETY: with nothing pending, napi gives `undefined` and clears nothing.
+    let cleared = unsafe { sys::napi_get_and_clear_last_exception(env, &mut exception) };
+    let thrown = cleared == sys::Status::napi_ok
+        && !matches!(read::type_of(env, exception), None | Some(sys::ValueType::napi_undefined));
+    if thrown {
+        // SAFETY: napi just gave the exception, in this env.
+        return Err(napi::Error::from(unsafe { Unknown::from_raw_unchecked(env, exception) }));
+    }
+    Err(napi::Error::from_reason(format!("napi status {status}")))
+}
+
+/// A batch argument: an array of at most `MAX_BATCH` elements.
+fn batch_array<'env>(value: Unknown<'env>, field: &str) -> Result<Array<'env>, Thrown> {
+    if !value.is_array().map_err(unreadable(field))? {
+        let kind = value.get_type().map_err(unreadable(field))?;
+        return Err(invalid_argument(format!("{field}: must be an array, not a {}", type_name(kind))));
+    }
+    // SAFETY: the value was just checked to be an array.
+    let list: Array = unsafe { value.cast() }.map_err(unreadable(field))?;
+    if list.len() > MAX_BATCH {
+        let problem = format!("{field}: {} elements, above the limit of {MAX_BATCH} in one call", list.len());
+        return Err(thrown(chatlife::Error::LimitExceeded(problem)));
+    }
+    Ok(list)
+}
+
+/// The results of a batch so far; only the refusals are kept.
+#[derive(Default)]
+struct Outcomes {
+    count: u32,
+    refused: Vec<(u32, Thrown)>,
+}
+
+impl Outcomes {
+    fn push(&mut self, outcome: Result<(), Thrown>) {
+        if let Err(e) = outcome {
+            self.refused.push((self.count, e));
+        }
+        self.count += 1;
     }
 }
 
 impl Engine {
+    /// Applies a batch's command given as JSON; a parse error names its slot.
+    fn apply_value(&mut self, index: u32, value: Value) -> Result<(), Thrown> {
+        let command = TimedCommand::from_value(value).map_err(|e| thrown(e.within(&format!("commands[{index}]"))))?;
+        self.engine.apply(command.at, &command.command).map_err(thrown)
+    }
+
+    /// Applies a batch's command read from the array itself.
+    fn apply_element(&mut self, env: &Env, list: &Array, index: u32) -> Result<(), Thrown> {
+        let path = format!("commands[{index}]");
+        let command = element(list, index).map_err(unreadable(&path))?;
+        // An absent element, like `undefined` in an array written as JSON, is null.
+        let value = to_json(env, &path, command)?.unwrap_or(Value::Null);
+        self.apply_value(index, value)
+    }
+
     /// `self.events` as arrays of plain objects, in order. Each event is its
     /// canonical line, so the objects JSON.parse builds have the SPEC §10
     /// keys in order.
@@ -525,6 +629,28 @@ impl Engine {
             rest = &rest[taken..];
         }
         Ok(lists)
+    }
+
+    /// One result per command for JavaScript: `null`, or the `Error`.
+    fn outcomes<'env>(&mut self, env: &'env Env, outcomes: Outcomes) -> napi::Result<Unknown<'env>, Code> {
+        let fail = |e: napi::Error| Thrown::new(Code("invalid_argument"), e.reason);
+        self.scratch.trim();
+        // Every `null` from one JSON.parse, then the errors set in place: a
+        // napi call per slot would cost about as much as the command.
+        let text = &mut self.scratch.text;
+        text.clear();
+        text.push(b'[');
+        for index in 0..outcomes.count {
+            text.extend_from_slice(if index == 0 { b"null" } else { b",null" });
+        }
+        text.push(b']');
+        let list = json::parse(env, text).map_err(fail)?;
+        // SAFETY: JSON.parse of an array's text gave an array.
+        let mut list: Object = unsafe { list.cast() }.map_err(fail)?;
+        for (index, e) in outcomes.refused {
+            list.set_element(index, JsError::from(e).into_unknown(*env)).map_err(fail)?;
+        }
+        Ok(list.to_unknown())
     }
 }
 
