@@ -16,7 +16,7 @@ export type ErrorCode =
   | 'time_went_backwards'
   | 'limit_exceeded'
 
-/** What the engine throws (and `applyMany` returns) for a refused call. */
+/** What the engine throws (and `applyMany` and `messages` return) for a refused call. */
 export interface ChatlifeError extends Error {
   readonly code: ErrorCode
 }

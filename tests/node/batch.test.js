@@ -1,5 +1,5 @@
-// Batches through the Node API: `applyMany` gives, command by command, what
-// the single calls give (outcome, code, message, events, state);
+// Batches through the Node API: `applyMany` and `messages` give, command by
+// command, what the single calls give (outcome, code, message, events, state);
 // a command that does not parse is refused in its slot and the batch goes on,
 // as in Python's `apply_many` and C's `chatlife_apply_many`; and the commands
 // `applyMany` reads in place get exactly what the core's own parser gives them.
@@ -252,7 +252,46 @@ test('a holey array is a batch of refusals; one far longer than it holds is refu
   assert.ok(results.every((r, i) => r.code === 'invalid_argument' && r.message.startsWith(`commands[${i}]`)))
   const before = state(engine)
   assert.equal(thrownBy(() => engine.applyMany(new Array(2 ** 32 - 1))).code, 'limit_exceeded')
+  assert.equal(thrownBy(() => engine.messages(5000, new Array(2 ** 20 + 1), new Array(2 ** 20 + 1))).code, 'limit_exceeded')
   assert.equal(state(engine), before)
+})
+
+/** Ids of every kind a host might pass, hostile ones included. */
+const IDS = [
+  'c1', 'cu', 'ag', 'zz', 'nobody', '', 'x'.repeat(300), 'c"1', 'c\\1', 'c\u0001', 'é😀', '\ud800',
+  5, null, undefined, {}, ['c1'], new String('c1'), { toJSON: () => 'c1' }, 7n, Symbol('s'),
+]
+
+test('messages gives each message what message() gives it', () => {
+  const calls = engineWithChat()
+  const batched = engineWithChat()
+  const conversations = []
+  const participants = []
+  for (const conversation of IDS) {
+    for (const participant of IDS) {
+      conversations.push(conversation)
+      participants.push(participant)
+    }
+  }
+  const expected = conversations.map((conversation, i) => {
+    try {
+      calls.message(5000, conversation, participants[i])
+      return null
+    } catch (error) {
+      return outcome(error)
+    }
+  })
+  const results = batched.messages(5000, conversations, participants).map(outcome)
+  assert.deepEqual(results, expected)
+  assert.ok(expected.some((e) => e === null) && expected.some((e) => e !== null))
+  assert.deepEqual(batched.pollEvents(), calls.pollEvents())
+  assert.equal(state(batched), state(calls))
+
+  const sparse = new Array(3)
+  const holes = engineWithChat()
+  assert.deepEqual(holes.messages(6000, sparse, ['cu', 'cu', 'cu']).map((e) => e?.code), Array(3).fill('invalid_argument'))
+  const withToJSON = Object.assign(['zz'], { toJSON: () => ['c1'] })
+  assert.equal(holes.messages(6000, withToJSON, ['cu'])[0]?.code, 'unknown_conversation')
 })
 
 /** A small churn: messages at random, a step at a time, with timers firing. */
@@ -283,7 +322,7 @@ function churn(seed) {
   return { steps, start }
 }
 
-test('a churn gives the same events and state one call at a time and by applyMany', () => {
+test('a churn gives the same events and state one call at a time, by applyMany and by messages', () => {
   const { steps, start } = churn(7)
   const runs = {
     calls(engine, { now, messages }) {
@@ -301,6 +340,10 @@ test('a churn gives the same events and state one call at a time and by applyMan
       const batch = [{ at: now, op: 'advance' }, ...messages.map(([conversation, participant]) => ({ at: now, op: 'message', conversation, participant }))]
       return engine.applyMany(batch).slice(1).map(outcome)
     },
+    messages(engine, { now, messages }) {
+      engine.advance(now)
+      return engine.messages(now, messages.map((m) => m[0]), messages.map((m) => m[1])).map(outcome)
+    },
   }
   const seen = {}
   for (const [name, run] of Object.entries(runs)) {
@@ -316,6 +359,7 @@ test('a churn gives the same events and state one call at a time and by applyMan
   assert.ok(seen.calls.lines.some((line) => line.includes('"participant_idle"')), 'timers fired')
   assert.ok(seen.calls.outcomes.some((o) => o !== null), 'some messages were refused (auto-disconnected senders)')
   assert.deepEqual(seen.applyMany, seen.calls)
+  assert.deepEqual(seen.messages, seen.calls)
 })
 
 test('an element whose getter throws is refused in its slot, not thrown', () => {
@@ -328,4 +372,10 @@ test('an element whose getter throws is refused in its slot, not thrown', () => 
   assert.equal(results[1].message, 'commands[1]: cannot be read: Error: element says no')
   assert.equal(results[2], null)
   assert.equal(engine.now, 3000)
+
+  const conversations = ['c1', 'c1', 'c1']
+  Object.defineProperty(conversations, 1, { get() { throw new Error('id says no') } })
+  const sent = engine.messages(4000, conversations, ['cu', 'cu', 'ag'])
+  assert.deepEqual(sent.map((r) => r?.code ?? null), [null, 'invalid_argument', null])
+  assert.equal(sent[1].message, 'conversations[1]: cannot be read: Error: id says no')
 })

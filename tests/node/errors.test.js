@@ -116,6 +116,9 @@ test('options and requests are checked by the core, field by field', () => {
   )
   assertRefused(e, () => e.applyMany({ at: 2000, op: 'advance' }), 'invalid_argument', 'commands')
   assertRefused(e, () => e.applyMany(new Array(2 ** 20 + 1)), 'limit_exceeded', 'commands')
+  assertRefused(e, () => e.messages(2000, ['c1'], 'cu'), 'invalid_argument', 'participants')
+  assertRefused(e, () => e.messages(2000, ['c1'], ['cu', 'ag']), 'invalid_argument', 'participants')
+  assertRefused(e, () => e.messages(-1, ['c1'], ['cu']), 'invalid_argument', 'now')
 })
 
 test('snapshots and exported conversations are input like any other', () => {

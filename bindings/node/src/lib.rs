@@ -524,6 +524,47 @@ impl Engine {
         self.scratch.commands = text;
         self.outcomes(env, outcomes)
     }
+
+    /// `message(now, conversations[i], participants[i])` for each `i`, in
+    /// order: the commonest batch, with no object to build per message. One
+    /// result per message, as from `applyMany`; a `now` that is no time
+    /// throws, as from `message`. At most 2^20 messages a call.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "now: number, conversations: string[], participants: string[]",
+        ts_return_type = "Array<ChatlifeError | null>"
+    )]
+    pub fn messages<'env>(
+        &mut self,
+        env: &'env Env,
+        now: Unknown<'_>,
+        conversations: Unknown<'_>,
+        participants: Unknown<'_>,
+    ) -> napi::Result<Unknown<'env>, Code> {
+        let at = millis(now)?;
+        let conversations = batch_array(conversations, "conversations")?;
+        let participants = batch_array(participants, "participants")?;
+        if conversations.len() != participants.len() {
+            let (c, p) = (conversations.len(), participants.len());
+            return Err(invalid_argument(format!("participants: {p} ids for {c} conversations")));
+        }
+        let raw = env.raw();
+        let mut outcomes = Outcomes::default();
+        while outcomes.count < conversations.len() {
+            let index = outcomes.count;
+            let [conversation, participant] = &mut self.scratch.ids;
+            let read =
+                |list: &Array, buf: &mut String| element(list, index).is_ok_and(|id| read::string(raw, id.raw(), buf));
+            let outcome = if read(&conversations, conversation) && read(&participants, participant) {
+                self.engine.message(at, conversation, participant).map_err(thrown)
+            } else {
+                // Anything but two strings gets what `message` gives it.
+                self.message_element(*env, now, &conversations, &participants, index)
+            };
+            outcomes.push(outcome);
+        }
+        self.outcomes(env, outcomes)
+    }
 }
 
 /// Most elements one batch call takes. JavaScript arrays can be far longer
@@ -601,6 +642,20 @@ impl Engine {
         // An absent element, like `undefined` in an array written as JSON, is null.
         let value = to_json(env, &path, command)?.unwrap_or(Value::Null);
         self.apply_value(index, value)
+    }
+
+    /// `message(now, conversations[index], participants[index])`.
+    fn message_element(
+        &mut self,
+        env: Env,
+        now: Unknown<'_>,
+        conversations: &Array,
+        participants: &Array,
+        index: u32,
+    ) -> Result<(), Thrown> {
+        let conversation = element(conversations, index).map_err(unreadable(&format!("conversations[{index}]")))?;
+        let participant = element(participants, index).map_err(unreadable(&format!("participants[{index}]")))?;
+        self.message(env, now, conversation, participant)
     }
 
     /// `self.events` as arrays of plain objects, in order. Each event is its

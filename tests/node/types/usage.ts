@@ -81,6 +81,7 @@ const batch: TimedCommand[] = [
 ]
 const results: Array<ChatlifeError | null> = engine.applyMany(batch)
 const codes: Array<ErrorCode | undefined> = results.map((error) => error?.code)
+const sent: Array<ChatlifeError | null> = engine.messages(150_000, ['c1', 'c1'], ['cu', 'ag'])
 
 try {
   engine.message(0, 'c1', 'cu')
@@ -111,6 +112,8 @@ engine.reconnect(0, { authenticated_as: 'user-1' })
 engine.setParticipantTimers(0, 'c1', { customer_idle: '5m' })
 // @ts-expect-error: not a command
 engine.applyMany([{ at: 0, op: 'fly' }])
+// @ts-expect-error: ids, not commands
+engine.messages(0, [{ op: 'message' }], ['cu'])
 // @ts-expect-error: an unknown configuration field
 const badConfig: Config = { policy: {} }
 function noSuchField(event: Event) {
@@ -118,4 +121,4 @@ function noSuchField(event: Event) {
   if (event.type === 'capacity_changed') return event.from
 }
 
-export { fromText, deadline, now, state, codes, steps, names, badConfig, noSuchField }
+export { fromText, deadline, now, state, codes, sent, steps, names, badConfig, noSuchField }
