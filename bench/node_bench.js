@@ -5,6 +5,9 @@
 //
 // - chatlife_apply_many: one `engine.applyMany` per 100 ms step (the step's
 //   advance and its messages), then `pollEvents()`.
+// - chatlife_messages: `advance`, then one `engine.messages(now,
+//   conversations, participants)` per step (the column-shaped batch of the
+//   step's messages), then `pollEvents()`.
 // - chatlife_call: `advance`, then one `engine.message` per message, then
 //   `pollEvents()`.
 // - set_timeout_refresh: one `setTimeout` per participant; a message calls
@@ -29,8 +32,9 @@
 // round; its fastest run counts.
 //
 // Prints JSON lines {"workload", "impl", "n", "ns_per_op", "bytes_per_conversation"}
-// with ns_per_op per message: workload node_churn for all four, and the two
-// chatlife runs again as workload ffi (node_batch, node_call), next to C's.
+// with ns_per_op per message: workload node_churn for all five, and the
+// chatlife runs again as workload ffi (node_batch, node_messages, node_call),
+// next to C's.
 //
 // Usage: node --expose-gc bench/node_bench.js DUMP_DIR N [N...]
 
@@ -115,6 +119,26 @@ function runApplyMany (churn) {
   return { ns, idle }
 }
 
+function runMessages (churn) {
+  const engine = chatlifeEngine(churn)
+  let idle = 0
+  const ns = timed(() => {
+    for (let step = 1; step < churn.steps.length; step++) {
+      const now = step * STEP_MS
+      const conversations = []
+      const participants = []
+      for (const [conversation, participant] of churn.steps[step]) {
+        conversations.push(conversation)
+        participants.push(participant)
+      }
+      engine.advance(now)
+      engine.messages(now, conversations, participants)
+      idle += idleEvents(engine.pollEvents())
+    }
+  })
+  return { ns, idle }
+}
+
 function runCalls (churn) {
   const engine = chatlifeEngine(churn)
   let idle = 0
@@ -192,6 +216,7 @@ function emit (workload, impl, n, ns, messages) {
 
 const RUNS = [
   ['chatlife_apply_many', runApplyMany],
+  ['chatlife_messages', runMessages],
   ['chatlife_call', runCalls],
   ['set_timeout_refresh', runRefresh],
   ['clear_then_set', runClearThenSet],
@@ -210,15 +235,18 @@ function main (directory, sizes, repeat) {
         best[impl] = Math.min(best[impl] ?? Infinity, last[impl].ns)
       }
     }
-    if (last.chatlife_apply_many.idle !== last.chatlife_call.idle) {
-      throw new Error(`chatlife saw ${last.chatlife_apply_many.idle} idle participants in batches ` +
-        `but ${last.chatlife_call.idle} one call at a time`)
+    for (const impl of ['chatlife_apply_many', 'chatlife_messages']) {
+      if (last[impl].idle !== last.chatlife_call.idle) {
+        throw new Error(`chatlife saw ${last[impl].idle} idle participants in ${impl} ` +
+          `but ${last.chatlife_call.idle} one call at a time`)
+      }
     }
     if (last.set_timeout_refresh.resets !== churn.messages || last.clear_then_set.resets !== churn.messages) {
       throw new Error('a peer skipped messages: every sender is in its conversation and no timer is off')
     }
     for (const [impl] of RUNS) emit('node_churn', impl, n, best[impl], churn.messages)
     emit('ffi', 'node_batch', n, best.chatlife_apply_many, churn.messages)
+    emit('ffi', 'node_messages', n, best.chatlife_messages, churn.messages)
     emit('ffi', 'node_call', n, best.chatlife_call, churn.messages)
   }
 }
