@@ -102,55 +102,47 @@ function idleEvents (events) {
   return idle
 }
 
-function runApplyMany (churn) {
+/** chatlife through the churn: `send(engine, now, messages)` per step, then the step's events. */
+function runChatlife (churn, send) {
   const engine = chatlifeEngine(churn)
   let idle = 0
   const ns = timed(() => {
     for (let step = 1; step < churn.steps.length; step++) {
-      const now = step * STEP_MS
-      const batch = [{ at: now, op: 'advance' }]
-      for (const [conversation, participant] of churn.steps[step]) {
-        batch.push({ at: now, op: 'message', conversation, participant })
-      }
-      engine.applyMany(batch)
+      send(engine, step * STEP_MS, churn.steps[step])
       idle += idleEvents(engine.pollEvents())
     }
   })
   return { ns, idle }
+}
+
+function runApplyMany (churn) {
+  return runChatlife(churn, (engine, now, messages) => {
+    const batch = [{ at: now, op: 'advance' }]
+    for (const [conversation, participant] of messages) {
+      batch.push({ at: now, op: 'message', conversation, participant })
+    }
+    engine.applyMany(batch)
+  })
 }
 
 function runMessages (churn) {
-  const engine = chatlifeEngine(churn)
-  let idle = 0
-  const ns = timed(() => {
-    for (let step = 1; step < churn.steps.length; step++) {
-      const now = step * STEP_MS
-      const conversations = []
-      const participants = []
-      for (const [conversation, participant] of churn.steps[step]) {
-        conversations.push(conversation)
-        participants.push(participant)
-      }
-      engine.advance(now)
-      engine.messages(now, conversations, participants)
-      idle += idleEvents(engine.pollEvents())
+  return runChatlife(churn, (engine, now, messages) => {
+    const conversations = []
+    const participants = []
+    for (const [conversation, participant] of messages) {
+      conversations.push(conversation)
+      participants.push(participant)
     }
+    engine.advance(now)
+    engine.messages(now, conversations, participants)
   })
-  return { ns, idle }
 }
 
 function runCalls (churn) {
-  const engine = chatlifeEngine(churn)
-  let idle = 0
-  const ns = timed(() => {
-    for (let step = 1; step < churn.steps.length; step++) {
-      const now = step * STEP_MS
-      engine.advance(now)
-      for (const [conversation, participant] of churn.steps[step]) engine.message(now, conversation, participant)
-      idle += idleEvents(engine.pollEvents())
-    }
+  return runChatlife(churn, (engine, now, messages) => {
+    engine.advance(now)
+    for (const [conversation, participant] of messages) engine.message(now, conversation, participant)
   })
-  return { ns, idle }
 }
 
 /** A peer's record of one conversation; timers: [customer, agent]. */
