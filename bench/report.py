@@ -26,6 +26,7 @@ RATIOS = [
     ("churn", "chatlife", "binary_heap", 1.0),
     ("python_churn", "chatlife_apply_many", "asyncio_call_later", 20.0),
     ("python_churn", "chatlife_apply_many", "heapq_lazy", 1.0),
+    ("python_churn", "chatlife_messages", "asyncio_call_later", 20.0),
     ("node_churn", "chatlife_apply_many", "set_timeout_refresh", 5.0),
     ("node_churn", "chatlife_apply_many", "clear_then_set", 1.0),
 ]
