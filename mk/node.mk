@@ -54,4 +54,5 @@ $(NODE_EXAMPLES_STAMP): $(NODE_EXAMPLES)/package.json $(NODE_EXAMPLES)/package-l
 
 test-node: node cli
 	$(CARGO) clippy --locked -p chatlife-node --all-targets -- -D warnings
+	$(CARGO) test --locked -p chatlife-node
 	CHATLIFE_CLI=$(CHATLIFE) $(NODE) --test tests/node/*.test.js
