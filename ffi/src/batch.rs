@@ -181,7 +181,7 @@ unsafe fn apply(engine: &mut chatlife_engine, command: &chatlife_command) -> Res
             let token = unsafe { optional_field("token", command.token) }?;
             let conversation = unsafe { optional_field("conversation", command.conversation) }?;
             let authenticated_as = unsafe { optional_field("authenticated_as", command.authenticated_as) }?;
-            let reconnect = reconnect_command(token, conversation, authenticated_as)?;
+            let reconnect = reconnect_command(token, conversation, authenticated_as);
             engine.run(|core| core.apply(now, &reconnect))
         }
         chatlife_op::ReturningCustomer => {

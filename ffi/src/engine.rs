@@ -419,28 +419,23 @@ pub unsafe extern "C" fn chatlife_reconnect(
         let token = unsafe { optional_text("token", token, token_len) }?;
         let conversation = unsafe { optional_text("conversation", conversation, conversation_len) }?;
         let authenticated_as = unsafe { optional_text("authenticated_as", authenticated_as, authenticated_as_len) }?;
-        let command = reconnect_command(token, conversation, authenticated_as)?;
+        let command = reconnect_command(token, conversation, authenticated_as);
         engine.run(|core| core.apply(now, &command))
     })
 }
 
-/// `reconnect` as the core's command. The core's token type is built only by
-/// deserializing, so the command goes in as the core reads it; the engine
-/// then applies its own rules to the combination given.
+/// `reconnect` as the core's command; the engine then applies its own rules
+/// to the combination given.
 pub(crate) fn reconnect_command(
     token: Option<&str>,
     conversation: Option<&str>,
     authenticated_as: Option<&str>,
-) -> Result<Command, Failure> {
-    let token = token
-        .map(|t| serde::Deserialize::deserialize(serde_json::Value::from(t)))
-        .transpose()
-        .map_err(|e| Failure::invalid_argument(format!("token: {e}")))?;
-    Ok(Command::Reconnect {
-        token,
+) -> Command {
+    Command::Reconnect {
+        token: token.map(chatlife::events::Secret::new),
         conversation: conversation.map(str::to_owned),
         authenticated_as: authenticated_as.map(str::to_owned),
-    })
+    }
 }
 
 /// `returning_customer`: a signed-in customer is back; emits
