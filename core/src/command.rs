@@ -136,6 +136,23 @@ impl Command {
     }
 }
 
+/// The field names of the commands whose arguments are all strings, by a
+/// fixed position: bindings that read hot commands straight from their host's
+/// objects (Python's `apply_many`, Node's `applyMany`) index by these.
+pub mod plain_fields {
+    pub const KEYS: [&str; 9] =
+        ["at", "op", "conversation", "participant", "customer", "role", "display_name", "policy", "authenticated_as"];
+    pub const AT: usize = 0;
+    pub const OP: usize = 1;
+    pub const CONVERSATION: usize = 2;
+    pub const PARTICIPANT: usize = 3;
+    pub const CUSTOMER: usize = 4;
+    pub const ROLE: usize = 5;
+    pub const DISPLAY_NAME: usize = 6;
+    pub const POLICY: usize = 7;
+    pub const AUTHENTICATED_AS: usize = 8;
+}
+
 /// A command with its `now`, the unit of batches and scenario steps.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimedCommand {

@@ -11,6 +11,8 @@
 //! then gives the command, or the refusal with its code and message.
 
 use chatlife::command::parse_at;
+// The keys a batch command read in place may have, at positions the core fixes.
+use chatlife::command::plain_fields::*;
 use chatlife::time::MAX_TIME;
 use chatlife::{Role, StartOptions};
 use serde_json::Value;
@@ -102,19 +104,6 @@ enum Raw<'a> {
     Whole(u64),
     Null,
 }
-
-/// The fields a command read in place may have, by position in `Fields`.
-const KEYS: [&str; 9] =
-    ["at", "op", "conversation", "participant", "customer", "role", "display_name", "policy", "authenticated_as"];
-const AT: usize = 0;
-const OP: usize = 1;
-const CONVERSATION: usize = 2;
-const PARTICIPANT: usize = 3;
-const CUSTOMER: usize = 4;
-const ROLE: usize = 5;
-const DISPLAY_NAME: usize = 6;
-const POLICY: usize = 7;
-const AUTHENTICATED_AS: usize = 8;
 
 /// The fields of one element, and which of them it has.
 #[derive(Default)]

@@ -9,6 +9,8 @@
 //! both paths reach the same core call with the same values, and arguments
 //! are only ever refused by the slow path.
 
+// The keys a batch command read in place may have, at positions the core fixes.
+use chatlife::command::plain_fields::*;
 use chatlife::conversation::Role;
 use chatlife::time::MAX_TIME;
 use chatlife::{Engine, Error, Millis, StartOptions};
@@ -200,20 +202,6 @@ const _: () = {
         i += 1;
     }
 };
-
-/// The keys of a batch command the fast path knows; any other key (an unknown
-/// field, which the parser refuses) sends the command to the slow path.
-const KEYS: [&str; 9] =
-    ["at", "op", "conversation", "participant", "customer", "role", "display_name", "policy", "authenticated_as"];
-const AT: usize = 0;
-const OP: usize = 1;
-const CONVERSATION: usize = 2;
-const PARTICIPANT: usize = 3;
-const CUSTOMER: usize = 4;
-const ROLE: usize = 5;
-const DISPLAY_NAME: usize = 6;
-const POLICY: usize = 7;
-const AUTHENTICATED_AS: usize = 8;
 
 /// The keys and op names as interned Python strings, made once: keys and ops
 /// written in Python source are interned too, so most are found by identity,
