@@ -2,8 +2,8 @@
 //! Every change of `used` produces a `capacity_changed` event (C5).
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
+use crate::conversation::Id;
 use crate::events::EventKind;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,7 +18,7 @@ pub struct AgentLoad {
 #[derive(Debug, Clone)]
 pub struct Agents {
     default_capacity: Option<u32>,
-    loads: HashMap<Arc<str>, AgentLoad, crate::conversation::IdHasher>,
+    loads: HashMap<Id, AgentLoad, crate::conversation::IdHasher>,
 }
 
 impl Agents {
@@ -31,7 +31,7 @@ impl Agents {
     }
 
     /// The id as the table holds it, to share rather than copy.
-    pub fn shared_id(&self, agent: &str) -> Option<Arc<str>> {
+    pub fn shared_id(&self, agent: &str) -> Option<Id> {
         self.loads.get_key_value(agent).map(|(id, _)| id.clone())
     }
 
@@ -43,12 +43,12 @@ impl Agents {
     }
 
     /// Every agent record, in no particular order.
-    pub fn loads(&self) -> impl Iterator<Item = (&Arc<str>, &AgentLoad)> {
+    pub fn loads(&self) -> impl Iterator<Item = (&Id, &AgentLoad)> {
         self.loads.iter()
     }
 
     /// Puts back a record read from a snapshot.
-    pub fn insert(&mut self, agent: Arc<str>, load: AgentLoad) {
+    pub fn insert(&mut self, agent: Id, load: AgentLoad) {
         self.loads.insert(agent, load);
     }
 
@@ -73,7 +73,7 @@ impl Agents {
         self.loads.get(agent).map_or((0, self.default_capacity), |l| (l.used, l.capacity))
     }
 
-    fn load(&mut self, agent: &Arc<str>) -> &mut AgentLoad {
+    fn load(&mut self, agent: &Id) -> &mut AgentLoad {
         let default_capacity = self.default_capacity;
         self.loads.entry(agent.clone()).or_insert_with(|| AgentLoad {
             used: 0,
@@ -82,18 +82,18 @@ impl Agents {
         })
     }
 
-    fn changed(agent: &Arc<str>, load: &AgentLoad) -> EventKind {
+    fn changed(agent: &Id, load: &AgentLoad) -> EventKind {
         EventKind::CapacityChanged { agent: agent.clone(), used: load.used, capacity: load.capacity }
     }
 
-    pub fn hold(&mut self, agent: &Arc<str>, units: u32, conversation: u32) -> EventKind {
+    pub fn hold(&mut self, agent: &Id, units: u32, conversation: u32) -> EventKind {
         let load = self.load(agent);
         load.used = load.used.saturating_add(units);
         load.holders.push(conversation);
         Self::changed(agent, load)
     }
 
-    pub fn release(&mut self, agent: &Arc<str>, units: u32, conversation: u32) -> EventKind {
+    pub fn release(&mut self, agent: &Id, units: u32, conversation: u32) -> EventKind {
         let load = self.load(agent);
         load.used = load.used.saturating_sub(units);
         if let Some(i) = load.holders.iter().position(|&c| c == conversation) {
@@ -102,7 +102,7 @@ impl Agents {
         Self::changed(agent, load)
     }
 
-    pub fn set_capacity(&mut self, agent: &Arc<str>, capacity: Option<u32>) -> EventKind {
+    pub fn set_capacity(&mut self, agent: &Id, capacity: Option<u32>) -> EventKind {
         let load = self.load(agent);
         load.capacity = capacity;
         Self::changed(agent, load)
@@ -116,7 +116,7 @@ mod tests {
     #[test]
     fn holds_and_releases_within_capacity() {
         let mut a = Agents::new(Some(2));
-        let ag: Arc<str> = "ag".into();
+        let ag: Id = "ag".into();
         assert!(a.fits("ag", 2));
         assert!(!a.fits("ag", 3));
         a.hold(&ag, 1, 7);

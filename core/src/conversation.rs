@@ -43,6 +43,11 @@ fn has_control(bytes: &[u8]) -> bool {
         .any(|(&b, &next)| b < 0x20 || b == 0x7F || (b == 0xC2 && (0x80..=0x9F).contains(&next)))
 }
 
+/// Ids of conversations, participants, agents and identities: up to 23 bytes
+/// live inline (no allocation, no pointer to follow when comparing), longer
+/// ones behind a shared pointer.
+pub type Id = smol_str::SmolStr;
+
 /// Hasher of the engine's id maps: fast, and randomly seeded per map. Maps are
 /// never iterated into output, so the seed cannot change what the engine says.
 pub type IdHasher = foldhash::quality::RandomState;
@@ -286,11 +291,7 @@ pub enum Finish {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Participant {
-    pub id: Arc<str>,
-    /// A hash of `id`, compared before the id's bytes so that finding the
-    /// sender dereferences only the id that matches.
-    #[serde(skip)]
-    pub fingerprint: u32,
+    pub id: Id,
     pub role: Role,
     pub display_name: Option<Arc<str>>,
     /// Gone participants keep their slot so timer payloads stay valid.
@@ -306,9 +307,8 @@ pub struct Participant {
 }
 
 impl Participant {
-    pub fn new(id: Arc<str>, role: Role, display_name: Option<Arc<str>>) -> Participant {
+    pub fn new(id: Id, role: Role, display_name: Option<Arc<str>>) -> Participant {
         Participant {
-            fingerprint: fingerprint(&id),
             id,
             role,
             display_name,
@@ -327,11 +327,6 @@ impl Participant {
     }
 }
 
-/// FNV-1a over the id's bytes: fixed, so snapshots need not store it.
-pub fn fingerprint(id: &str) -> u32 {
-    id.bytes().fold(0x811C_9DC5u32, |h, b| (h ^ b as u32).wrapping_mul(0x0100_0193))
-}
-
 /// Participants of one conversation: two inline, more on the heap.
 pub type Participants = smallvec::SmallVec<[Participant; 2]>;
 
@@ -341,14 +336,14 @@ pub const CUSTOMER: usize = 0;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Conversation {
-    pub id: Arc<str>,
+    pub id: Id,
     pub policy: usize,
     pub state: State,
     /// `participants[CUSTOMER]` is the customer; the rest in join order. The
     /// customer and one agent or bot sit inside the record itself: a message
     /// finds its sender without touching another cache line.
     pub participants: Participants,
-    pub authenticated_as: Option<Arc<str>>,
+    pub authenticated_as: Option<Id>,
     /// The agent who holds the chat, kept through wrap-up until it closes.
     pub assigned_agent: Option<usize>,
     /// Capacity units this conversation holds on `assigned_agent`.
@@ -373,26 +368,47 @@ pub struct Conversation {
 }
 
 impl Conversation {
+    /// A new chat in `open` with its customer and nothing running yet.
+    pub fn new(
+        id: Id,
+        policy: usize,
+        customer: Participant,
+        authenticated_as: Option<Id>,
+        stored_timers: TimerSettings,
+    ) -> Conversation {
+        Conversation {
+            id,
+            policy,
+            state: State::Open,
+            participants: smallvec::smallvec![customer],
+            authenticated_as,
+            assigned_agent: None,
+            held_units: 0,
+            stored_timers,
+            running_timers: None,
+            wait: WaitFor::None,
+            finish: None,
+            tokens: Vec::new(),
+            window: None,
+            auto_close: None,
+            capacity_block: None,
+            max_duration: None,
+            forget: None,
+        }
+    }
+
     pub fn customer(&self) -> &Participant {
         &self.participants[CUSTOMER]
     }
 
     /// Index of the present participant with this id.
     pub fn find_present(&self, id: &str) -> Option<usize> {
-        let f = fingerprint(id);
-        self.participants.iter().position(|p| p.present && p.fingerprint == f && &*p.id == id)
+        self.participants.iter().position(|p| p.present && p.id == id)
     }
 
     /// Present agents and bots, the side that keeps participant timers running.
     pub fn has_server(&self) -> bool {
         self.participants.iter().any(|p| p.present && p.role.serves())
-    }
-
-    /// Recomputes what snapshots do not carry (the participants' fingerprints).
-    pub fn rebuild_derived(&mut self) {
-        for p in &mut self.participants {
-            p.fingerprint = fingerprint(&p.id);
-        }
     }
 
     /// Every timer key this conversation owns, to read.

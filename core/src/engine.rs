@@ -25,13 +25,14 @@ use std::sync::Arc;
 use crate::capacity::Agents;
 use crate::command::{Command, TimedCommand};
 use crate::conversation::{
-    check_id, ActivityPhase, Connection, Conversation, Finish, IdHasher, LeftReason, Participant, Reason, Role, State,
-    WaitFor, CUSTOMER, MAX_ID_BYTES, MAX_PARTICIPANTS,
+    check_id, ActivityPhase, Connection, Conversation, Finish, Id, IdHasher, LeftReason, Participant, Reason, Role,
+    State, WaitFor, CUSTOMER, MAX_ID_BYTES, MAX_PARTICIPANTS,
 };
 use crate::error::Error;
 use crate::events::{Event, EventKind, ReconnectMethod, RefusedReason, Secret, VisibleTo};
 use crate::policy::{CapacityBlock, Config, Policy, RoleTimers, TimerSettings};
 use crate::reconnect::{self, TokenRecord, TokenSource, TokenStatus, MAX_TOKENS, MAX_TOKEN_RECORDS};
+use crate::table::ConversationTable;
 use crate::time::{Millis, MAX_TIME};
 use crate::wheel::{TimerKey, Wheel};
 
@@ -78,11 +79,9 @@ pub struct Engine {
     pub(crate) config: Arc<Config>,
     pub(crate) now: Millis,
     pub(crate) wheel: Wheel<TimerRef>,
-    pub(crate) conversations: Vec<Option<Conversation>>,
-    pub(crate) free_slots: Vec<u32>,
-    pub(crate) by_id: HashMap<Arc<str>, u32, IdHasher>,
+    pub(crate) conversations: ConversationTable,
     /// Conversations of each authenticated customer, oldest first (R-RC2).
-    pub(crate) by_identity: HashMap<Arc<str>, Vec<u32>, IdHasher>,
+    pub(crate) by_identity: HashMap<Id, Vec<u32>, IdHasher>,
     pub(crate) agents: Agents,
     pub(crate) tokens: TokenSource,
     pub(crate) events: VecDeque<Event>,
@@ -112,9 +111,7 @@ impl Engine {
             config: Arc::new(config),
             now: 0,
             wheel: Wheel::new(0),
-            conversations: Vec::new(),
-            free_slots: Vec::new(),
-            by_id: HashMap::default(),
+            conversations: ConversationTable::default(),
             by_identity: HashMap::default(),
             events: VecDeque::new(),
         })
@@ -158,12 +155,12 @@ impl Engine {
 
     /// Number of conversations, closed ones still remembered included.
     pub fn conversation_count(&self) -> usize {
-        self.by_id.len()
+        self.conversations.len()
     }
 
     /// The state of a conversation, if the engine knows it.
     pub fn state(&self, conversation: &str) -> Option<State> {
-        self.by_id.get(conversation).map(|&i| self.conv(i).state)
+        self.conversations.find(conversation).map(|i| self.conv(i).state)
     }
 
     /// Units the agent holds now and its capacity (`None`: unbounded).
@@ -319,7 +316,7 @@ impl Engine {
         let (conversation, secret) =
             reconnect::decode_token(token).map_err(|problem| Error::InvalidArgument(format!("token: {problem}")))?;
         self.execute(now, Scope { conversation: Some(&conversation), agent: None }, |e| {
-            if !e.by_id.contains_key(conversation.as_str()) {
+            if !e.conversations.contains(&conversation) {
                 let problem = format!("token: names conversation {conversation:?}, which is not known");
                 return Err(Error::UnknownConversation(problem));
             }
@@ -442,20 +439,17 @@ impl Engine {
             config: self.config.clone(),
             now: self.now,
             wheel: Wheel::new(self.wheel.elapsed()),
-            conversations: Vec::new(),
-            free_slots: Vec::new(),
-            by_id: HashMap::default(),
+            conversations: ConversationTable::default(),
             by_identity: HashMap::default(),
             agents: Agents::new(self.config.default_capacity),
             tokens: self.tokens.clone(),
             events: VecDeque::new(),
         };
         let copy = |trial: &mut Engine, ci: u32| {
-            if trial.by_id.contains_key(&self.conv(ci).id) {
+            if trial.conversations.contains(&self.conv(ci).id) {
                 return;
             }
             let mut conv = self.conv(ci).clone();
-            let new_ci = trial.conversations.len() as u32;
             let mut moved: Vec<(u64, u64, TimerFor)> = Vec::new();
             for key in conv.timer_keys_mut() {
                 if let Some((deadline, seq, r)) = key.and_then(|k| self.wheel.get(k)) {
@@ -466,14 +460,13 @@ impl Engine {
             if let Some(agent) = conv.assigned_agent {
                 trial.agents.copy_from(&self.agents, &conv.participants[agent].id);
             }
-            trial.by_id.insert(conv.id.clone(), new_ci);
-            trial.conversations.push(Some(conv));
+            let new_ci = trial.conversations.insert(conv);
             for (deadline, seq, what) in moved {
                 let key = trial.wheel.arm_with_seq(deadline, seq, TimerRef { conversation: new_ci, what });
                 *trial.timer_slot(new_ci, what) = Some(key);
             }
         };
-        if let Some(&ci) = scope.conversation.and_then(|id| self.by_id.get(id)) {
+        if let Some(ci) = scope.conversation.and_then(|id| self.conversations.find(id)) {
             copy(&mut trial, ci);
         }
         if let Some(agent) = scope.agent {
@@ -484,7 +477,7 @@ impl Engine {
             // Holders were copied with slab indexes of this engine; renumber.
             if let Some(load) = trial.agents.get(agent).cloned() {
                 let renumbered: Vec<u32> =
-                    load.holders.iter().filter_map(|&ci| trial.by_id.get(&self.conv(ci).id).copied()).collect();
+                    load.holders.iter().filter_map(|&ci| trial.conversations.find(&self.conv(ci).id)).collect();
                 trial.agents.replace_holders(agent, renumbered);
             }
         }
@@ -501,11 +494,11 @@ impl Engine {
     // ---- small helpers ------------------------------------------------------
 
     pub(crate) fn conv(&self, ci: u32) -> &Conversation {
-        self.conversations[ci as usize].as_ref().expect("a live slab index")
+        self.conversations.get(ci)
     }
 
     fn conv_mut(&mut self, ci: u32) -> &mut Conversation {
-        self.conversations[ci as usize].as_mut().expect("a live slab index")
+        self.conversations.get_mut(ci)
     }
 
     fn policy(&self, ci: u32) -> &Policy {
@@ -513,7 +506,7 @@ impl Engine {
     }
 
     pub(crate) fn index(&self, conversation: &str) -> Result<u32, Error> {
-        if let Some(&ci) = self.by_id.get(conversation) {
+        if let Some(ci) = self.conversations.find(conversation) {
             // Ids in the map were checked on the way in.
             return Ok(ci);
         }
@@ -539,7 +532,7 @@ impl Engine {
         Err(Error::UnknownParticipant(format!("participant: {participant:?} is not in conversation {:?}", conv.id)))
     }
 
-    pub(crate) fn emit(&mut self, at: Millis, conversation: Option<Arc<str>>, kind: EventKind) {
+    pub(crate) fn emit(&mut self, at: Millis, conversation: Option<Id>, kind: EventKind) {
         self.events.push_back(Event { at, conversation, kind });
     }
 
@@ -805,33 +798,13 @@ impl Engine {
         let policy = self.config.policy_index(policy_name).ok_or_else(|| {
             Error::InvalidConfig(format!("policy: {policy_name:?} is not a policy of the configuration"))
         })?;
-        if self.by_id.contains_key(id) {
+        if self.conversations.contains(id) {
             return Err(Error::DuplicateConversation(format!("conversation: {id:?} already exists")));
         }
-        let id: Arc<str> = id.into();
-        let conv = Conversation {
-            id: id.clone(),
-            policy,
-            state: State::Open,
-            participants: smallvec::smallvec![Participant::new(
-                customer.into(),
-                Role::Customer,
-                o.display_name.map(Into::into)
-            )],
-            authenticated_as: o.authenticated_as.map(Into::into),
-            assigned_agent: None,
-            held_units: 0,
-            stored_timers: self.config.policies[policy].timers,
-            running_timers: None,
-            wait: WaitFor::None,
-            finish: None,
-            tokens: Vec::new(),
-            window: None,
-            auto_close: None,
-            capacity_block: None,
-            max_duration: None,
-            forget: None,
-        };
+        let id: Id = id.into();
+        let first = Participant::new(customer.into(), Role::Customer, o.display_name.map(Into::into));
+        let timers = self.config.policies[policy].timers;
+        let conv = Conversation::new(id.clone(), policy, first, o.authenticated_as.map(Into::into), timers);
         let ci = self.insert_conversation(conv);
         if let Some(identity) = &self.conv(ci).authenticated_as {
             self.by_identity.entry(identity.clone()).or_default().push(ci);
@@ -1273,7 +1246,7 @@ impl Engine {
     }
 
     /// R-T8, R-T9: everyone but the customer is disconnected.
-    fn auto_disconnect(&mut self, at: Millis, ci: u32, participant: Arc<str>, role: Role) {
+    fn auto_disconnect(&mut self, at: Millis, ci: u32, participant: Id, role: Role) {
         let conv = self.conv(ci);
         let gone: Vec<usize> = (1..conv.participants.len()).filter(|&p| conv.participants[p].present).collect();
         let disconnected = gone.iter().map(|&p| conv.participants[p].id.clone()).collect();
@@ -1283,7 +1256,7 @@ impl Engine {
         }
         let conv = self.conv(ci);
         if conv.wait == WaitFor::Bot {
-            let bots: Vec<Arc<str>> = gone
+            let bots: Vec<Id> = gone
                 .iter()
                 .filter(|&&p| conv.participants[p].role == Role::Bot)
                 .map(|&p| conv.participants[p].id.clone())
@@ -1350,21 +1323,9 @@ impl Engine {
         }
     }
 
-    /// Puts a conversation into the slab and the id map; returns its index.
+    /// Puts a conversation into the table; returns its slot.
     pub(crate) fn insert_conversation(&mut self, conv: Conversation) -> u32 {
-        let id = conv.id.clone();
-        let ci = match self.free_slots.pop() {
-            Some(ci) => {
-                self.conversations[ci as usize] = Some(conv);
-                ci
-            }
-            None => {
-                self.conversations.push(Some(conv));
-                (self.conversations.len() - 1) as u32
-            }
-        };
-        self.by_id.insert(id, ci);
-        ci
+        self.conversations.insert(conv)
     }
 
     /// Takes a conversation out of the engine (export): its timers stop and
@@ -1376,9 +1337,8 @@ impl Engine {
     }
 
     fn forget(&mut self, ci: u32) {
-        let conv = self.conversations[ci as usize].take().expect("a live slab index");
+        let conv = self.conversations.remove(ci);
         debug_assert!(conv.forget.is_none());
-        self.by_id.remove(&conv.id);
         if let Some(identity) = &conv.authenticated_as {
             if let Some(list) = self.by_identity.get_mut(identity) {
                 list.retain(|&c| c != ci);
@@ -1387,6 +1347,5 @@ impl Engine {
                 }
             }
         }
-        self.free_slots.push(ci);
     }
 }

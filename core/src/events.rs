@@ -9,7 +9,7 @@ use std::sync::Arc;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
-use crate::conversation::{LeftReason, Reason, Role, State};
+use crate::conversation::{Id, LeftReason, Reason, Role, State};
 use crate::policy::TimerSettings;
 use crate::time::Millis;
 
@@ -148,34 +148,34 @@ pub struct Event {
     pub at: Millis,
     /// `None` for `capacity_changed` (which has no `conversation` field) and for
     /// `no_reconnect_offer` (serialized as `"conversation": null`).
-    pub conversation: Option<Arc<str>>,
+    pub conversation: Option<Id>,
     pub kind: EventKind,
 }
 
 /// The type of an event and its fields (SPEC §10 table).
 #[derive(Debug, Clone, PartialEq)]
 pub enum EventKind {
-    ConversationStarted { policy: Arc<str>, customer: Arc<str> },
+    ConversationStarted { policy: Arc<str>, customer: Id },
     StateChanged { from: State, to: State, reason: Reason },
-    ParticipantJoined { participant: Arc<str>, role: Role },
-    ParticipantLeft { participant: Arc<str>, role: Role, reason: LeftReason },
-    ParticipantIdle { participant: Arc<str>, role: Role },
-    ParticipantReturned { participant: Arc<str>, role: Role },
-    AutoDisconnected { participant: Arc<str>, role: Role, disconnected: Vec<Arc<str>> },
+    ParticipantJoined { participant: Id, role: Role },
+    ParticipantLeft { participant: Id, role: Role, reason: LeftReason },
+    ParticipantIdle { participant: Id, role: Role },
+    ParticipantReturned { participant: Id, role: Role },
+    AutoDisconnected { participant: Id, role: Role, disconnected: Vec<Id> },
     RoutedToDisconnectFlow,
-    BotDisconnectedBranch { participant: Arc<str> },
-    ConnectionLost { participant: Arc<str>, role: Role },
-    ConnectionRestored { participant: Arc<str>, role: Role },
-    CustomerDisconnected { participant: Arc<str> },
+    BotDisconnectedBranch { participant: Id },
+    ConnectionLost { participant: Id, role: Role },
+    ConnectionRestored { participant: Id, role: Role },
+    CustomerDisconnected { participant: Id },
     TranscriptMessage { key: &'static str, text: String, visible_to: VisibleTo },
     TimerConfigStored { timers: TimerSettings },
     ReconnectLinkIssued { url: Secret, token: Secret },
-    ReconnectOffered { customer: Arc<str> },
+    ReconnectOffered { customer: Id },
     NoReconnectOffer { redirect_url: Option<Arc<str>> },
-    CustomerReconnected { participant: Arc<str>, method: ReconnectMethod, same_agent: bool },
+    CustomerReconnected { participant: Id, method: ReconnectMethod, same_agent: bool },
     ReconnectRefused { reason: RefusedReason, redirect_url: Option<Arc<str>>, start_new: bool },
     ReconnectWindowExpired { redirect_url: Option<Arc<str>> },
-    CapacityChanged { agent: Arc<str>, used: u32, capacity: Option<u32> },
+    CapacityChanged { agent: Id, used: u32, capacity: Option<u32> },
 }
 
 /// Every event type name, in SPEC §10 order. Bindings number event types by

@@ -12,11 +12,12 @@ pub mod policy;
 pub mod reconnect;
 pub mod scenario;
 pub mod snapshot;
+pub mod table;
 pub mod time;
 pub mod wheel;
 
 pub use command::{Command, TimedCommand};
-pub use conversation::{Role, State, WaitFor};
+pub use conversation::{Id, Role, State, WaitFor};
 pub use engine::{Engine, StartOptions};
 pub use error::Error;
 pub use events::{Event, EventKind};

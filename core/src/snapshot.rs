@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::capacity::{AgentLoad, Agents};
-use crate::conversation::{check_id, Connection, Conversation, Role, State, CUSTOMER, MAX_PARTICIPANTS};
+use crate::conversation::{check_id, Connection, Conversation, Id, Role, State, CUSTOMER, MAX_PARTICIPANTS};
 use crate::engine::{Engine, TimerFor, TimerRef};
 use crate::error::{path_message, Error};
 use crate::policy::Config;
@@ -47,13 +47,13 @@ struct Snapshot {
     timers: Vec<SavedTimer>,
     agents: Vec<SavedAgent>,
     /// Each signed-in customer's conversations, oldest first (offer order).
-    identities: Vec<(Arc<str>, Vec<Arc<str>>)>,
+    identities: Vec<(Id, Vec<Id>)>,
 }
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SavedTimer {
-    conversation: Arc<str>,
+    conversation: Id,
     what: TimerFor,
     deadline: u64,
     seq: u64,
@@ -62,10 +62,10 @@ struct SavedTimer {
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SavedAgent {
-    agent: Arc<str>,
+    agent: Id,
     used: u32,
     capacity: Option<u32>,
-    holders: Vec<Arc<str>>,
+    holders: Vec<Id>,
 }
 
 fn bad(message: String) -> Error {
@@ -99,7 +99,7 @@ impl Engine {
             })
             .collect();
         agents.sort_by(|a, b| a.agent.cmp(&b.agent));
-        let mut identities: Vec<(Arc<str>, Vec<Arc<str>>)> = self
+        let mut identities: Vec<(Id, Vec<Id>)> = self
             .by_identity
             .iter()
             .map(|(identity, list)| (identity.clone(), list.iter().map(|&ci| id_of(ci)).collect()))
@@ -111,7 +111,7 @@ impl Engine {
             now: self.now,
             next_seq: self.wheel.next_seq(),
             token_stream: self.tokens.saved(),
-            conversations: self.conversations.iter().flatten().cloned().collect(),
+            conversations: self.conversations.iter().map(|(_, c)| c.clone()).collect(),
             timers,
             agents,
             identities,
@@ -151,22 +151,20 @@ impl Engine {
         engine.wheel = Wheel::new(s.now);
         engine.tokens = TokenSource::from_saved(s.token_stream.as_ref());
 
-        for (i, mut conv) in s.conversations.into_iter().enumerate() {
-            conv.rebuild_derived();
+        for (i, conv) in s.conversations.into_iter().enumerate() {
             check_conversation(&conv, engine.config.policies.len())
                 .map_err(|m| bad(format!("conversations[{i}]{m}")))?;
-            let ci = engine.conversations.len() as u32;
-            if engine.by_id.insert(conv.id.clone(), ci).is_some() {
+            if engine.conversations.contains(&conv.id) {
                 return Err(bad(format!("conversations[{i}].id: {:?} appears twice", conv.id)));
             }
-            engine.conversations.push(Some(conv));
+            engine.conversations.insert(conv);
         }
 
         let mut armed = HashSet::new();
         let mut last_seq = None;
         for (i, t) in s.timers.iter().enumerate() {
             let at = |m: &str| bad(format!("timers[{i}]{m}"));
-            let &ci = engine.by_id.get(&t.conversation).ok_or_else(|| at(": names an unknown conversation"))?;
+            let ci = engine.conversations.find(&t.conversation).ok_or_else(|| at(": names an unknown conversation"))?;
             let conv = engine.conv(ci);
             check_timer(conv, t.what).map_err(|m| at(&m))?;
             if t.deadline < s.now {
@@ -185,9 +183,7 @@ impl Engine {
             let key = engine.wheel.arm_with_seq(t.deadline, t.seq, TimerRef { conversation: ci, what: t.what });
             *engine.timer_slot(ci, t.what) = Some(key);
         }
-        for (ci, conv) in engine.conversations.iter().enumerate() {
-            let conv = conv.as_ref().expect("restored conversations are contiguous");
-            let ci = ci as u32;
+        for (ci, conv) in engine.conversations.iter() {
             for (p, part) in conv.participants.iter().enumerate() {
                 if let Connection::Lost(since) | Connection::Disconnected(since) = part.connection {
                     if since > s.now {
@@ -210,18 +206,20 @@ impl Engine {
             check_id(&a.agent).map_err(|m| bad(format!("agents[{i}].agent: {m}")))?;
             let mut holders = Vec::with_capacity(a.holders.len());
             for id in &a.holders {
-                let &ci = engine.by_id.get(id).ok_or_else(|| bad(format!("agents[{i}].holders: unknown {id:?}")))?;
+                let ci =
+                    engine.conversations.find(id).ok_or_else(|| bad(format!("agents[{i}].holders: unknown {id:?}")))?;
                 holders.push(ci);
             }
             agents.insert(a.agent, AgentLoad { used: a.used, capacity: a.capacity, holders });
         }
         engine.agents = agents;
 
-        let mut by_identity: HashMap<Arc<str>, Vec<u32>, crate::conversation::IdHasher> = HashMap::default();
+        let mut by_identity: HashMap<Id, Vec<u32>, crate::conversation::IdHasher> = HashMap::default();
         for (i, (identity, ids)) in s.identities.into_iter().enumerate() {
             let mut list = Vec::with_capacity(ids.len());
             for id in &ids {
-                let &ci = engine.by_id.get(id).ok_or_else(|| bad(format!("identities[{i}]: unknown {id:?}")))?;
+                let ci =
+                    engine.conversations.find(id).ok_or_else(|| bad(format!("identities[{i}]: unknown {id:?}")))?;
                 if engine.conv(ci).authenticated_as.as_deref() != Some(&*identity) {
                     return Err(bad(format!("identities[{i}]: {id:?} is not signed in as {identity:?}")));
                 }
@@ -377,7 +375,6 @@ impl Engine {
         })?;
         let mut conv = exported.conversation.clone();
         conv.policy = policy;
-        conv.rebuild_derived();
         let problem = |m: String| Error::InvalidArgument(format!("conversation_bytes.conversation{m}"));
         check_conversation(&conv, self.config.policies.len()).map_err(problem)?;
         let mut seen = HashSet::new();
@@ -393,7 +390,7 @@ impl Engine {
                 )));
             }
         }
-        if self.by_id.contains_key(&conv.id) {
+        if self.conversations.contains(&conv.id) {
             return Err(Error::DuplicateConversation(format!("conversation: {:?} already exists", conv.id)));
         }
         let held = conv.assigned_agent.filter(|_| conv.held_units > 0).map(|a| conv.participants[a].id.clone());
@@ -425,7 +422,7 @@ impl Engine {
             let kind = self.agents.hold(&agent, units, ci);
             self.emit(now, None, kind);
         }
-        debug_assert!(self.by_id.contains_key(&id));
+        debug_assert_eq!(self.conversations.find(&id), Some(ci));
         Ok(())
     }
 }
@@ -437,15 +434,10 @@ impl Engine {
     /// For tests, fuzzing and hosts that want to assert after a restore.
     pub fn check_invariants(&self) -> Result<(), String> {
         let mut held: HashMap<&str, (u32, Vec<u32>)> = HashMap::new();
-        for (ci, conv) in self.conversations.iter().enumerate() {
-            let Some(conv) = conv else { continue };
-            let ci = ci as u32;
+        for (ci, conv) in self.conversations.iter() {
             check_conversation(conv, self.config.policies.len()).map_err(|m| format!("{}{m}", conv.id))?;
-            if self.by_id.get(&conv.id) != Some(&ci) {
+            if self.conversations.find(&conv.id) != Some(ci) {
                 return Err(format!("{}: not indexed by its id", conv.id));
-            }
-            if conv.participants.iter().any(|p| p.fingerprint != crate::conversation::fingerprint(&p.id)) {
-                return Err(format!("{}: a participant's fingerprint does not match its id", conv.id));
             }
             if conv.held_units > 0 {
                 let agent = &conv.participants[conv.assigned_agent.expect("checked above")].id;
@@ -477,7 +469,7 @@ impl Engine {
         if let Some((agent, _)) = held.into_iter().next() {
             return Err(format!("agent {agent}: holds units but has no capacity record"));
         }
-        let timers = self.conversations.iter().flatten().map(|c| c.timer_keys().flatten().count()).sum::<usize>();
+        let timers = self.conversations.iter().map(|(_, c)| c.timer_keys().flatten().count()).sum::<usize>();
         if timers != self.wheel.len() {
             return Err(format!("the wheel holds {} timers but conversations own {timers}", self.wheel.len()));
         }
