@@ -301,6 +301,10 @@ pub struct Participant {
     /// The idle or auto-disconnect timer, per `phase`.
     #[serde(skip)]
     pub activity: Option<TimerKey>,
+    /// The deadline of `activity`, kept here so that the reset of every
+    /// message moves it without reading the wheel (`Wheel::postpone`).
+    #[serde(skip)]
+    pub activity_due: Millis,
     pub phase: ActivityPhase,
     #[serde(skip)]
     pub grace: Option<TimerKey>,
@@ -316,6 +320,7 @@ impl Participant {
             idle: false,
             connection: Connection::Connected,
             activity: None,
+            activity_due: 0,
             phase: ActivityPhase::Idle,
             grace: None,
         }

@@ -462,8 +462,7 @@ impl Engine {
             }
             let new_ci = trial.conversations.insert(conv);
             for (deadline, seq, what) in moved {
-                let key = trial.wheel.arm_with_seq(deadline, seq, TimerRef { conversation: new_ci, what });
-                *trial.timer_slot(new_ci, what) = Some(key);
+                trial.attach_timer(new_ci, what, deadline, Some(seq));
             }
         };
         if let Some(ci) = scope.conversation.and_then(|id| self.conversations.find(id)) {
@@ -554,10 +553,23 @@ impl Engine {
         }
     }
 
+    /// Files a timer in the wheel and gives its key to its owner: the one way
+    /// timers are armed, fresh (`seq` is `None`) or moved with their arming order.
+    pub(crate) fn attach_timer(&mut self, ci: u32, what: TimerFor, deadline: Millis, seq: Option<u64>) {
+        let timer = TimerRef { conversation: ci, what };
+        let key = match seq {
+            Some(seq) => self.wheel.arm_with_seq(deadline, seq, timer),
+            None => self.wheel.arm(deadline, timer),
+        };
+        *self.timer_slot(ci, what) = Some(key);
+        if let TimerFor::Activity(p) = what {
+            self.conv_mut(ci).participants[p as usize].activity_due = deadline;
+        }
+    }
+
     fn arm(&mut self, ci: u32, what: TimerFor, deadline: Millis) {
         self.disarm(ci, what);
-        let key = self.wheel.arm(deadline, TimerRef { conversation: ci, what });
-        *self.timer_slot(ci, what) = Some(key);
+        self.attach_timer(ci, what, deadline, None);
     }
 
     fn disarm(&mut self, ci: u32, what: TimerFor) {
@@ -708,13 +720,18 @@ impl Engine {
             self.disarm(ci, TimerFor::Activity(p as u8));
             return;
         };
-        let current = self.conv(ci).participants[p].activity;
-        let same_phase = self.conv(ci).participants[p].phase == phase;
-        self.conv_mut(ci).participants[p].phase = phase;
-        match current {
-            // Lazy: a later deadline only updates the entry.
-            Some(key) if same_phase && self.wheel.reset(key, at + duration) => {}
-            _ => self.arm(ci, TimerFor::Activity(p as u8), at + duration),
+        let deadline = at + duration;
+        let part = &mut self.conv_mut(ci).participants[p];
+        let same_phase = part.phase == phase;
+        part.phase = phase;
+        match part.activity {
+            // The common case, every message: the participant knows its timer's
+            // deadline, so moving it later needs nothing read from the wheel.
+            Some(key) if same_phase && deadline >= part.activity_due => {
+                part.activity_due = deadline;
+                self.wheel.postpone(key, deadline);
+            }
+            _ => self.arm(ci, TimerFor::Activity(p as u8), deadline),
         }
     }
 

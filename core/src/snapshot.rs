@@ -19,7 +19,7 @@ use serde_json::Value;
 
 use crate::capacity::{AgentLoad, Agents};
 use crate::conversation::{check_id, Connection, Conversation, Id, Role, State, CUSTOMER, MAX_PARTICIPANTS};
-use crate::engine::{Engine, TimerFor, TimerRef};
+use crate::engine::{Engine, TimerFor};
 use crate::error::{path_message, Error};
 use crate::policy::Config;
 use crate::reconnect::MAX_TOKEN_RECORDS;
@@ -180,8 +180,7 @@ impl Engine {
             if !armed.insert((ci, t.what)) {
                 return Err(at(": the same timer appears twice"));
             }
-            let key = engine.wheel.arm_with_seq(t.deadline, t.seq, TimerRef { conversation: ci, what: t.what });
-            *engine.timer_slot(ci, t.what) = Some(key);
+            engine.attach_timer(ci, t.what, t.deadline, Some(t.seq));
         }
         for (ci, conv) in engine.conversations.iter() {
             for (p, part) in conv.participants.iter().enumerate() {
@@ -415,8 +414,7 @@ impl Engine {
             self.by_identity.entry(identity).or_default().push(ci);
         }
         for &(what, deadline) in &exported.timers {
-            let key = self.wheel.arm(deadline, TimerRef { conversation: ci, what });
-            *self.timer_slot(ci, what) = Some(key);
+            self.attach_timer(ci, what, deadline, None);
         }
         if let Some(agent) = held {
             let kind = self.agents.hold(&agent, units, ci);
@@ -444,6 +442,11 @@ impl Engine {
                 let entry = held.entry(agent).or_default();
                 entry.0 += conv.held_units;
                 entry.1.push(ci);
+            }
+            for part in conv.participants.iter().filter(|p| p.activity.is_some()) {
+                if self.wheel.deadline(part.activity.expect("filtered")) != Some(part.activity_due) {
+                    return Err(format!("{}: {}'s activity deadline differs from the wheel's", conv.id, part.id));
+                }
             }
             for key in conv.timer_keys().flatten() {
                 let (_, _, r) =
