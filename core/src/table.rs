@@ -36,6 +36,18 @@ impl ConversationTable {
         self.index.find(hash, |&slot| self.get(slot).id == id).copied()
     }
 
+    /// Starts loading the record of this id into the cache and returns
+    /// without waiting for it (only the index is read). See `Engine::prefetch`.
+    pub fn prefetch(&self, id: &str) {
+        let hash = self.hasher.hash_one(id);
+        // A candidate whose hash tag matches is prefetched without comparing
+        // ids, which would wait; a wrong guess (1 in 128) costs a wasted load.
+        self.index.find(hash, |&slot| {
+            prefetch_bytes(self.slots.as_ptr().wrapping_add(slot as usize).cast(), size_of::<Conversation>());
+            true
+        });
+    }
+
     pub fn contains(&self, id: &str) -> bool {
         self.find(id).is_some()
     }
@@ -88,6 +100,22 @@ impl ConversationTable {
     pub fn iter(&self) -> impl Iterator<Item = (u32, &Conversation)> {
         self.slots.iter().enumerate().filter_map(|(slot, c)| c.as_ref().map(|c| (slot as u32, c)))
     }
+}
+
+/// Asks the CPU to start loading `bytes` bytes at `start` into the cache; a
+/// hint only, with no effect on what the program computes.
+#[inline]
+fn prefetch_bytes(start: *const u8, bytes: usize) {
+    #[cfg(target_arch = "x86_64")]
+    for line in (0..bytes).step_by(64) {
+        use core::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        // SAFETY: PREFETCHT0 never faults and changes no architectural state,
+        // whatever the address; `wrapping_add` computes it without any claim
+        // that it stays inside an allocation. SSE is part of every x86_64 CPU.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(start.wrapping_add(line).cast()) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (start, bytes);
 }
 
 #[cfg(test)]

@@ -291,12 +291,20 @@ pub unsafe extern "C" fn chatlife_apply_many(
         let mut statuses = std::mem::take(&mut engine.statuses);
         statuses.clear();
         let mut errors: Vec<Option<Box<chatlife_error>>> = Vec::new();
-        for command in commands {
-            // SAFETY: the strings of each command follow the header's contract.
-            let outcome = unsafe { apply(engine, command) };
-            statuses.push(outcome.as_ref().map_or_else(Failure::status, |_| chatlife_status::Ok));
-            if !command_errors_out.is_null() {
-                errors.push(outcome.err().map(Failure::into_error));
+        for window in commands.chunks(chatlife::engine::PREFETCH_WINDOW) {
+            for command in window {
+                // SAFETY: the strings of each command follow the header's contract.
+                if let Ok(Some(conversation)) = unsafe { optional_field("conversation", command.conversation) } {
+                    engine.prefetch(conversation);
+                }
+            }
+            for command in window {
+                // SAFETY: the strings of each command follow the header's contract.
+                let outcome = unsafe { apply(engine, command) };
+                statuses.push(outcome.as_ref().map_or_else(Failure::status, |_| chatlife_status::Ok));
+                if !command_errors_out.is_null() {
+                    errors.push(outcome.err().map(Failure::into_error));
+                }
             }
         }
         engine.forget_shown_events();

@@ -203,10 +203,11 @@ impl chatlife_event {
 }
 
 /// The last event handed to C, owning everything its views point at. The
-/// views point into heap buffers (the event's strings, `names`,
-/// `disconnected`), never into this struct, so moving it keeps them valid.
+/// views point into heap memory (the boxed event, whose short ids are stored
+/// inline, `names`, `disconnected`), never into this struct, so moving it
+/// keeps them valid.
 pub(crate) struct PolledEvent {
-    event: Event,
+    event: Box<Event>,
     view: chatlife_event,
     /// Spellings of enum values the core gives only through serde.
     _names: Vec<String>,
@@ -225,6 +226,7 @@ fn json_name<T: serde::Serialize>(value: &T) -> String {
 
 impl PolledEvent {
     pub(crate) fn new(event: Event) -> PolledEvent {
+        let event = Box::new(event);
         let mut names = Vec::new();
         let mut disconnected = Vec::new();
         let view = make_view(&event, &mut names, &mut disconnected);
