@@ -78,6 +78,9 @@ fn main() {
         if wants("churn", "binary_heap") {
             emit("churn", "binary_heap", n, churn.run_binary_heap() / messages, None);
         }
+        if wants("next_deadline", "chatlife") {
+            emit("next_deadline", "chatlife", n, workload::next_deadline(&churn), None);
+        }
     }
     if wants("storm", "chatlife") {
         let (ns, fired) = workload::storm(largest);

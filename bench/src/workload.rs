@@ -143,6 +143,24 @@ impl Churn {
     }
 }
 
+/// What a host's loop asks after every call: `next_deadline`, each after one
+/// message of the churn (the first step's worth, at most 100k); ns per call,
+/// the clock read around each call included.
+pub fn next_deadline(churn: &Churn) -> f64 {
+    let mut engine = churn.engine();
+    let mut elapsed = 0.0;
+    let mut calls = 0;
+    let mut deadlines = 0u64;
+    for &(step, conv, agent) in churn.messages.iter().take(100_000) {
+        let now = step as u64 * STEP_MS;
+        let _ = engine.message(now, &churn.conversations[conv as usize], churn.sender(conv, agent));
+        elapsed += timed(|| deadlines = deadlines.wrapping_add(engine.next_deadline().unwrap_or(0)));
+        calls += 1;
+    }
+    std::hint::black_box(deadlines);
+    elapsed / calls as f64
+}
+
 /// `n` customer idle timers due at the same millisecond; returns (ns, fired).
 pub fn storm(n: usize) -> (f64, usize) {
     let mut engine = Engine::from_json(r#"{"policies": {"default": {"timers": {"customer_idle": 2}}}}"#).unwrap();

@@ -749,8 +749,8 @@ impl Engine {
             // The common case, every message: the participant knows its timer's
             // deadline, so moving it later needs nothing read from the wheel.
             Some(key) if same_phase && deadline >= part.activity_due => {
-                part.activity_due = deadline;
-                self.wheel.postpone(key, deadline);
+                let from = std::mem::replace(&mut part.activity_due, deadline);
+                self.wheel.postpone(key, from, deadline);
             }
             _ => self.arm(ci, TimerFor::Activity(p as u8), deadline),
         }

@@ -31,10 +31,12 @@
 //!
 //! Moving a deadline *later* ([`Wheel::reset`]) is lazy, as in tokio: only the
 //! entry's deadline changes; when its old slot comes due, the entry is found to
-//! be early and filed again. A participant timer reset by every message thus
-//! costs two stores. Deadlines farther than [`MAX_SPAN`] are filed at the
-//! farthest slot and moved on the same way.
+//! be early and filed again. An owner that knows its timer's deadline can use
+//! [`Wheel::postpone`], which does not even read the entry: the participant
+//! timer reset by every message costs two stores. Deadlines farther than
+//! [`MAX_SPAN`] are filed at the farthest slot and moved on the same way.
 
+use std::cell::Cell;
 use std::num::NonZeroU32;
 
 /// Number of levels; see the module doc for the layout.
@@ -91,6 +93,25 @@ pub struct Wheel<T: Copy> {
     /// Timers of the millisecond being fired, in `seq` order; `due_at` is next.
     due: Vec<(u32, NonZeroU32)>,
     due_at: usize,
+    /// The earliest deadline, kept up to date while that is cheap. Finding it
+    /// scans the earliest slots entry by entry, which can be every timer (a
+    /// million deadlines minutes away share a level-3 slot), and hosts ask
+    /// after every call; most calls leave it be.
+    earliest: Cell<Earliest>,
+}
+
+/// What the wheel knows of its earliest deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Earliest {
+    /// A timer that was earliest went; `next_deadline` must look.
+    Unknown,
+    NoTimers,
+    /// `timers` timers are due at `deadline`, none earlier. Counting them lets
+    /// all but the last of a crowd armed together go without a new search.
+    At {
+        deadline: u64,
+        timers: usize,
+    },
 }
 
 fn slot_span(level: usize) -> u64 {
@@ -123,6 +144,7 @@ impl<T: Copy> Wheel<T> {
             len: 0,
             due: Vec::new(),
             due_at: 0,
+            earliest: Cell::new(Earliest::NoTimers),
         }
     }
 
@@ -164,6 +186,7 @@ impl<T: Copy> Wheel<T> {
             (self.entries.len() - 1) as u32
         };
         self.len += 1;
+        self.added(deadline);
         self.file(index);
         TimerKey { index, generation: self.entries[index as usize].generation }
     }
@@ -186,6 +209,7 @@ impl<T: Copy> Wheel<T> {
     pub fn cancel(&mut self, key: TimerKey) -> Option<T> {
         let entry = self.live(key)?;
         let (place, payload) = (entry.place, entry.payload);
+        self.removed(entry.deadline);
         if let Place::Filed(slot) = place {
             self.unlink(key.index, slot as usize);
         }
@@ -201,6 +225,7 @@ impl<T: Copy> Wheel<T> {
             return false;
         };
         let (old, place) = (entry.deadline, entry.place);
+        self.moved(old, deadline);
         let seq = self.next_seq;
         self.next_seq += 1;
         let e = &mut self.entries[key.index as usize];
@@ -218,21 +243,22 @@ impl<T: Copy> Wheel<T> {
         true
     }
 
-    /// Moves a live timer to a deadline no earlier than its current one
+    /// Moves a live timer from its deadline `from` to `to`, no earlier,
     /// without reading its entry: the caller vouches that the key is live and
-    /// knows the old deadline (both checked in debug builds). The entry stays
+    /// that `from` is its deadline (both checked in debug builds). The entry stays
     /// where it is filed and is filed again when that slot comes due, so at a
     /// million timers a reset is two stores the CPU need not wait for, where
     /// [`Wheel::reset`] first waits for a cold cache line.
-    pub fn postpone(&mut self, key: TimerKey, deadline: u64) {
+    pub fn postpone(&mut self, key: TimerKey, from: u64, to: u64) {
         debug_assert!(
-            self.live(key).is_some_and(|e| e.deadline <= deadline),
-            "postpone needs a live key and a deadline no earlier than the current one"
+            self.live(key).is_some_and(|e| e.deadline == from && from <= to),
+            "postpone needs a live key, its deadline, and one no earlier"
         );
+        self.moved(from, to);
         let seq = self.next_seq;
         self.next_seq += 1;
         let e = &mut self.entries[key.index as usize];
-        e.deadline = deadline;
+        e.deadline = to;
         e.seq = seq;
     }
 
@@ -251,6 +277,7 @@ impl<T: Copy> Wheel<T> {
                         continue;
                     }
                     let fired = (e.deadline, e.payload);
+                    self.removed(e.deadline);
                     self.release(index);
                     return Some(fired);
                 }
@@ -293,13 +320,63 @@ impl<T: Copy> Wheel<T> {
 
     /// The earliest deadline of any armed timer, exact despite lazy resets.
     pub fn next_deadline(&self) -> Option<u64> {
+        let earliest = match self.earliest.get() {
+            Earliest::Unknown => self.find_earliest(),
+            known => {
+                debug_assert_eq!(known, self.find_earliest(), "the kept earliest deadline went stale");
+                known
+            }
+        };
+        self.earliest.set(earliest);
+        match earliest {
+            Earliest::At { deadline, .. } => Some(deadline),
+            _ => None,
+        }
+    }
+
+    fn added(&self, deadline: u64) {
+        let earliest = match self.earliest.get() {
+            Earliest::NoTimers => Earliest::At { deadline, timers: 1 },
+            Earliest::At { deadline: d, .. } if deadline < d => Earliest::At { deadline, timers: 1 },
+            Earliest::At { deadline: d, timers } if deadline == d => Earliest::At { deadline, timers: timers + 1 },
+            other => other,
+        };
+        self.earliest.set(earliest);
+    }
+
+    fn removed(&self, deadline: u64) {
+        if let Earliest::At { deadline: d, timers } = self.earliest.get() {
+            debug_assert!(deadline >= d, "no timer is due before the earliest");
+            if deadline == d {
+                let left = timers - 1;
+                self.earliest.set(if left == 0 { Earliest::Unknown } else { Earliest::At { deadline, timers: left } });
+            }
+        }
+    }
+
+    fn moved(&self, from: u64, to: u64) {
+        self.removed(from);
+        self.added(to);
+    }
+
+    /// The earliest deadline the long way, with how many timers share it:
+    /// every entry of every slot that starts no later than it.
+    fn find_earliest(&self) -> Earliest {
+        let mut best: Option<(u64, usize)> = None;
+        let consider = |best: &mut Option<(u64, usize)>, deadline: u64| {
+            *best = match *best {
+                Some((b, n)) if deadline == b => Some((b, n + 1)),
+                Some((b, n)) if deadline > b => Some((b, n)),
+                _ => Some((deadline, 1)),
+            };
+        };
         // Entries of the batch being fired; a postponed one may be due later.
-        let mut best: Option<u64> = self.due[self.due_at..]
-            .iter()
-            .map(|&(i, g)| (&self.entries[i as usize], g))
-            .filter(|&(e, g)| e.generation == g && e.place == Place::Due)
-            .map(|(e, _)| e.deadline)
-            .min();
+        for &(i, generation) in &self.due[self.due_at..] {
+            let e = &self.entries[i as usize];
+            if e.generation == generation && e.place == Place::Due {
+                consider(&mut best, e.deadline);
+            }
+        }
         for level in 0..LEVELS {
             let current = self.current_slot(level);
             let mut mask = self.occupied[level].rotate_right(current as u32);
@@ -307,19 +384,21 @@ impl<T: Copy> Wheel<T> {
                 let offset = mask.trailing_zeros() as usize;
                 mask &= mask - 1;
                 let slot = (current + offset) % SLOTS;
-                let start = self.slot_start(level, slot);
-                if best.is_some_and(|b| start >= b) {
+                // A timer is filed at or before its deadline's slot (later
+                // only through lazy resets), so no later slot holds one due
+                // at the best deadline found.
+                if best.is_some_and(|(b, _)| self.slot_start(level, slot) > b) {
                     break;
                 }
                 let mut index = self.heads[level * SLOTS + slot];
                 while index != NIL {
                     let e = &self.entries[index as usize];
-                    best = Some(best.map_or(e.deadline, |b| b.min(e.deadline)));
+                    consider(&mut best, e.deadline);
                     index = e.next;
                 }
             }
         }
-        best
+        best.map_or(Earliest::NoTimers, |(deadline, timers)| Earliest::At { deadline, timers })
     }
 
     /// Every live timer as (key, deadline, seq, payload), in no particular order.
@@ -519,12 +598,29 @@ mod tests {
         let b = w.arm(10, 2);
         w.arm(10, 3);
         assert_eq!(w.poll(10), Some((10, 1)));
-        w.postpone(b, 500);
+        w.postpone(b, 10, 500);
         assert_eq!(w.next_deadline(), Some(10), "3 is still due");
         assert_eq!(drain(&mut w, 10), vec![(10, 3)]);
         assert_eq!(w.next_deadline(), Some(500));
         assert_eq!(drain(&mut w, 499), vec![]);
         assert_eq!(drain(&mut w, 500), vec![(500, 2)]);
+    }
+
+    #[test]
+    fn a_crowd_at_the_earliest_deadline_leaves_one_by_one() {
+        let mut w = Wheel::new(0);
+        let keys: Vec<TimerKey> = (0..3).map(|i| w.arm(300_000, i)).collect();
+        w.arm(400_000, 9);
+        assert_eq!(w.earliest.get(), Earliest::At { deadline: 300_000, timers: 3 });
+        w.postpone(keys[0], 300_000, 350_000);
+        w.cancel(keys[1]);
+        assert_eq!(w.earliest.get(), Earliest::At { deadline: 300_000, timers: 1 }, "no search needed yet");
+        assert_eq!(w.next_deadline(), Some(300_000));
+        w.postpone(keys[2], 300_000, 500_000);
+        assert_eq!(w.earliest.get(), Earliest::Unknown);
+        assert_eq!(w.next_deadline(), Some(350_000));
+        assert_eq!(drain(&mut w, 1_000_000), vec![(350_000, 0), (400_000, 9), (500_000, 2)]);
+        assert_eq!(w.next_deadline(), None);
     }
 
     #[test]
@@ -598,7 +694,7 @@ mod tests {
                     let i = (rnd() % model.len() as u64) as usize;
                     let d = now + rnd() % 200_000;
                     if d >= model[i].0 && rnd() % 2 == 0 {
-                        w.postpone(model[i].3, d);
+                        w.postpone(model[i].3, model[i].0, d);
                     } else {
                         assert!(w.reset(model[i].3, d));
                     }

@@ -267,6 +267,9 @@ proptest! {
             let bytes = engine.snapshot();
             let again = Engine::from_snapshot(&bytes).map_err(|e| TestCaseError::fail(format!("restore: {e}")))?;
             prop_assert!(again.snapshot() == bytes, "step {}: snapshot → restore → snapshot differs", i);
+            // The kept earliest deadline against a fresh search (the wheel checks
+            // itself in debug builds) and against an engine that never kept one.
+            prop_assert_eq!(engine.next_deadline(), again.next_deadline(), "step {}: next_deadline", i);
         }
     }
 }
