@@ -102,17 +102,39 @@ function idleEvents (events) {
   return idle
 }
 
-/** chatlife through the churn: `send(engine, now, messages)` per step, then the step's events. */
-function runChatlife (churn, send) {
+/**
+ * chatlife through the churn: `send(engine, now, messages)` per step, then the
+ * step's events. `pollNs` is the part of `ns` spent in `pollEvents`; `texts`,
+ * when given, collects each step's events as JSON text.
+ */
+function runChatlife (churn, send, texts) {
   const engine = chatlifeEngine(churn)
   let idle = 0
+  let pollNs = 0
   const ns = timed(() => {
     for (let step = 1; step < churn.steps.length; step++) {
       send(engine, step * STEP_MS, churn.steps[step])
-      idle += idleEvents(engine.pollEvents())
+      const start = process.hrtime.bigint()
+      const events = engine.pollEvents()
+      pollNs += Number(process.hrtime.bigint() - start)
+      idle += idleEvents(events)
+      if (texts) texts.push(JSON.stringify(events))
     }
   })
-  return { ns, idle }
+  return { ns, idle, pollNs }
+}
+
+/**
+ * The floor under `pollEvents`: V8's own JSON.parse of the very events the
+ * messages run produced, step by step (what `pollEvents` does after the core
+ * wrote the text). Returns ns for all steps.
+ */
+function parseFloor (churn) {
+  const texts = []
+  runMessages(churn, texts)
+  return timed(() => {
+    for (const text of texts) JSON.parse(text)
+  })
 }
 
 function runApplyMany (churn) {
@@ -125,7 +147,7 @@ function runApplyMany (churn) {
   })
 }
 
-function runMessages (churn) {
+function runMessages (churn, texts) {
   return runChatlife(churn, (engine, now, messages) => {
     const conversations = []
     const participants = []
@@ -135,7 +157,7 @@ function runMessages (churn) {
     }
     engine.advance(now)
     engine.messages(now, conversations, participants)
-  })
+  }, texts)
 }
 
 function runCalls (churn) {
@@ -219,6 +241,8 @@ function main (directory, sizes, repeat) {
     const churn = loadChurn(directory, n)
     const best = {}
     const last = {}
+    let bestPoll = Infinity
+    let bestParse = Infinity
     // Round after round, so a slow spell of the machine hits every
     // implementation alike; the fastest run of each is kept.
     for (let round = 0; round < repeat; round++) {
@@ -226,6 +250,8 @@ function main (directory, sizes, repeat) {
         last[impl] = run(churn)
         best[impl] = Math.min(best[impl] ?? Infinity, last[impl].ns)
       }
+      bestPoll = Math.min(bestPoll, last.chatlife_messages.pollNs)
+      bestParse = Math.min(bestParse, parseFloor(churn))
     }
     for (const impl of ['chatlife_apply_many', 'chatlife_messages']) {
       if (last[impl].idle !== last.chatlife_call.idle) {
@@ -237,6 +263,9 @@ function main (directory, sizes, repeat) {
       throw new Error('a peer skipped messages: every sender is in its conversation and no timer is off')
     }
     for (const [impl] of RUNS) emit('node_churn', impl, n, best[impl], churn.messages)
+    // Where chatlife_messages' time goes: handing its events to JavaScript.
+    emit('node_churn', 'chatlife_messages_poll_events_part', n, bestPoll, churn.messages)
+    emit('node_churn', 'json_parse_of_those_events', n, bestParse, churn.messages)
     emit('ffi', 'node_batch', n, best.chatlife_apply_many, churn.messages)
     emit('ffi', 'node_messages', n, best.chatlife_messages, churn.messages)
     emit('ffi', 'node_call', n, best.chatlife_call, churn.messages)
