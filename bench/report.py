@@ -43,7 +43,16 @@ WORKLOAD_NOTES = {
     "node_churn": "**Not like for like.** Node's timers only run on the real clock, so "
     "`set_timeout_refresh` and `clear_then_set` measure the reset per message alone (their timers are "
     "minutes away and none fires during the run); chatlife's rows also fire every expiry of the "
-    "virtual 6 minutes. Building the batch's command objects is timed.",
+    "virtual 6 minutes. Building the batch's command objects is timed. Two rows are parts, not "
+    "implementations: `chatlife_messages_poll_events_part` is the share of `chatlife_messages` spent "
+    "in `pollEvents`, and `json_parse_of_those_events` is V8's own `JSON.parse` of the same events' "
+    "text, the floor under it (both per message).",
+    "memory_latency": "Not an implementation: the machine's floor. One load that must wait for the one "
+    "before it, in a buffer as large as the conversation records at this n, lines visited in a random "
+    "cycle. A command that looks a conversation up by id waits for at least two such loads in a row "
+    "(the id index, then the record) unless a batch overlaps them.",
+    "next_deadline": "What a host's loop asks after every call (`Engine::next_deadline`), asked after each "
+    "of the churn's first 100k messages; the clock read around each call is included.",
 }
 QUICK_NOTE = "Quick run (`BENCH_QUICK=1`): sizes 10k and 100k, for every language and every peer."
 

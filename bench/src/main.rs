@@ -82,6 +82,9 @@ fn main() {
             emit("next_deadline", "chatlife", n, workload::next_deadline(&churn), None);
         }
     }
+    if wants("memory_latency", "dependent_load") {
+        emit("memory_latency", "dependent_load", largest, workload::dependent_load(largest), None);
+    }
     if wants("storm", "chatlife") {
         let (ns, fired) = workload::storm(largest);
         emit("storm", "chatlife", largest, ns / fired as f64, None);

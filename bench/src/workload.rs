@@ -161,6 +161,36 @@ pub fn next_deadline(churn: &Churn) -> f64 {
     elapsed / calls as f64
 }
 
+/// The machine's floor: one load that must wait for the one before it, in a
+/// buffer as large as `n` conversation records (a random cycle of cache
+/// lines, so neither the caches nor the prefetchers help). At a million
+/// conversations a message that cannot be overlapped with others costs at
+/// least one of these for its record, plus its id index's.
+pub fn dependent_load(n: usize) -> f64 {
+    const LINE: usize = 64 / std::mem::size_of::<u64>();
+    let lines = (n * std::mem::size_of::<chatlife::conversation::Conversation>()).div_ceil(64).max(2);
+    // Sattolo's shuffle: `next` is a single cycle through every line.
+    let mut next: Vec<usize> = (0..lines).collect();
+    let mut rng = Rng::new(11);
+    for i in (1..lines).rev() {
+        next.swap(i, (rng.next() % i as u64) as usize);
+    }
+    let mut memory = vec![0u64; lines * LINE];
+    for (line, &to) in next.iter().enumerate() {
+        memory[line * LINE] = to as u64;
+    }
+    drop(next);
+    let steps = 2_000_000;
+    let mut at = 0usize;
+    let ns = timed(|| {
+        for _ in 0..steps {
+            at = memory[at * LINE] as usize;
+        }
+    });
+    std::hint::black_box(at);
+    ns / steps as f64
+}
+
 /// `n` customer idle timers due at the same millisecond; returns (ns, fired).
 pub fn storm(n: usize) -> (f64, usize) {
     let mut engine = Engine::from_json(r#"{"policies": {"default": {"timers": {"customer_idle": 2}}}}"#).unwrap();
