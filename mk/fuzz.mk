@@ -2,8 +2,9 @@
 # runs every target for FUZZ_SECONDS (60) and writes target/fuzz/summary.txt.
 # --sanitizer none: coverage-guided inputs, and any panic, failed assertion,
 # timeout or memory blow-up is a crash; what it cannot see is undefined
-# behaviour in unsafe code (that needs ASan, a nightly-only flag). The core has
-# no unsafe code; the C boundary runs under ASan/UBSan in `make test`.
+# behaviour in unsafe code (that needs ASan, a nightly-only flag). The core's
+# only unsafe code is a cache prefetch hint, which reads and writes nothing; the
+# C boundary runs under ASan/UBSan in `make test`.
 
 CARGO_FUZZ_VERSION := 0.13.2
 CARGO_FUZZ := .tools/bin/cargo-fuzz

@@ -135,8 +135,10 @@ impl Engine {
         self.now
     }
 
-    /// The earliest pending timer deadline (T5).
-    pub fn next_deadline(&self) -> Option<Millis> {
+    /// The earliest pending timer deadline (T5). It takes `&mut self`, as
+    /// quinn's `poll_timeout` does, to remember what it found: hosts ask after
+    /// every call, and most calls leave it as it was.
+    pub fn next_deadline(&mut self) -> Option<Millis> {
         self.wheel.next_deadline()
     }
 
@@ -240,12 +242,25 @@ impl Engine {
     /// Applies commands in order; one result per command. A rejected command
     /// does not stop the batch.
     pub fn apply_many(&mut self, commands: &[TimedCommand]) -> Vec<Result<(), Error>> {
-        let mut results = Vec::with_capacity(commands.len());
-        for window in commands.chunks(PREFETCH_WINDOW) {
-            for conversation in window.iter().filter_map(|c| c.command.conversation()) {
-                self.prefetch(conversation);
+        self.apply_in_windows(commands, |c| c.command.conversation(), |engine, c| engine.apply(c.at, &c.command))
+    }
+
+    /// How every batch call applies its items (`apply_many`, and the C and
+    /// Python batches over their own command forms): in order, through
+    /// `apply`, in windows of [`PREFETCH_WINDOW`] whose conversations (what
+    /// `conversation` says of each item) are prefetched first.
+    pub fn apply_in_windows<'i, T, R>(
+        &mut self,
+        items: &'i [T],
+        conversation: impl Fn(&'i T) -> Option<&'i str>,
+        mut apply: impl FnMut(&mut Engine, &'i T) -> R,
+    ) -> Vec<R> {
+        let mut results = Vec::with_capacity(items.len());
+        for window in items.chunks(PREFETCH_WINDOW) {
+            for id in window.iter().filter_map(&conversation) {
+                self.prefetch(id);
             }
-            results.extend(window.iter().map(|c| self.apply(c.at, &c.command)));
+            results.extend(window.iter().map(|item| apply(self, item)));
         }
         results
     }
@@ -254,8 +269,8 @@ impl Engine {
     /// for it, and changes nothing. At a million conversations a command spends
     /// most of its time waiting for its record to come from memory; a batch
     /// that looks up a window of [`PREFETCH_WINDOW`] commands' conversations
-    /// first overlaps those waits (measured: ~2x at 1M). [`Engine::apply_many`]
-    /// and C's `chatlife_apply_many` do so.
+    /// first overlaps those waits (measured: ~2x at 1M); see
+    /// [`Engine::apply_in_windows`].
     pub fn prefetch(&self, conversation: &str) {
         self.conversations.prefetch(conversation);
     }

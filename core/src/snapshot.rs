@@ -472,6 +472,7 @@ impl Engine {
         if let Some((agent, _)) = held.into_iter().next() {
             return Err(format!("agent {agent}: holds units but has no capacity record"));
         }
+        self.wheel.check_earliest()?;
         let timers = self.conversations.iter().map(|(_, c)| c.timer_keys().flatten().count()).sum::<usize>();
         if timers != self.wheel.len() {
             return Err(format!("the wheel holds {} timers but conversations own {timers}", self.wheel.len()));

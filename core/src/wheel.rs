@@ -36,7 +36,6 @@
 //! timer reset by every message costs two stores. Deadlines farther than
 //! [`MAX_SPAN`] are filed at the farthest slot and moved on the same way.
 
-use std::cell::Cell;
 use std::num::NonZeroU32;
 
 /// Number of levels; see the module doc for the layout.
@@ -90,14 +89,16 @@ pub struct Wheel<T: Copy> {
     elapsed: u64,
     next_seq: u64,
     len: usize,
-    /// Timers of the millisecond being fired, in `seq` order; `due_at` is next.
-    due: Vec<(u32, NonZeroU32)>,
+    /// Timers of the millisecond being fired, as (entry, seq when taken), in
+    /// `seq` order; `due_at` is next. A seq that changed since means the timer
+    /// was moved while it waited, so it goes after the batch or later.
+    due: Vec<(u32, u64)>,
     due_at: usize,
     /// The earliest deadline, kept up to date while that is cheap. Finding it
     /// scans the earliest slots entry by entry, which can be every timer (a
     /// million deadlines minutes away share a level-3 slot), and hosts ask
     /// after every call; most calls leave it be.
-    earliest: Cell<Earliest>,
+    earliest: Earliest,
 }
 
 /// What the wheel knows of its earliest deadline.
@@ -144,7 +145,7 @@ impl<T: Copy> Wheel<T> {
             len: 0,
             due: Vec::new(),
             due_at: 0,
-            earliest: Cell::new(Earliest::NoTimers),
+            earliest: Earliest::NoTimers,
         }
     }
 
@@ -225,6 +226,10 @@ impl<T: Copy> Wheel<T> {
             return false;
         };
         let (old, place) = (entry.deadline, entry.place);
+        if deadline >= old {
+            self.postpone(key, old, deadline);
+            return true;
+        }
         self.moved(old, deadline);
         let seq = self.next_seq;
         self.next_seq += 1;
@@ -232,7 +237,6 @@ impl<T: Copy> Wheel<T> {
         e.deadline = deadline;
         e.seq = seq;
         match place {
-            Place::Filed(_) if deadline >= old => {}
             Place::Filed(slot) => {
                 self.unlink(key.index, slot as usize);
                 self.file(key.index);
@@ -249,7 +253,7 @@ impl<T: Copy> Wheel<T> {
     /// where it is filed and is filed again when that slot comes due, so at a
     /// million timers a reset is two stores the CPU need not wait for, where
     /// [`Wheel::reset`] first waits for a cold cache line.
-    pub fn postpone(&mut self, key: TimerKey, from: u64, to: u64) {
+    pub(crate) fn postpone(&mut self, key: TimerKey, from: u64, to: u64) {
         debug_assert!(
             self.live(key).is_some_and(|e| e.deadline == from && from <= to),
             "postpone needs a live key, its deadline, and one no earlier"
@@ -267,20 +271,22 @@ impl<T: Copy> Wheel<T> {
     /// wheel's time is then `now`. The returned timer is gone from the wheel.
     pub fn poll(&mut self, now: u64) -> Option<(u64, T)> {
         loop {
-            while let Some(&(index, generation)) = self.due.get(self.due_at) {
+            while let Some(&(index, seq)) = self.due.get(self.due_at) {
                 self.due_at += 1;
                 let e = &self.entries[index as usize];
-                if e.generation == generation && e.place == Place::Due {
-                    if e.deadline > self.elapsed {
-                        // Postponed while it waited in this batch.
-                        self.file(index);
-                        continue;
-                    }
-                    let fired = (e.deadline, e.payload);
-                    self.removed(e.deadline);
-                    self.release(index);
-                    return Some(fired);
+                if e.place != Place::Due {
+                    // Cancelled, or moved earlier and filed again.
+                    continue;
                 }
+                if e.seq != seq {
+                    // Moved later while it waited: after this batch at the soonest.
+                    self.file(index);
+                    continue;
+                }
+                let fired = (e.deadline, e.payload);
+                self.removed(e.deadline);
+                self.release(index);
+                return Some(fired);
             }
             self.due.clear();
             self.due_at = 0;
@@ -299,15 +305,14 @@ impl<T: Copy> Wheel<T> {
                 let e = &mut self.entries[index as usize];
                 if level == 0 && e.deadline <= start {
                     e.place = Place::Due;
-                    self.due.push((index, e.generation));
+                    self.due.push((index, e.seq));
                 } else {
                     self.file(index);
                 }
                 index = next;
             }
-            let entries = &self.entries;
-            if !self.due.is_sorted_by_key(|&(i, _)| entries[i as usize].seq) {
-                self.due.sort_unstable_by_key(|&(i, _)| entries[i as usize].seq);
+            if !self.due.is_sorted_by_key(|&(_, seq)| seq) {
+                self.due.sort_unstable_by_key(|&(_, seq)| seq);
             }
         }
     }
@@ -319,42 +324,50 @@ impl<T: Copy> Wheel<T> {
     }
 
     /// The earliest deadline of any armed timer, exact despite lazy resets.
-    pub fn next_deadline(&self) -> Option<u64> {
-        let earliest = match self.earliest.get() {
+    pub fn next_deadline(&mut self) -> Option<u64> {
+        let earliest = match self.earliest {
             Earliest::Unknown => self.find_earliest(),
             known => {
-                debug_assert_eq!(known, self.find_earliest(), "the kept earliest deadline went stale");
+                debug_assert!(self.check_earliest().is_ok(), "{:?}", self.check_earliest());
                 known
             }
         };
-        self.earliest.set(earliest);
+        self.earliest = earliest;
         match earliest {
             Earliest::At { deadline, .. } => Some(deadline),
             _ => None,
         }
     }
 
-    fn added(&self, deadline: u64) {
-        let earliest = match self.earliest.get() {
+    /// Whether the kept earliest deadline agrees with a search (invariant checks).
+    pub fn check_earliest(&self) -> Result<(), String> {
+        match self.earliest {
+            Earliest::Unknown => Ok(()),
+            kept if kept == self.find_earliest() => Ok(()),
+            kept => Err(format!("the wheel kept {kept:?} as its earliest, a search finds {:?}", self.find_earliest())),
+        }
+    }
+
+    fn added(&mut self, deadline: u64) {
+        self.earliest = match self.earliest {
             Earliest::NoTimers => Earliest::At { deadline, timers: 1 },
             Earliest::At { deadline: d, .. } if deadline < d => Earliest::At { deadline, timers: 1 },
             Earliest::At { deadline: d, timers } if deadline == d => Earliest::At { deadline, timers: timers + 1 },
             other => other,
         };
-        self.earliest.set(earliest);
     }
 
-    fn removed(&self, deadline: u64) {
-        if let Earliest::At { deadline: d, timers } = self.earliest.get() {
+    fn removed(&mut self, deadline: u64) {
+        if let Earliest::At { deadline: d, timers } = self.earliest {
             debug_assert!(deadline >= d, "no timer is due before the earliest");
             if deadline == d {
                 let left = timers - 1;
-                self.earliest.set(if left == 0 { Earliest::Unknown } else { Earliest::At { deadline, timers: left } });
+                self.earliest = if left == 0 { Earliest::Unknown } else { Earliest::At { deadline, timers: left } };
             }
         }
     }
 
-    fn moved(&self, from: u64, to: u64) {
+    fn moved(&mut self, from: u64, to: u64) {
         self.removed(from);
         self.added(to);
     }
@@ -371,9 +384,9 @@ impl<T: Copy> Wheel<T> {
             };
         };
         // Entries of the batch being fired; a postponed one may be due later.
-        for &(i, generation) in &self.due[self.due_at..] {
+        for &(i, _) in &self.due[self.due_at..] {
             let e = &self.entries[i as usize];
-            if e.generation == generation && e.place == Place::Due {
+            if e.place == Place::Due {
                 consider(&mut best, e.deadline);
             }
         }
@@ -611,16 +624,27 @@ mod tests {
         let mut w = Wheel::new(0);
         let keys: Vec<TimerKey> = (0..3).map(|i| w.arm(300_000, i)).collect();
         w.arm(400_000, 9);
-        assert_eq!(w.earliest.get(), Earliest::At { deadline: 300_000, timers: 3 });
+        assert_eq!(w.earliest, Earliest::At { deadline: 300_000, timers: 3 });
         w.postpone(keys[0], 300_000, 350_000);
         w.cancel(keys[1]);
-        assert_eq!(w.earliest.get(), Earliest::At { deadline: 300_000, timers: 1 }, "no search needed yet");
+        assert_eq!(w.earliest, Earliest::At { deadline: 300_000, timers: 1 }, "no search needed yet");
         assert_eq!(w.next_deadline(), Some(300_000));
         w.postpone(keys[2], 300_000, 500_000);
-        assert_eq!(w.earliest.get(), Earliest::Unknown);
+        assert_eq!(w.earliest, Earliest::Unknown);
         assert_eq!(w.next_deadline(), Some(350_000));
         assert_eq!(drain(&mut w, 1_000_000), vec![(350_000, 0), (400_000, 9), (500_000, 2)]);
         assert_eq!(w.next_deadline(), None);
+    }
+
+    #[test]
+    fn a_due_timer_moved_to_its_own_deadline_fires_after_the_batch() {
+        let mut w = Wheel::new(0);
+        w.arm(10, 1);
+        let b = w.arm(10, 2);
+        w.arm(10, 3);
+        assert_eq!(w.poll(10), Some((10, 1)));
+        assert!(w.reset(b, 10), "T3: a reset makes it the latest armed");
+        assert_eq!(drain(&mut w, 10), vec![(10, 3), (10, 2)]);
     }
 
     #[test]

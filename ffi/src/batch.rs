@@ -2,7 +2,7 @@
 //! one call, so a host pays the call overhead once per batch instead of once
 //! per command and once per event (bench/README.md measures the difference).
 
-use chatlife::{Role, StartOptions};
+use chatlife::{Engine, Role, StartOptions};
 
 use crate::boundary::{optional_text, required, text};
 use crate::engine::{chatlife_engine, engine_mut, json_arg, reconnect_command, role_arg, wait_arg, ParticipantCommand};
@@ -37,6 +37,11 @@ pub enum chatlife_op {
 }
 
 impl chatlife_op {
+    /// Whether a command of this op reads its `conversation` field.
+    fn reads_conversation(self) -> bool {
+        !matches!(self, chatlife_op::ReturningCustomer | chatlife_op::SetAgentCapacity | chatlife_op::Advance)
+    }
+
     /// Every op with its SPEC §9 name, in number order.
     const ALL: [(chatlife_op, &'static str); 17] = [
         (chatlife_op::StartConversation, "start_conversation"),
@@ -134,18 +139,32 @@ unsafe fn optional_field<'a>(name: &'static str, s: chatlife_str) -> Result<Opti
     unsafe { optional_text(name, s.data, s.len) }
 }
 
+/// The conversation a batch command names, for `Engine::prefetch`: only for
+/// ops that read the field (others may leave anything there), and only when
+/// it is text (a bad one is refused when the command is applied).
+///
+/// # Safety
+/// The strings of `command` follow the header's contract.
+unsafe fn conversation_to_prefetch(command: &chatlife_command) -> Option<&str> {
+    if !chatlife_op::of(command.op).is_ok_and(chatlife_op::reads_conversation) {
+        return None;
+    }
+    // SAFETY: passed on from the caller.
+    unsafe { optional_field("conversation", command.conversation) }.ok().flatten()
+}
+
 /// One command, through the same core call as its single-call function, with
 /// the same checks and the same messages.
 ///
 /// # Safety
 /// The strings of `command` follow the header's contract.
-unsafe fn apply(engine: &mut chatlife_engine, command: &chatlife_command) -> Result<(), Failure> {
+unsafe fn apply(core: &mut Engine, command: &chatlife_command) -> Result<(), Failure> {
     let now = command.at;
-    let participant_command = |engine: &mut chatlife_engine, call: ParticipantCommand| {
+    let participant_command = |core: &mut Engine, call: ParticipantCommand| {
         // SAFETY (both): the strings of `command` follow the header's contract.
         let conversation = unsafe { field("conversation", command.conversation) }?;
         let participant = unsafe { field("participant", command.participant) }?;
-        engine.run(|core| call(core, now, conversation, participant))
+        Ok(call(core, now, conversation, participant)?)
     };
     // SAFETY (every field read below): the strings of `command` follow the
     // header's contract.
@@ -158,62 +177,62 @@ unsafe fn apply(engine: &mut chatlife_engine, command: &chatlife_command) -> Res
                 authenticated_as: unsafe { optional_field("authenticated_as", command.authenticated_as) }?,
                 display_name: unsafe { optional_field("display_name", command.display_name) }?,
             };
-            engine.run(|core| core.start_conversation(now, conversation, customer, options))
+            Ok(core.start_conversation(now, conversation, customer, options)?)
         }
         chatlife_op::Join => {
             let conversation = unsafe { field("conversation", command.conversation) }?;
             let participant = unsafe { field("participant", command.participant) }?;
             let role: Role = role_arg(command.role)?;
             let display_name = unsafe { optional_field("display_name", command.display_name) }?;
-            engine.run(|core| core.join(now, conversation, participant, role, display_name))
+            Ok(core.join(now, conversation, participant, role, display_name)?)
         }
-        chatlife_op::Leave => participant_command(engine, chatlife::Engine::leave),
-        chatlife_op::Message => participant_command(engine, chatlife::Engine::message),
-        chatlife_op::ConnectionLost => participant_command(engine, chatlife::Engine::connection_lost),
-        chatlife_op::ConnectionRestored => participant_command(engine, chatlife::Engine::connection_restored),
-        chatlife_op::End => participant_command(engine, chatlife::Engine::end),
-        chatlife_op::CloseSession => participant_command(engine, chatlife::Engine::close_session),
+        chatlife_op::Leave => participant_command(core, chatlife::Engine::leave),
+        chatlife_op::Message => participant_command(core, chatlife::Engine::message),
+        chatlife_op::ConnectionLost => participant_command(core, chatlife::Engine::connection_lost),
+        chatlife_op::ConnectionRestored => participant_command(core, chatlife::Engine::connection_restored),
+        chatlife_op::End => participant_command(core, chatlife::Engine::end),
+        chatlife_op::CloseSession => participant_command(core, chatlife::Engine::close_session),
         chatlife_op::IssueReconnectLink => {
             let conversation = unsafe { field("conversation", command.conversation) }?;
-            engine.run(|core| core.issue_reconnect_link(now, conversation))
+            Ok(core.issue_reconnect_link(now, conversation)?)
         }
         chatlife_op::Reconnect => {
             let token = unsafe { optional_field("token", command.token) }?;
             let conversation = unsafe { optional_field("conversation", command.conversation) }?;
             let authenticated_as = unsafe { optional_field("authenticated_as", command.authenticated_as) }?;
             let reconnect = reconnect_command(token, conversation, authenticated_as);
-            engine.run(|core| core.apply(now, &reconnect))
+            Ok(core.apply(now, &reconnect)?)
         }
         chatlife_op::ReturningCustomer => {
             let authenticated_as = unsafe { field("authenticated_as", command.authenticated_as) }?;
-            engine.run(|core| core.returning_customer(now, authenticated_as))
+            Ok(core.returning_customer(now, authenticated_as)?)
         }
         chatlife_op::DeclineReconnect => {
             let conversation = unsafe { field("conversation", command.conversation) }?;
             let authenticated_as = unsafe { field("authenticated_as", command.authenticated_as) }?;
-            engine.run(|core| core.decline_reconnect(now, conversation, authenticated_as))
+            Ok(core.decline_reconnect(now, conversation, authenticated_as)?)
         }
         chatlife_op::SetParticipantTimers => {
             let conversation = unsafe { field("conversation", command.conversation) }?;
             let timers = command.timers.to_settings()?;
-            engine.run(|core| core.set_participant_timers(now, conversation, timers))
+            Ok(core.set_participant_timers(now, conversation, timers)?)
         }
         chatlife_op::UpdateParticipantRoleConfig => {
             let conversation = unsafe { field("conversation", command.conversation) }?;
             let request = json_arg("request", unsafe { field("request_json", command.request_json) }?)?;
-            engine.run(|core| core.update_participant_role_config(now, conversation, &request))
+            Ok(core.update_participant_role_config(now, conversation, &request)?)
         }
         chatlife_op::SetWait => {
             let conversation = unsafe { field("conversation", command.conversation) }?;
             let wait_for = wait_arg(command.wait_for)?;
-            engine.run(|core| core.set_wait(now, conversation, wait_for))
+            Ok(core.set_wait(now, conversation, wait_for)?)
         }
         chatlife_op::SetAgentCapacity => {
             let agent = unsafe { field("agent", command.agent) }?;
             let capacity = command.capacity_bounded.then_some(command.capacity);
-            engine.run(|core| core.set_agent_capacity(now, agent, capacity))
+            Ok(core.set_agent_capacity(now, agent, capacity)?)
         }
-        chatlife_op::Advance => engine.run(|core| core.advance(now)),
+        chatlife_op::Advance => Ok(core.advance(now)?),
     }
 }
 
@@ -291,20 +310,18 @@ pub unsafe extern "C" fn chatlife_apply_many(
         let mut statuses = std::mem::take(&mut engine.statuses);
         statuses.clear();
         let mut errors: Vec<Option<Box<chatlife_error>>> = Vec::new();
-        for window in commands.chunks(chatlife::engine::PREFETCH_WINDOW) {
-            for command in window {
-                // SAFETY: the strings of each command follow the header's contract.
-                if let Ok(Some(conversation)) = unsafe { optional_field("conversation", command.conversation) } {
-                    engine.prefetch(conversation);
-                }
-            }
-            for command in window {
-                // SAFETY: the strings of each command follow the header's contract.
-                let outcome = unsafe { apply(engine, command) };
-                statuses.push(outcome.as_ref().map_or_else(Failure::status, |_| chatlife_status::Ok));
-                if !command_errors_out.is_null() {
-                    errors.push(outcome.err().map(Failure::into_error));
-                }
+        let outcomes = engine.run(|core| {
+            Ok(core.apply_in_windows(
+                commands,
+                // SAFETY (both): the strings of each command follow the header's contract.
+                |command| unsafe { conversation_to_prefetch(command) },
+                |core, command| unsafe { apply(core, command) },
+            ))
+        })?;
+        for outcome in outcomes {
+            statuses.push(outcome.as_ref().map_or_else(Failure::status, |_| chatlife_status::Ok));
+            if !command_errors_out.is_null() {
+                errors.push(outcome.err().map(Failure::into_error));
             }
         }
         engine.forget_shown_events();

@@ -45,13 +45,6 @@ impl chatlife_engine {
         result.map_err(Failure::from)
     }
 
-    /// Starts loading a conversation a batch is about to use (`Engine::prefetch`).
-    pub(crate) fn prefetch(&self, conversation: &str) {
-        if self.usable().is_ok() {
-            self.core.prefetch(conversation);
-        }
-    }
-
     /// Refuses an engine that chatlife panicked inside.
     pub(crate) fn usable(&self) -> Result<(), Failure> {
         if self.busy {

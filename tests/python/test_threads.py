@@ -168,18 +168,23 @@ def test_restore_releases_the_gil() -> None:
 
 
 def test_long_batches_release_the_gil_while_the_core_works() -> None:
-    # Enough conversations that the core's work outweighs reading the commands.
-    n = 100_000
+    # Batches whose core work (firing 400k idle timers) dwarfs reading their
+    # few commands: held throughout, the other thread would stall for the
+    # whole call (a fraction of 1.0); released, only while the commands are read.
+    n = 400_000
     engine = chatlife.Engine(CONFIG)
-    starts = [{"at": 0, "op": "start_conversation", "conversation": f"c{i}", "customer": f"cu{i}"} for i in range(n)]
-    assert not any(engine.apply_many(starts))
+    setup: list[dict[str, Any]] = []
+    for i in range(n):
+        setup.append({"at": 0, "op": "start_conversation", "conversation": f"c{i}", "customer": f"cu{i}"})
+        setup.append({"at": 0, "op": "join", "conversation": f"c{i}", "participant": f"ag{i}", "role": "agent"})
+    assert not any(engine.apply_many(setup))
     engine.poll_events()
-    conversations = [f"c{i % n}" for i in range(200_000)]
-    participants = [f"cu{i % n}" for i in range(200_000)]
-    batch = [{"at": 1, "op": "message", "conversation": c, "participant": p} for c, p in zip(conversations, participants)]
-    # Reading the commands holds the GIL (half the call or more: the core's part
-    # is short), applying them does not; held throughout, the other thread would
-    # stall for the whole call (a fraction of 1.0).
-    assert longest_pause_of_other_threads(lambda: engine.apply_many(batch)) < 0.85
-    assert longest_pause_of_other_threads(lambda: engine.messages(2, conversations, participants)) < 0.85
-    assert engine.now == 2
+    customers_idle = [{"at": 150_000 + k, "op": "advance"} for k in range(64)]
+    assert longest_pause_of_other_threads(lambda: engine.apply_many(customers_idle)) < 0.5
+    assert len(engine.poll_events()) == n
+    # The first message fires the agents' idle timers, due before it.
+    conversations = [f"c{i}" for i in range(64)]
+    participants = [f"cu{i}" for i in range(64)]
+    assert longest_pause_of_other_threads(lambda: engine.messages(210_000, conversations, participants)) < 0.5
+    assert sum(e.type == "participant_idle" for e in engine.poll_events()) == n
+    assert engine.now == 210_000

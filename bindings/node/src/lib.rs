@@ -316,7 +316,7 @@ impl Engine {
 
     /// The earliest pending timer deadline (SPEC T5), or `null`.
     #[napi(catch_unwind)]
-    pub fn next_deadline(&self) -> Option<f64> {
+    pub fn next_deadline(&mut self) -> Option<f64> {
         self.engine.next_deadline().map(|d| d as f64)
     }
 

@@ -82,10 +82,20 @@ enum Batched {
 }
 
 impl Batched {
-    fn apply(self, core: &mut chatlife::Engine, texts: &Texts) -> Result<(), chatlife::Error> {
+    fn apply(&self, core: &mut chatlife::Engine, texts: &Texts) -> Result<(), chatlife::Error> {
         match self {
-            Batched::Fast(now, command) => command.apply(core, now, texts),
-            Batched::Parsed(command) => command.and_then(|c| core.apply(c.at, &c.command)),
+            Batched::Fast(now, command) => command.apply(core, *now, texts),
+            Batched::Parsed(Ok(c)) => core.apply(c.at, &c.command),
+            Batched::Parsed(Err(refused)) => Err(refused.clone()),
+        }
+    }
+
+    /// The conversation it names, for the core to prefetch.
+    fn conversation<'t>(&'t self, texts: &'t Texts) -> Option<&'t str> {
+        match self {
+            Batched::Fast(_, command) => command.conversation(texts),
+            Batched::Parsed(Ok(c)) => c.command.conversation(),
+            Batched::Parsed(Err(_)) => None,
         }
     }
 }
@@ -159,8 +169,9 @@ impl Engine {
     /// Applies a batch: the GIL is released for long ones.
     fn batch<'py>(&self, py: Python<'py>, batch: Vec<Batched>, texts: &Texts) -> PyResult<Bound<'py, PyList>> {
         let detach = batch.len() >= DETACH_AT;
-        let results =
-            self.with_core(py, detach, |core| batch.into_iter().map(|c| c.apply(core, texts)).collect::<Vec<_>>())?;
+        let results = self.with_core(py, detach, |core| {
+            core.apply_in_windows(&batch, |c| c.conversation(texts), |core, c| c.apply(core, texts))
+        })?;
         outcomes(py, &results)
     }
 

@@ -58,6 +58,16 @@ pub enum Fast {
 }
 
 impl Fast {
+    /// The conversation it names, if any.
+    pub fn conversation<'t>(&self, texts: &'t Texts) -> Option<&'t str> {
+        match self {
+            Fast::Advance => None,
+            Fast::Participant { conversation, .. }
+            | Fast::Join { conversation, .. }
+            | Fast::Start { conversation, .. } => Some(texts.get(conversation)),
+        }
+    }
+
     /// Applies the command through the core's typed method, as
     /// `Engine::apply` does for the parsed `Command`.
     pub fn apply(&self, core: &mut Engine, now: Millis, texts: &Texts) -> Result<(), Error> {
