@@ -2,8 +2,6 @@
 //! keys of every timer it owns. The rules that move it live in `engine`; this
 //! module holds the vocabulary and the data.
 
-use std::sync::Arc;
-
 use serde::{Deserialize, Serialize};
 
 use crate::policy::TimerSettings;
@@ -47,6 +45,14 @@ fn has_control(bytes: &[u8]) -> bool {
 /// live inline (no allocation, no pointer to follow when comparing), longer
 /// ones behind a shared pointer.
 pub type Id = smol_str::SmolStr;
+
+/// A display name or identity, which most conversations lack: behind a thin
+/// pointer, so that a record without one spends 8 bytes on it, not 24.
+pub type RareId = Option<Box<Id>>;
+
+pub fn rare_id(text: Option<&str>) -> RareId {
+    text.map(|text| Box::new(text.into()))
+}
 
 /// Hasher of the engine's id maps: fast, and randomly seeded per map. Maps are
 /// never iterated into output, so the seed cannot change what the engine says.
@@ -293,7 +299,7 @@ pub enum Finish {
 pub struct Participant {
     pub id: Id,
     pub role: Role,
-    pub display_name: Option<Arc<str>>,
+    pub display_name: RareId,
     /// Gone participants keep their slot so timer payloads stay valid.
     pub present: bool,
     pub idle: bool,
@@ -311,7 +317,7 @@ pub struct Participant {
 }
 
 impl Participant {
-    pub fn new(id: Id, role: Role, display_name: Option<Arc<str>>) -> Participant {
+    pub fn new(id: Id, role: Role, display_name: RareId) -> Participant {
         Participant {
             id,
             role,
@@ -348,7 +354,7 @@ pub struct Conversation {
     /// customer and one agent or bot sit inside the record itself: a message
     /// finds its sender without touching another cache line.
     pub participants: Participants,
-    pub authenticated_as: Option<Id>,
+    pub authenticated_as: RareId,
     /// The agent who holds the chat, kept through wrap-up until it closes.
     pub assigned_agent: Option<usize>,
     /// Capacity units this conversation holds on `assigned_agent`.
@@ -359,7 +365,8 @@ pub struct Conversation {
     pub running_timers: Option<TimerSettings>,
     pub wait: WaitFor,
     pub finish: Option<Finish>,
-    pub tokens: Vec<TokenRecord>,
+    /// Links issued, most chats none: a thin vector (8 bytes when empty).
+    pub tokens: thin_vec::ThinVec<TokenRecord>,
     #[serde(skip)]
     pub window: Option<TimerKey>,
     #[serde(skip)]
@@ -378,7 +385,7 @@ impl Conversation {
         id: Id,
         policy: usize,
         customer: Participant,
-        authenticated_as: Option<Id>,
+        authenticated_as: RareId,
         stored_timers: TimerSettings,
     ) -> Conversation {
         Conversation {
@@ -393,13 +400,18 @@ impl Conversation {
             running_timers: None,
             wait: WaitFor::None,
             finish: None,
-            tokens: Vec::new(),
+            tokens: thin_vec::ThinVec::new(),
             window: None,
             auto_close: None,
             capacity_block: None,
             max_duration: None,
             forget: None,
         }
+    }
+
+    /// Who the customer signed in as, if they did.
+    pub fn identity(&self) -> Option<&str> {
+        self.authenticated_as.as_deref().map(Id::as_str)
     }
 
     pub fn customer(&self) -> &Participant {

@@ -25,8 +25,8 @@ use std::sync::Arc;
 use crate::capacity::Agents;
 use crate::command::{Command, TimedCommand};
 use crate::conversation::{
-    check_id, ActivityPhase, Connection, Conversation, Finish, Id, IdHasher, LeftReason, Participant, Reason, Role,
-    State, WaitFor, CUSTOMER, MAX_ID_BYTES, MAX_PARTICIPANTS,
+    check_id, rare_id, ActivityPhase, Connection, Conversation, Finish, Id, IdHasher, LeftReason, Participant, Reason,
+    Role, State, WaitFor, CUSTOMER, MAX_ID_BYTES, MAX_PARTICIPANTS,
 };
 use crate::error::Error;
 use crate::events::{Event, EventKind, ReconnectMethod, RefusedReason, Secret, VisibleTo};
@@ -855,12 +855,12 @@ impl Engine {
             return Err(Error::DuplicateConversation(format!("conversation: {id:?} already exists")));
         }
         let id: Id = id.into();
-        let first = Participant::new(customer.into(), Role::Customer, o.display_name.map(Into::into));
+        let first = Participant::new(customer.into(), Role::Customer, rare_id(o.display_name));
         let timers = self.config.policies[policy].timers;
-        let conv = Conversation::new(id.clone(), policy, first, o.authenticated_as.map(Into::into), timers);
+        let conv = Conversation::new(id.clone(), policy, first, rare_id(o.authenticated_as), timers);
         let ci = self.insert_conversation(conv);
         if let Some(identity) = &self.conv(ci).authenticated_as {
-            self.by_identity.entry(identity.clone()).or_default().push(ci);
+            self.by_identity.entry(Id::clone(identity)).or_default().push(ci);
         }
         let policy = &self.config.policies[policy];
         let (name, open_close, max_duration) = (policy.name.clone(), policy.auto_close.open, policy.max_duration);
@@ -925,7 +925,7 @@ impl Engine {
             Role::Agent => self.agents.shared_id(participant),
             _ => None,
         };
-        let entry = Participant::new(id.unwrap_or_else(|| participant.into()), role, name.map(Into::into));
+        let entry = Participant::new(id.unwrap_or_else(|| participant.into()), role, rare_id(name));
         let conv = self.conv_mut(ci);
         let p = match rejoin {
             Some(p) => {
@@ -1158,7 +1158,7 @@ impl Engine {
             // A link binds to the identity the chat started with, if any; the
             // prompt exists only for signed-in customers.
             let bound = conv.authenticated_as.is_some() || method == ReconnectMethod::Prompt;
-            if bound && conv.authenticated_as.as_deref() != identity {
+            if bound && conv.identity() != identity {
                 Some(RefusedReason::IdentityMismatch)
             } else {
                 match conv.finish {
@@ -1229,7 +1229,7 @@ impl Engine {
         arg("authenticated_as", identity)?;
         let ci = self.live_index(id)?;
         let conv = self.conv(ci);
-        if conv.authenticated_as.as_deref() != Some(identity) {
+        if conv.identity() != Some(identity) {
             return Err(Error::InvalidArgument(format!(
                 "authenticated_as: {identity:?} is not the customer of {id:?}"
             )));
@@ -1392,7 +1392,7 @@ impl Engine {
     fn forget(&mut self, ci: u32) {
         let conv = self.conversations.remove(ci);
         debug_assert!(conv.forget.is_none());
-        if let Some(identity) = &conv.authenticated_as {
+        if let Some(identity) = conv.identity() {
             if let Some(list) = self.by_identity.get_mut(identity) {
                 list.retain(|&c| c != ci);
                 if list.is_empty() {

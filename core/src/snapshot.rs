@@ -219,7 +219,7 @@ impl Engine {
             for id in &ids {
                 let ci =
                     engine.conversations.find(id).ok_or_else(|| bad(format!("identities[{i}]: unknown {id:?}")))?;
-                if engine.conv(ci).authenticated_as.as_deref() != Some(&*identity) {
+                if engine.conv(ci).identity() != Some(&*identity) {
                     return Err(bad(format!("identities[{i}]: {id:?} is not signed in as {identity:?}")));
                 }
                 list.push(ci);
@@ -411,7 +411,7 @@ impl Engine {
         let id = conv.id.clone();
         let ci = self.insert_conversation(conv);
         if let Some(identity) = identity {
-            self.by_identity.entry(identity).or_default().push(ci);
+            self.by_identity.entry(*identity).or_default().push(ci);
         }
         for &(what, deadline) in &exported.timers {
             self.attach_timer(ci, what, deadline, None);
