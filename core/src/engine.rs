@@ -858,7 +858,7 @@ impl Engine {
         let first = Participant::new(customer.into(), Role::Customer, rare_id(o.display_name));
         let timers = self.config.policies[policy].timers;
         let conv = Conversation::new(id.clone(), policy, first, rare_id(o.authenticated_as), timers);
-        let ci = self.insert_conversation(conv);
+        let ci = self.conversations.insert(conv);
         if let Some(identity) = &self.conv(ci).authenticated_as {
             self.by_identity.entry(Id::clone(identity)).or_default().push(ci);
         }
@@ -1374,11 +1374,6 @@ impl Engine {
             }
             (State::WrapUp | State::Closed, _) => {}
         }
-    }
-
-    /// Puts a conversation into the table; returns its slot.
-    pub(crate) fn insert_conversation(&mut self, conv: Conversation) -> u32 {
-        self.conversations.insert(conv)
     }
 
     /// Takes a conversation out of the engine (export): its timers stop and

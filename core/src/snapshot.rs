@@ -409,7 +409,7 @@ impl Engine {
         let units = conv.held_units;
         let identity = conv.authenticated_as.clone();
         let id = conv.id.clone();
-        let ci = self.insert_conversation(conv);
+        let ci = self.conversations.insert(conv);
         if let Some(identity) = identity {
             self.by_identity.entry(*identity).or_default().push(ci);
         }
