@@ -21,6 +21,7 @@ demo: cli
 
 test-rust: cli
 	$(CARGO) fmt --all --check
+	python3 tests/tools/import_cycles.py core/src ffi/src
 	$(CARGO) clippy --locked -p chatlife -p chatlife-cli --all-targets -- -D warnings
 	$(CARGO) test --locked -p chatlife -p chatlife-cli
 	$(CHATLIFE) check $(SCENARIOS)

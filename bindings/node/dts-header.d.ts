@@ -180,7 +180,7 @@ export type Event =
   | (EventOf<'transcript_message'> & {
       key: 'customer_disconnected' | 'customer_reconnected' | 'agent_disconnected'
       text: string
-      visible_to: 'agent' | 'customer' | 'all'
+      visible_to: 'agent' | 'customer'
     })
   | (EventOf<'timer_config_stored'> & { timers: StoredTimers })
   /** `url` and `token` are secrets: never log them. */

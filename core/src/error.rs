@@ -1,6 +1,9 @@
 //! One error type for every rejected command or configuration, with the stable
-//! codes of SPEC E1. The code is the contract between languages; the message is
-//! for people and always starts with the offending field (`field: problem`).
+//! codes of SPEC E1. The code is the contract between languages (E2: the same
+//! codes, with the same names, are the C status enum, one Python exception
+//! class per code and the `.code` of a Node `Error`, all numbered from
+//! [`ERROR_CODES`]); the message is for people and always starts with the
+//! offending field (`field: problem`).
 
 /// Why the engine refused something. A refused command changed nothing.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -151,6 +154,8 @@ mod tests {
             assert_eq!(e.code_index(), i);
             assert_eq!(e.code(), ERROR_CODES[i]);
         }
+        let distinct: std::collections::HashSet<&str> = ERROR_CODES.iter().copied().collect();
+        assert_eq!(distinct.len(), ERROR_CODES.len(), "two errors share a code: {ERROR_CODES:?}");
     }
 
     #[test]

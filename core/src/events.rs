@@ -43,13 +43,13 @@ impl Serialize for Secret {
     }
 }
 
-/// Who sees an automated transcript message (R-M1).
+/// Who sees an automated transcript message (R-M1). SPEC §10 also names
+/// `all`; no rule writes such a message, so there is no such value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum VisibleTo {
     Agent,
     Customer,
-    All,
 }
 
 /// How a customer came back (R-RC5).
@@ -76,19 +76,18 @@ impl VisibleTo {
         match self {
             VisibleTo::Agent => "agent",
             VisibleTo::Customer => "customer",
-            VisibleTo::All => "all",
         }
     }
 }
 
 impl VisibleTo {
     /// Every value, in declaration order (the order bindings list them in).
-    pub const ALL: [VisibleTo; 3] = [VisibleTo::Agent, VisibleTo::Customer, VisibleTo::All];
+    pub const ALL: [VisibleTo; 2] = [VisibleTo::Agent, VisibleTo::Customer];
 }
 
 // A new variant stops compilation here until `ALL` lists it.
 const _: fn(VisibleTo) = |v| match v {
-    VisibleTo::Agent | VisibleTo::Customer | VisibleTo::All => (),
+    VisibleTo::Agent | VisibleTo::Customer => (),
 };
 
 impl ReconnectMethod {

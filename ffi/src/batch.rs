@@ -7,8 +7,9 @@ use chatlife::{Engine, Role, StartOptions};
 use crate::boundary::{optional_text, required, text};
 use crate::engine::{chatlife_engine, engine_mut, json_arg, reconnect_command, role_arg, wait_arg, ParticipantCommand};
 use crate::error::{chatlife_error, Failure};
-use crate::event::{chatlife_event, chatlife_str, chatlife_timers, PolledEvent};
+use crate::event::{chatlife_event, chatlife_timers, PolledEvent};
 use crate::status::chatlife_status;
+use crate::text::chatlife_str;
 
 /// Which command a `chatlife_command` holds: the `op` of SPEC §9, numbered in
 /// the order SPEC §9 lists them. Numbers are fixed and never reused. Passed

@@ -3,8 +3,8 @@
 
 use std::any::Any;
 
-use crate::event::chatlife_str;
 use crate::status::chatlife_status;
+use crate::text::chatlife_str;
 
 /// Why a call failed: its status and a message naming the offending field
 /// first (`"conversation: is 300 bytes, above the limit of 256"`).

@@ -1,42 +1,14 @@
 //! Events as C sees them: `chatlife_event`, a tagged struct of string views
-//! into the last event polled, which the engine wrapper keeps alive.
+//! into the last event polled, which the engine wrapper keeps alive
+//! (`poll` hands them out).
 
-use std::ffi::c_char;
 use std::ptr;
 
 use chatlife::TimerSettings;
 use chatlife::{Event, EventKind};
 
-use crate::boundary::required;
-use crate::engine::{chatlife_engine, engine_mut};
-use crate::error::{chatlife_error, Failure};
-use crate::status::chatlife_status;
-
-/// A view of UTF-8 text: `len` bytes at `data`, not NUL-terminated unless a
-/// function says so. In what chatlife returns, chatlife owns the text, and
-/// `data` is NULL (and `len` 0) when the value is absent: JSON `null`, or a
-/// field the event type lacks. In a `chatlife_command`, the caller owns it
-/// and `data` NULL means absent.
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
-pub struct chatlife_str {
-    pub data: *const c_char,
-    pub len: usize,
-}
-
-impl chatlife_str {
-    pub(crate) const ABSENT: chatlife_str = chatlife_str { data: ptr::null(), len: 0 };
-    /// An empty string whose `data[0]` is a NUL.
-    pub(crate) const EMPTY: chatlife_str = chatlife_str { data: c"".as_ptr(), len: 0 };
-
-    pub(crate) fn of(text: &str) -> chatlife_str {
-        chatlife_str { data: text.as_ptr().cast(), len: text.len() }
-    }
-
-    fn of_option(text: Option<&str>) -> chatlife_str {
-        text.map_or(chatlife_str::ABSENT, chatlife_str::of)
-    }
-}
+use crate::error::Failure;
+use crate::text::chatlife_str;
 
 /// The four participant timers of SPEC R-T1, in whole minutes; 0 means the
 /// timer is off (a set timer is 2–480, so 0 is never a real value).
@@ -207,13 +179,13 @@ impl chatlife_event {
 /// inline, `names`, `disconnected`), never into this struct, so moving it
 /// keeps them valid.
 pub(crate) struct PolledEvent {
-    event: Box<Event>,
-    view: chatlife_event,
+    pub(crate) event: Box<Event>,
+    pub(crate) view: chatlife_event,
     /// Spellings of enum values the core gives only through serde.
     _names: Vec<String>,
     _disconnected: Vec<chatlife_str>,
     /// The canonical line plus a NUL, made on the first `chatlife_event_to_json`.
-    json_nul: Option<String>,
+    pub(crate) json_nul: Option<String>,
 }
 
 /// The canonical spelling of a unit enum value, exactly as the JSON has it.
@@ -338,67 +310,6 @@ fn make_view(event: &Event, names: &mut Vec<String>, disconnected_ids: &mut Vec<
             ..blank(T::CapacityChanged)
         },
     }
-}
-
-/// Takes the oldest event not yet taken. On success `*has_event_out` says
-/// whether there was one, and only then is `*event_out` written.
-///
-/// Polling drops the previously polled event, and the events the last
-/// `chatlife_apply_many` wrote: their views become invalid. To take many
-/// events in one call, use `chatlife_apply_many` with no commands.
-#[no_mangle]
-pub unsafe extern "C" fn chatlife_poll_event(
-    engine: *mut chatlife_engine,
-    event_out: *mut chatlife_event,
-    has_event_out: *mut bool,
-    error_out: *mut *mut chatlife_error,
-) -> chatlife_status {
-    ffi_boundary!(status, error_out, {
-        // SAFETY: header contract: NULL or a live engine used by one thread.
-        let engine = unsafe { engine_mut(engine) }?;
-        let event_out = required("event_out", event_out)?;
-        let has_event_out = required("has_event_out", has_event_out)?;
-        let next = engine.run(|core| Ok(core.poll_event()))?;
-        engine.forget_shown_events();
-        engine.polled = next.map(PolledEvent::new);
-        // SAFETY: both outputs are non-NULL and, by contract, writable.
-        unsafe {
-            if let Some(polled) = &engine.polled {
-                event_out.as_ptr().write(polled.view);
-            }
-            has_event_out.as_ptr().write(engine.polled.is_some());
-        }
-        Ok(())
-    })
-}
-
-/// The canonical JSON line (SPEC §10, no newline) of the event the last
-/// `chatlife_poll_event` on this engine returned. The view lives as long as
-/// that event's views do; `data[len]` is a NUL. `CHATLIFE_STATUS_NO_EVENT`
-/// when the last poll found no event, nothing was polled yet, or a
-/// `chatlife_apply_many` came after the poll.
-#[no_mangle]
-pub unsafe extern "C" fn chatlife_event_to_json(
-    engine: *mut chatlife_engine,
-    json_out: *mut chatlife_str,
-    error_out: *mut *mut chatlife_error,
-) -> chatlife_status {
-    ffi_boundary!(status, error_out, {
-        // SAFETY: header contract: NULL or a live engine used by one thread.
-        let engine = unsafe { engine_mut(engine) }?;
-        let json_out = required("json_out", json_out)?;
-        let polled = engine.polled.as_mut().ok_or_else(|| {
-            Failure::new(chatlife_status::NoEvent, "engine: no polled event to show; call chatlife_poll_event".into())
-        })?;
-        let line = polled.json_nul.get_or_insert_with(|| {
-            let mut line = polled.event.to_json();
-            line.push('\0');
-            line
-        });
-        // SAFETY: non-NULL and, by contract, writable.
-        unsafe { json_out.as_ptr().write(chatlife_str::of(&line[..line.len() - 1])) };
-        Ok(())
-    })
 }
 
 #[cfg(test)]

@@ -20,10 +20,12 @@ mod batch;
 mod engine;
 mod error;
 mod event;
+mod poll;
 mod snapshot;
 mod status;
 #[cfg(feature = "test-panic")]
 mod testing;
+mod text;
 
 use std::ffi::c_char;
 
@@ -31,10 +33,12 @@ pub use batch::*;
 pub use engine::*;
 pub use error::*;
 pub use event::*;
+pub use poll::*;
 pub use snapshot::*;
 pub use status::*;
 #[cfg(feature = "test-panic")]
 pub use testing::*;
+pub use text::*;
 
 /// Major version of this library; also in `CHATLIFE_VERSION_NUMBER`.
 pub const CHATLIFE_VERSION_MAJOR: u32 = 0;

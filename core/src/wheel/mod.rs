@@ -29,11 +29,12 @@
 //! trailing-zeros count; so [`Wheel::poll`] over a long jump costs
 //! O(levels + slots visited + timers fired), never O(ticks elapsed).
 //!
-//! Moving a deadline *later* ([`Wheel::reset`]) is lazy, as in tokio: only the
-//! entry's deadline changes; when its old slot comes due, the entry is found to
-//! be early and filed again. An owner that knows its timer's deadline can use
-//! [`Wheel::postpone`], which does not even read the entry: the participant
-//! timer reset by every message costs two stores. Deadlines farther than
+//! Moving a deadline *later* ([`Wheel::postpone`]) is lazy, as in tokio: only
+//! the entry's deadline changes; when its old slot comes due, the entry is
+//! found to be early and filed again. The owner knows its timer's deadline, so
+//! postponing does not even read the entry: the participant timer reset by
+//! every message costs two stores. Moving a deadline earlier is a cancel and a
+//! new arm. Deadlines farther than
 //! [`MAX_SPAN`] are filed at the farthest slot and moved on the same way.
 
 use std::num::NonZeroU32;

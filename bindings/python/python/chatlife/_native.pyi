@@ -140,7 +140,6 @@ class VisibleTo(str, enum.Enum):
     def __new__(cls, value: str) -> Self: ...
     AGENT = "agent"
     CUSTOMER = "customer"
-    ALL = "all"
 
 class ReconnectMethod(str, enum.Enum):
     def __new__(cls, value: str) -> Self: ...
