@@ -24,6 +24,9 @@ TARGETS = [
 RATIOS = [
     ("churn", "chatlife", "delay_queue", 5.0),
     ("churn", "chatlife", "binary_heap", 1.0),
+    # E1 (issue 12): a command while other chats' timers are due costs at most
+    # 1.1x the host calling advance first, then the command.
+    ("e1", "chatlife", "advance_then_command", 1 / 1.1),
     ("python_churn", "chatlife_apply_many", "asyncio_call_later", 20.0),
     ("python_churn", "chatlife_apply_many", "heapq_lazy", 1.0),
     ("python_churn", "chatlife_messages", "asyncio_call_later", 20.0),
@@ -51,6 +54,10 @@ WORKLOAD_NOTES = {
     "before it, in a buffer as large as the conversation records at this n, lines visited in a random "
     "cycle. A command that looks a conversation up by id waits for at least two such loads in a row "
     "(the id index, then the record) unless a batch overlaps them.",
+    "e1": "E1's price (issue 12): 20k conversations with an idle deadline due every millisecond and "
+    "one message a millisecond to another, quiet conversation. `chatlife` sends the message alone (the "
+    "engine checks it, fires the due timer, applies it); `advance_then_command` is the host calling "
+    "`advance` first, then the same message. Both include the fired timer; best of three runs each.",
     "next_deadline": "What a host's loop asks after every call (`Engine::next_deadline`), asked after each "
     "of the churn's first 100k messages; the clock read around each call is included.",
 }

@@ -242,3 +242,39 @@ pub fn memory(n: usize) -> f64 {
     std::hint::black_box(&engine);
     bytes as f64 / n as f64
 }
+
+/// E1's cost when other conversations' timers are due (issue 12): `n`
+/// conversations whose idle deadlines fall one per millisecond, and `n` quiet
+/// ones; one message a millisecond to a quiet one. `command` sends it alone
+/// (the engine fires the due idle first); otherwise the host calls `advance`
+/// first, then sends it. Returns ns per message, the fired timers included.
+pub fn e1(n: usize, command: bool) -> f64 {
+    let mut engine = Engine::from_json(r#"{"policies": {"default": {"timers": {"customer_idle": 2}}}}"#).unwrap();
+    let idle_ms = 120_000;
+    let due: Vec<String> = (0..n).map(|i| format!("due-{i:08}")).collect();
+    let quiet: Vec<String> = (0..n).map(|i| format!("quiet-{i:08}")).collect();
+    for (i, conv) in due.iter().enumerate() {
+        engine.start_conversation(i as u64, conv, "cu", Default::default()).unwrap();
+        engine.join(i as u64, conv, "ag", Role::Bot, None).unwrap();
+    }
+    for conv in &quiet {
+        engine.start_conversation(n as u64, conv, "cu", Default::default()).unwrap();
+        engine.join(n as u64, conv, "ag", Role::Bot, None).unwrap();
+    }
+    let mut events = Vec::with_capacity(16);
+    engine.drain_events(&mut events);
+    let mut fired = 0;
+    let ns = timed(|| {
+        for (k, conv) in quiet.iter().enumerate() {
+            let now = idle_ms + k as u64;
+            if !command {
+                engine.advance(now).unwrap();
+            }
+            engine.message(now, conv, "cu").unwrap();
+            events.clear();
+            fired += engine.drain_events(&mut events);
+        }
+    });
+    assert_eq!(fired, n, "one idle timer fired per message");
+    ns / n as f64
+}
