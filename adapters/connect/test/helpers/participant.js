@@ -13,8 +13,10 @@ const {
 const { participantClient } = require('./sdk')
 
 class ParticipantClient {
-  constructor(url, participantToken) {
-    this.client = participantClient(url)
+  /** `client`: a ConnectParticipantClient to share (it holds no token), else a new one. */
+  constructor(url, participantToken, client = null) {
+    this.ownClient = client === null
+    this.client = client ?? participantClient(url)
     this.participantToken = participantToken
     this.items = []
     this.waiters = []
@@ -81,7 +83,7 @@ class ParticipantClient {
 
   close() {
     this.socket?.terminate()
-    this.client.destroy()
+    if (this.ownClient) this.client.destroy()
   }
 }
 
