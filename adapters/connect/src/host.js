@@ -94,8 +94,12 @@ class Host {
     const delay = Math.min(MAX_TIMEOUT, Math.max(0, deadline - this.clock.now()))
     // A timer may wake a little early; advance() then fires nothing and pump() re-arms.
     this.timer = setTimeout(() => {
-      this.engine.advance(this.clock.now())
-      this.pump()
+      try {
+        this.engine.advance(this.clock.now())
+        this.pump()
+      } catch (error) {
+        this.log(`timers failed: ${error.stack ?? error}`)
+      }
     }, delay)
   }
 

@@ -25,16 +25,24 @@ function attach(server, ctx) {
     wss.handleUpgrade(req, socket, head, (ws) => open(ws, connection))
   })
 
+  /** Tells the engine about the transport; a refusal is logged, never thrown
+   * (there is no request to answer), and nothing else may end the server. */
+  function tell(command, participant) {
+    try {
+      const { error } = host.run((now) => engine[command](now, participant.contact.id, participant.id))
+      if (error) log(`${command} refused (${error.code}): ${error.message}`)
+    } catch (error) {
+      log(`${command} failed: ${error.stack ?? error}`)
+    }
+  }
+
   function open(ws, connection) {
     const participant = connection.participant
     connection.sockets.add(ws)
     ws.on('message', (data) => answer(ws, data))
     ws.on('error', () => {}) // a broken socket ends in 'close'
     ws.on('close', () => closed(ws, connection))
-    if (participant.lost) {
-      const { error } = host.run((now) => engine.connectionRestored(now, participant.contact.id, participant.id))
-      if (error) log(`connection_restored refused (${error.code}): ${error.message}`)
-    }
+    if (participant.lost) tell('connectionRestored', participant)
   }
 
   function closed(ws, connection) {
@@ -42,8 +50,7 @@ function attach(server, ctx) {
     const participant = connection.participant
     if (ws.closedByServer || participant.left || participant.lost || participant.openSockets() > 0) return
     if (!registry.connectionTokens.get(connection.token)) return // revoked: not a drop
-    const { error } = host.run((now) => engine.connectionLost(now, participant.contact.id, participant.id))
-    if (error) log(`connection_lost refused (${error.code}): ${error.message}`)
+    tell('connectionLost', participant)
   }
 
   return wss
