@@ -5,7 +5,7 @@
 // the engine takes policies only when it is built. So every policy of the
 // configuration comes with one variant per whole minute of Connect's range,
 // named `<policy>@<minutes>m` and equal to it but for max_duration. That is
-// 10,021 variants per policy: about 45 ms and 20 MB each at start.
+// 10,021 variants per policy: measured, about 65 ms and 14 MB each at start.
 
 const CHAT_DURATION = { min: 60, max: 10080 }
 

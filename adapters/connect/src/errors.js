@@ -13,6 +13,18 @@ class ConnectError extends Error {
   }
 }
 
+/** Engine refusal (SPEC E1 code) → the kind of exception, in either service. */
+const ENGINE_KINDS = {
+  invalid_argument: 'validation',
+  limit_exceeded: 'validation',
+  unknown_conversation: 'notFound',
+  unknown_participant: 'notFound',
+  invalid_state: 'request',
+  capacity_exceeded: 'request',
+  duplicate_conversation: 'request',
+  duplicate_participant: 'request',
+}
+
 /** The Connect control plane (StartChatContact, …) and the /emulator/ API. */
 const CONTROL = {
   validation: [400, 'InvalidParameterException'],
@@ -20,16 +32,7 @@ const CONTROL = {
   notFound: [404, 'ResourceNotFoundException'],
   denied: [403, 'AccessDeniedException'],
   internal: [500, 'InternalServiceException'],
-  engine: {
-    invalid_argument: 'validation',
-    limit_exceeded: 'validation',
-    unknown_conversation: 'notFound',
-    unknown_participant: 'notFound',
-    invalid_state: 'request',
-    capacity_exceeded: 'request',
-    duplicate_conversation: 'request',
-    duplicate_participant: 'request',
-  },
+  engine: ENGINE_KINDS,
 }
 
 /** The participant service (/participant/…). A participant the engine no
@@ -40,16 +43,7 @@ const PARTICIPANT = {
   notFound: [403, 'AccessDeniedException'],
   denied: [403, 'AccessDeniedException'],
   internal: [500, 'InternalServerException'],
-  engine: {
-    invalid_argument: 'validation',
-    limit_exceeded: 'validation',
-    unknown_conversation: 'denied',
-    unknown_participant: 'denied',
-    invalid_state: 'denied',
-    capacity_exceeded: 'request',
-    duplicate_conversation: 'request',
-    duplicate_participant: 'request',
-  },
+  engine: { ...ENGINE_KINDS, invalid_state: 'denied' },
 }
 
 function failure(service, kind, message, extra) {

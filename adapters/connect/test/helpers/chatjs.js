@@ -35,7 +35,6 @@ async function chatjsCustomer(url, start) {
       region: REGION,
       endpoint: url,
       loggerConfig: { level: connect.LogLevel.ERROR },
-      features: { messageReceipts: { shouldSendMessageReceipts: false } },
     })
     configuredFor = url
   }
