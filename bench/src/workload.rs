@@ -168,7 +168,7 @@ pub fn next_deadline(churn: &Churn) -> f64 {
 /// least one of these for its record, plus its id index's.
 pub fn dependent_load(n: usize) -> f64 {
     const LINE: usize = 64 / std::mem::size_of::<u64>();
-    let lines = (n * std::mem::size_of::<chatlife::conversation::Conversation>()).div_ceil(64).max(2);
+    let lines = (n * chatlife::CONVERSATION_RECORD_BYTES).div_ceil(64).max(2);
     // Sattolo's shuffle: `next` is a single cycle through every line.
     let mut next: Vec<usize> = (0..lines).collect();
     let mut rng = Rng::new(11);

@@ -1,10 +1,10 @@
 //! A timeline for people: one line per event, time as `mm:ss`, the
 //! conversation, what happened and why.
 
-use chatlife::conversation::State;
-use chatlife::events::{Event, EventKind};
+use chatlife::format_clock;
 use chatlife::scenario::{Output, Scenario};
-use chatlife::time::format_clock;
+use chatlife::State;
+use chatlife::{Event, EventKind};
 
 fn what(e: &Event) -> String {
     use EventKind::*;

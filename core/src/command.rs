@@ -4,11 +4,11 @@
 
 use serde::{Deserialize, Deserializer};
 
-use crate::conversation::{Role, WaitFor};
+use crate::config::TimerSettings;
 use crate::error::{path_message, Error};
 use crate::events::Secret;
-use crate::policy::TimerSettings;
 use crate::time::{parse_duration, Millis, MAX_TIME};
+use crate::vocab::{Role, WaitFor};
 
 impl<'de> Deserialize<'de> for Secret {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

@@ -4,266 +4,39 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::policy::TimerSettings;
-use crate::reconnect::TokenRecord;
+use crate::config::TimerSettings;
+use crate::id::{Id, RareId};
 use crate::time::Millis;
+use crate::token::TokenRecord;
+use crate::vocab::{Role, State, WaitFor};
 use crate::wheel::TimerKey;
 
-/// Longest id or display name, in bytes (SPEC §2).
-pub const MAX_ID_BYTES: usize = 256;
+/// What a timer is for; it comes back with the timer when it fires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimerFor {
+    /// The idle or auto-disconnect timer of participant `n` (per its `phase`).
+    Activity(u8),
+    /// The connection grace of participant `n`.
+    Grace(u8),
+    ReconnectWindow,
+    AutoClose,
+    CapacityBlock,
+    MaxDuration,
+    /// Forget a closed conversation (S1).
+    Forget,
+}
+
+/// The payload of a timer in the wheel: whose it is and what for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimerRef {
+    pub conversation: u32,
+    pub what: TimerFor,
+}
+
 /// Most participants a conversation remembers, present or gone.
 pub const MAX_PARTICIPANTS: usize = 64;
 
-/// Checks an id: 1–256 bytes of UTF-8 without control characters. Returns the
-/// problem, for the caller to put behind the field name.
-pub fn check_id(id: &str) -> Result<(), String> {
-    if id.is_empty() {
-        Err("must not be empty".into())
-    } else if id.len() > MAX_ID_BYTES {
-        Err(format!("is {} bytes, above the limit of {MAX_ID_BYTES}", id.len()))
-    } else if has_control(id.as_bytes()) {
-        Err("must not contain control characters".into())
-    } else {
-        Ok(())
-    }
-}
-
-/// `char::is_control` over UTF-8 bytes without decoding: C0 and DEL are single
-/// bytes, C1 (U+0080–U+009F) is 0xC2 followed by 0x80–0x9F.
-fn has_control(bytes: &[u8]) -> bool {
-    // Printable ASCII, the usual id, in one vectorizable pass.
-    if bytes.iter().all(|b| (0x20..0x7F).contains(b)) {
-        return false;
-    }
-    bytes
-        .iter()
-        .zip(bytes.iter().skip(1).chain([&0]))
-        .any(|(&b, &next)| b < 0x20 || b == 0x7F || (b == 0xC2 && (0x80..=0x9F).contains(&next)))
-}
-
-/// Ids of conversations, participants, agents and identities: up to 23 bytes
-/// live inline (no allocation, no pointer to follow when comparing), longer
-/// ones behind a shared pointer.
-pub type Id = smol_str::SmolStr;
-
-/// A display name or identity, which most conversations lack: behind a thin
-/// pointer, so that a record without one spends 8 bytes on it, not 24.
-pub type RareId = Option<Box<Id>>;
-
-pub fn rare_id(text: Option<&str>) -> RareId {
-    text.map(|text| Box::new(text.into()))
-}
-
-/// Hasher of the engine's id maps: fast, and randomly seeded per map. Maps are
-/// never iterated into output, so the seed cannot change what the engine says.
-pub type IdHasher = foldhash::quality::RandomState;
-
-/// Conversation states of the Dynamics 365 model (SPEC §3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum State {
-    Open,
-    Active,
-    Waiting,
-    WrapUp,
-    Closed,
-}
-
-impl State {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::Open => "open",
-            State::Active => "active",
-            State::Waiting => "waiting",
-            State::WrapUp => "wrap_up",
-            State::Closed => "closed",
-        }
-    }
-
-    /// Open, active or waiting: the chat has not ended yet.
-    pub fn is_live(self) -> bool {
-        matches!(self, State::Open | State::Active | State::Waiting)
-    }
-}
-
-/// Participant roles (SPEC §2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Customer,
-    Agent,
-    Supervisor,
-    Bot,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Customer => "customer",
-            Role::Agent => "agent",
-            Role::Supervisor => "supervisor",
-            Role::Bot => "bot",
-        }
-    }
-
-    /// Agents and bots are the "other side" whose presence runs the timers (R-T3).
-    pub fn serves(self) -> bool {
-        matches!(self, Role::Agent | Role::Bot)
-    }
-}
-
-/// Why a state changed (SPEC §3 table).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Reason {
-    AgentJoined,
-    CustomerEnded,
-    CustomerDisconnected,
-    AutoClose,
-    MaxDuration,
-    AgentEnded,
-    ReconnectWindowExpired,
-    CustomerDeclinedReconnect,
-    AutoDisconnected,
-    AgentLeft,
-    AgentDisconnected,
-    DisconnectFlow,
-    AgentClosedSession,
-    CustomerReturned,
-}
-
-impl Reason {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Reason::AgentJoined => "agent_joined",
-            Reason::CustomerEnded => "customer_ended",
-            Reason::CustomerDisconnected => "customer_disconnected",
-            Reason::AutoClose => "auto_close",
-            Reason::MaxDuration => "max_duration",
-            Reason::AgentEnded => "agent_ended",
-            Reason::ReconnectWindowExpired => "reconnect_window_expired",
-            Reason::CustomerDeclinedReconnect => "customer_declined_reconnect",
-            Reason::AutoDisconnected => "auto_disconnected",
-            Reason::AgentLeft => "agent_left",
-            Reason::AgentDisconnected => "agent_disconnected",
-            Reason::DisconnectFlow => "disconnect_flow",
-            Reason::AgentClosedSession => "agent_closed_session",
-            Reason::CustomerReturned => "customer_returned",
-        }
-    }
-}
-
-/// Why a participant left (SPEC §10).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LeftReason {
-    Left,
-    Ended,
-    Disconnected,
-    AutoDisconnected,
-}
-
-impl LeftReason {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LeftReason::Left => "left",
-            LeftReason::Ended => "ended",
-            LeftReason::Disconnected => "disconnected",
-            LeftReason::AutoDisconnected => "auto_disconnected",
-        }
-    }
-}
-
-/// What a flow's Wait block waits for (R-T9).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum WaitFor {
-    #[default]
-    None,
-    Customer,
-    Bot,
-}
-
-impl State {
-    /// Every value, in declaration order (the order bindings list them in).
-    pub const ALL: [State; 5] = [State::Open, State::Active, State::Waiting, State::WrapUp, State::Closed];
-}
-
-// A new variant stops compilation here until `ALL` lists it.
-const _: fn(State) = |v| match v {
-    State::Open | State::Active | State::Waiting | State::WrapUp | State::Closed => (),
-};
-
-impl Role {
-    /// Every value, in declaration order (the order bindings list them in).
-    pub const ALL: [Role; 4] = [Role::Customer, Role::Agent, Role::Supervisor, Role::Bot];
-}
-
-// A new variant stops compilation here until `ALL` lists it.
-const _: fn(Role) = |v| match v {
-    Role::Customer | Role::Agent | Role::Supervisor | Role::Bot => (),
-};
-
-impl Reason {
-    /// Every value, in declaration order (the order bindings list them in).
-    pub const ALL: [Reason; 14] = [
-        Reason::AgentJoined,
-        Reason::CustomerEnded,
-        Reason::CustomerDisconnected,
-        Reason::AutoClose,
-        Reason::MaxDuration,
-        Reason::AgentEnded,
-        Reason::ReconnectWindowExpired,
-        Reason::CustomerDeclinedReconnect,
-        Reason::AutoDisconnected,
-        Reason::AgentLeft,
-        Reason::AgentDisconnected,
-        Reason::DisconnectFlow,
-        Reason::AgentClosedSession,
-        Reason::CustomerReturned,
-    ];
-}
-
-// A new variant stops compilation here until `ALL` lists it.
-const _: fn(Reason) = |v| match v {
-    Reason::AgentJoined
-    | Reason::CustomerEnded
-    | Reason::CustomerDisconnected
-    | Reason::AutoClose
-    | Reason::MaxDuration
-    | Reason::AgentEnded
-    | Reason::ReconnectWindowExpired
-    | Reason::CustomerDeclinedReconnect
-    | Reason::AutoDisconnected
-    | Reason::AgentLeft
-    | Reason::AgentDisconnected
-    | Reason::DisconnectFlow
-    | Reason::AgentClosedSession
-    | Reason::CustomerReturned => (),
-};
-
-impl LeftReason {
-    /// Every value, in declaration order (the order bindings list them in).
-    pub const ALL: [LeftReason; 4] =
-        [LeftReason::Left, LeftReason::Ended, LeftReason::Disconnected, LeftReason::AutoDisconnected];
-}
-
-// A new variant stops compilation here until `ALL` lists it.
-const _: fn(LeftReason) = |v| match v {
-    LeftReason::Left | LeftReason::Ended | LeftReason::Disconnected | LeftReason::AutoDisconnected => (),
-};
-
-impl WaitFor {
-    /// Every value, in declaration order (the order bindings list them in).
-    pub const ALL: [WaitFor; 3] = [WaitFor::None, WaitFor::Customer, WaitFor::Bot];
-}
-
-// A new variant stops compilation here until `ALL` lists it.
-const _: fn(WaitFor) = |v| match v {
-    WaitFor::None | WaitFor::Customer | WaitFor::Bot => (),
-};
-
-/// The transport as the engine knows it (R-D1–R-D3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Connection {
@@ -428,6 +201,26 @@ impl Conversation {
         self.participants.iter().any(|p| p.present && p.role.serves())
     }
 
+    /// The key slot of one timer.
+    pub fn timer_slot(&mut self, what: TimerFor) -> &mut Option<TimerKey> {
+        match what {
+            TimerFor::Activity(p) => &mut self.participants[p as usize].activity,
+            TimerFor::Grace(p) => &mut self.participants[p as usize].grace,
+            TimerFor::ReconnectWindow => &mut self.window,
+            TimerFor::AutoClose => &mut self.auto_close,
+            TimerFor::CapacityBlock => &mut self.capacity_block,
+            TimerFor::MaxDuration => &mut self.max_duration,
+            TimerFor::Forget => &mut self.forget,
+        }
+    }
+
+    /// Every armed timer key but the participants' activity timers, whose
+    /// deadlines the participants keep themselves.
+    pub fn timer_keys_but_activity(&self) -> impl Iterator<Item = TimerKey> + '_ {
+        let own = [self.window, self.auto_close, self.capacity_block, self.max_duration, self.forget];
+        own.into_iter().chain(self.participants.iter().map(|p| p.grace)).flatten()
+    }
+
     /// Every timer key this conversation owns, to read.
     pub fn timer_keys(&self) -> impl Iterator<Item = Option<TimerKey>> + '_ {
         let own = [self.window, self.auto_close, self.capacity_block, self.max_duration, self.forget];
@@ -445,20 +238,5 @@ impl Conversation {
         ];
         let per_participant = self.participants.iter_mut().flat_map(|p| [&mut p.activity, &mut p.grace]);
         own.into_iter().chain(per_participant)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn control_characters_match_char_is_control() {
-        for c in (0u32..0x3000).filter_map(char::from_u32) {
-            let id = format!("a{c}b");
-            assert_eq!(has_control(id.as_bytes()), c.is_control(), "{c:?}");
-        }
-        assert!(check_id("x\u{85}").is_err());
-        assert!(check_id("Grüße").is_ok());
     }
 }

@@ -9,9 +9,10 @@ use std::sync::Arc;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
-use crate::conversation::{Id, LeftReason, Reason, Role, State};
-use crate::policy::TimerSettings;
+use crate::config::TimerSettings;
+use crate::id::Id;
 use crate::time::Millis;
+use crate::vocab::{LeftReason, Reason, Role, State};
 
 /// A string that must not be shown in logs: a reconnect token or a URL carrying
 /// one. It serializes as itself (the host needs it) but `Debug` hides it.
@@ -380,10 +381,10 @@ mod tests {
         for v in RefusedReason::ALL {
             assert_eq!(serde_json::to_value(v).unwrap(), v.as_str());
         }
-        for v in crate::conversation::LeftReason::ALL {
+        for v in crate::vocab::LeftReason::ALL {
             assert_eq!(serde_json::to_value(v).unwrap(), v.as_str());
         }
-        for v in crate::conversation::Reason::ALL {
+        for v in crate::vocab::Reason::ALL {
             assert_eq!(serde_json::to_value(v).unwrap(), v.as_str());
         }
     }

@@ -1,28 +1,41 @@
 //! chatlife: a deterministic, sans-IO lifecycle engine for contact-center live
 //! chats. Time-stamped commands go in; canonical events come out. See
-//! [`engine`] for the call order and `../shared/SPEC.md` for the rules.
+//! [`Engine`] for the call order and docs/rules.md for the rules.
+//!
+//! The public API is what this file exports: the engine, its commands and
+//! events, configuration, errors, time and the scenario format. Everything
+//! else — the timer wheel, the conversation table, the records and the rule
+//! modules of `engine` — is internal and free to change.
 
-pub mod capacity;
-pub mod command;
-pub mod conversation;
-pub mod engine;
-pub mod error;
-pub mod events;
-pub mod policy;
-pub mod reconnect;
+mod agents;
+mod command;
+mod config;
+mod conversation;
+mod engine;
+mod error;
+mod events;
+mod id;
 pub mod scenario;
-pub mod snapshot;
-pub mod table;
-pub mod time;
-pub mod wheel;
+mod snapshot;
+mod table;
+mod time;
+mod token;
+mod vocab;
+mod wheel;
 
-pub use command::{Command, TimedCommand};
-pub use conversation::{Id, Role, State, WaitFor};
-pub use engine::{Engine, StartOptions};
-pub use error::Error;
-pub use events::{Event, EventKind};
-pub use policy::{Config, TimerSettings};
-pub use time::Millis;
+pub use command::{parse_at, plain_fields, Command, TimedCommand, OPS};
+pub use config::{Config, TimerMinutes, TimerSettings, TIMER_MAX_MINUTES, TIMER_MIN_MINUTES};
+pub use engine::{Engine, StartOptions, PREFETCH_WINDOW};
+pub use error::{Error, ERROR_CODES};
+pub use events::{Event, EventKind, ReconnectMethod, RefusedReason, Secret, VisibleTo, EVENT_TYPES};
+pub use id::{Id, MAX_ID_BYTES};
+pub use snapshot::SCHEMA_VERSION;
+pub use time::{format_clock, format_duration, parse_duration, Millis, MAX_TIME};
+pub use token::decode_token;
+pub use vocab::{LeftReason, Reason, Role, State, WaitFor};
 
 /// The crate version, for bindings to report.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Bytes of one conversation record, for memory benchmarks.
+pub const CONVERSATION_RECORD_BYTES: usize = std::mem::size_of::<conversation::Conversation>();

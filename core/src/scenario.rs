@@ -5,9 +5,9 @@
 use serde_json::Value;
 
 use crate::command::{parse_at, Command};
+use crate::config::Config;
 use crate::engine::Engine;
 use crate::error::{join_path, path_message, Error};
-use crate::policy::Config;
 use crate::time::Millis;
 
 /// One entry of `steps`.

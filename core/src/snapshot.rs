@@ -17,14 +17,15 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::capacity::{AgentLoad, Agents};
-use crate::conversation::{check_id, Connection, Conversation, Id, Role, State, CUSTOMER, MAX_PARTICIPANTS};
-use crate::engine::{Engine, TimerFor};
+use crate::agents::{AgentLoad, Agents};
+use crate::config::Config;
+use crate::conversation::{Connection, Conversation, TimerFor, CUSTOMER, MAX_PARTICIPANTS};
+use crate::engine::{Engine, Scope};
 use crate::error::{path_message, Error};
-use crate::policy::Config;
-use crate::reconnect::MAX_TOKEN_RECORDS;
-use crate::reconnect::{SavedStream, TokenSource};
+use crate::id::{check_id, Id};
 use crate::time::MAX_TIME;
+use crate::token::{SavedStream, TokenSource, MAX_TOKEN_RECORDS};
+use crate::vocab::{Role, State};
 use crate::wheel::Wheel;
 
 /// Version of the snapshot format. Bump it on any change a reader of the old
@@ -213,7 +214,7 @@ impl Engine {
         }
         engine.agents = agents;
 
-        let mut by_identity: HashMap<Id, Vec<u32>, crate::conversation::IdHasher> = HashMap::default();
+        let mut by_identity: HashMap<Id, Vec<u32>, crate::id::IdHasher> = HashMap::default();
         for (i, (identity, ids)) in s.identities.into_iter().enumerate() {
             let mut list = Vec::with_capacity(ids.len());
             for id in &ids {
@@ -315,12 +316,8 @@ impl Engine {
     /// before `now` fire first, as for any command. Keep the bytes until the
     /// import succeeded: the conversation is gone from this engine.
     pub fn export_conversation(&mut self, now: u64, conversation: &str) -> Result<Vec<u8>, Error> {
-        let out = std::cell::RefCell::new(Vec::new());
-        self.execute_public(now, Some(conversation), None, |e| {
-            *out.borrow_mut() = e.do_export(now, conversation)?;
-            Ok(())
-        })?;
-        Ok(out.into_inner())
+        let scope = Scope::of(conversation);
+        self.run(now, scope, |e| e.index(conversation), |e, ci| e.export_at(now, ci))
     }
 
     /// Takes in a conversation exported by another engine whose configuration
@@ -339,13 +336,13 @@ impl Engine {
             })
             .map_err(|m| Error::InvalidArgument(format!("conversation_bytes{m}")))?;
         let conv = &exported.conversation;
-        // The trial must see the agent whose capacity the import will hold.
+        // The import holds this agent's units: its other chats are in scope.
         let agent = conv.assigned_agent.and_then(|a| conv.participants.get(a)).map(|p| p.id.clone());
-        self.execute_public(now, Some(&conv.id), agent.as_deref(), |e| e.do_import(now, &exported))
+        let scope = Scope { conversation: Some(&conv.id), agent: agent.as_deref() };
+        self.run(now, scope, |e| e.check_import(now, &exported), |e, conv| e.apply_import(now, conv, &exported.timers))
     }
 
-    fn do_export(&mut self, now: u64, id: &str) -> Result<Vec<u8>, Error> {
-        let ci = self.index(id)?;
+    fn export_at(&mut self, now: u64, ci: u32) -> Vec<u8> {
         let conv = self.conv(ci);
         let mut timers: Vec<(u64, TimerFor, u64)> = self
             .wheel
@@ -362,10 +359,11 @@ impl Engine {
         };
         let bytes = serde_json::to_vec(&exported).expect("conversations serialize to JSON infallibly");
         self.remove_conversation(now, ci);
-        Ok(bytes)
+        bytes
     }
 
-    fn do_import(&mut self, now: u64, exported: &Exported) -> Result<(), Error> {
+    /// The record to insert, renumbered to this engine's policy.
+    fn check_import(&self, now: u64, exported: &Exported) -> Result<Conversation, Error> {
         let policy = self.config.policy_index(&exported.policy).ok_or_else(|| {
             Error::InvalidConfig(format!(
                 "policy: {:?} is not a policy of this engine's configuration",
@@ -392,36 +390,30 @@ impl Engine {
         if self.conversations.contains(&conv.id) {
             return Err(Error::DuplicateConversation(format!("conversation: {:?} already exists", conv.id)));
         }
-        let held = conv.assigned_agent.filter(|_| conv.held_units > 0).map(|a| conv.participants[a].id.clone());
-        if let Some(agent) = &held {
-            if !self.agents.fits(agent, conv.held_units) {
-                let (used, capacity) = self.agents.describe(agent);
-                return Err(Error::CapacityExceeded(format!(
-                    "conversation_bytes: agent {agent:?} uses {used} of {} units; this conversation holds {}",
-                    capacity.map_or("unbounded".into(), |c| c.to_string()),
-                    conv.held_units
-                )));
-            }
+        if let Some(a) = conv.assigned_agent.filter(|_| conv.held_units > 0) {
+            self.check_fits("conversation_bytes", &conv.participants[a].id, conv.held_units, "holds")?;
         }
         for key in conv.timer_keys_mut() {
             *key = None;
         }
+        Ok(conv)
+    }
+
+    fn apply_import(&mut self, now: u64, conv: Conversation, timers: &[(TimerFor, u64)]) {
+        let held = conv.assigned_agent.filter(|_| conv.held_units > 0).map(|a| conv.participants[a].id.clone());
         let units = conv.held_units;
         let identity = conv.authenticated_as.clone();
-        let id = conv.id.clone();
         let ci = self.conversations.insert(conv);
         if let Some(identity) = identity {
             self.by_identity.entry(*identity).or_default().push(ci);
         }
-        for &(what, deadline) in &exported.timers {
+        for &(what, deadline) in timers {
             self.attach_timer(ci, what, deadline, None);
         }
         if let Some(agent) = held {
             let kind = self.agents.hold(&agent, units, ci);
             self.emit(now, None, kind);
         }
-        debug_assert_eq!(self.conversations.find(&id), Some(ci));
-        Ok(())
     }
 }
 

@@ -10,9 +10,10 @@ use std::hash::BuildHasher;
 
 use hashbrown::HashTable;
 
-use crate::conversation::{Conversation, IdHasher};
+use crate::conversation::Conversation;
+use crate::id::IdHasher;
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct ConversationTable {
     slots: Vec<Option<Conversation>>,
     free: Vec<u32>,
@@ -24,10 +25,6 @@ impl ConversationTable {
     /// Number of conversations held.
     pub fn len(&self) -> usize {
         self.index.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.index.is_empty()
     }
 
     /// The slot of the conversation with this id.
@@ -121,7 +118,8 @@ fn prefetch_bytes(start: *const u8, bytes: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::conversation::{Participant, Role, State};
+    use crate::conversation::Participant;
+    use crate::vocab::{Role, State};
 
     fn conversation(id: &str) -> Conversation {
         let customer = Participant::new(format!("{id}-customer").into(), Role::Customer, None);

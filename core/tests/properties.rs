@@ -11,7 +11,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chatlife::events::EventKind;
+use chatlife::EventKind;
 use chatlife::{Engine, Role, TimerSettings, WaitFor};
 use proptest::prelude::*;
 use serde_json::{json, Value};

@@ -365,10 +365,10 @@ mod tests {
 
     #[test]
     fn op_numbers_follow_the_core_list() {
-        assert_eq!(chatlife_op::ALL.len(), chatlife::command::OPS.len(), "every op of the core has a number");
+        assert_eq!(chatlife_op::ALL.len(), chatlife::OPS.len(), "every op of the core has a number");
         for (i, (op, name)) in chatlife_op::ALL.iter().enumerate() {
             assert_eq!(*op as usize, i);
-            assert_eq!(chatlife::command::OPS[i], *name);
+            assert_eq!(chatlife::OPS[i], *name);
         }
         assert!(chatlife_op::of(17).is_err());
     }

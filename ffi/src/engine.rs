@@ -2,7 +2,7 @@
 
 use std::ffi::c_char;
 
-use chatlife::command::{Command, TimedCommand};
+use chatlife::{Command, TimedCommand};
 use chatlife::{Engine, Role, StartOptions, WaitFor};
 
 use crate::boundary::{optional_text, required, required_const, text};
@@ -432,7 +432,7 @@ pub(crate) fn reconnect_command(
     authenticated_as: Option<&str>,
 ) -> Command {
     Command::Reconnect {
-        token: token.map(chatlife::events::Secret::new),
+        token: token.map(chatlife::Secret::new),
         conversation: conversation.map(str::to_owned),
         authenticated_as: authenticated_as.map(str::to_owned),
     }
@@ -657,7 +657,7 @@ pub unsafe extern "C" fn chatlife_parse_duration(
         // SAFETY: header contract for string arguments.
         let duration = unsafe { text("duration", duration, duration_len) }?;
         let ms_out = required("ms_out", ms_out)?;
-        let ms = chatlife::time::parse_duration(duration)
+        let ms = chatlife::parse_duration(duration)
             .map_err(|problem| Failure::invalid_argument(format!("duration: {problem}")))?;
         // SAFETY: non-NULL and, by contract, writable.
         unsafe { ms_out.as_ptr().write(ms) };

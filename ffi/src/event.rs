@@ -4,8 +4,8 @@
 use std::ffi::c_char;
 use std::ptr;
 
-use chatlife::events::{Event, EventKind};
 use chatlife::TimerSettings;
+use chatlife::{Event, EventKind};
 
 use crate::boundary::required;
 use crate::engine::{chatlife_engine, engine_mut};
@@ -51,7 +51,7 @@ pub struct chatlife_timers {
 
 impl From<&TimerSettings> for chatlife_timers {
     fn from(t: &TimerSettings) -> chatlife_timers {
-        let minutes = |m: Option<chatlife::policy::TimerMinutes>| m.map_or(0, |m| u32::from(m.minutes()));
+        let minutes = |m: Option<chatlife::TimerMinutes>| m.map_or(0, |m| u32::from(m.minutes()));
         chatlife_timers {
             customer_idle: minutes(t.customer_idle),
             customer_auto_disconnect: minutes(t.customer_auto_disconnect),
@@ -67,7 +67,7 @@ impl chatlife_timers {
     pub(crate) fn to_settings(self) -> Result<TimerSettings, Failure> {
         let minutes = |name: &str, value: u32| match value {
             0 => Ok(None),
-            n => chatlife::policy::TimerMinutes::new(i64::from(n))
+            n => chatlife::TimerMinutes::new(i64::from(n))
                 .map(Some)
                 .map_err(|problem| Failure::invalid_argument(format!("timers.{name}: {problem}"))),
         };

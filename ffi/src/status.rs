@@ -69,7 +69,7 @@ impl chatlife_status {
         // life of the process so the pointers handed out stay valid.
         static CORE: OnceLock<Vec<CString>> = OnceLock::new();
         let core = CORE.get_or_init(|| {
-            chatlife::error::ERROR_CODES.iter().map(|code| CString::new(*code).expect("codes hold no NUL")).collect()
+            chatlife::ERROR_CODES.iter().map(|code| CString::new(*code).expect("codes hold no NUL")).collect()
         });
         let found = if status >= FIRST_CORE_CODE {
             core.get((status - FIRST_CORE_CODE) as usize).map(CString::as_c_str)
@@ -104,7 +104,7 @@ mod tests {
 
     #[test]
     fn core_codes_keep_their_numbers_and_names() {
-        for (i, code) in chatlife::error::ERROR_CODES.iter().enumerate() {
+        for (i, code) in chatlife::ERROR_CODES.iter().enumerate() {
             assert_eq!(name(100 + i as u32), *code, "status {}", 100 + i);
         }
         let every_core_error = [

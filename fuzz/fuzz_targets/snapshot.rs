@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
     let bytes = engine.snapshot();
     let again = chatlife::Engine::from_snapshot(&bytes).expect("its own snapshot restores");
     assert_eq!(again.snapshot(), bytes);
-    let later = engine.now().saturating_add(30 * 24 * 3_600_000).min(chatlife::time::MAX_TIME);
+    let later = engine.now().saturating_add(30 * 24 * 3_600_000).min(chatlife::MAX_TIME);
     engine.advance(later).expect("time moves forward");
     while engine.poll_event().is_some() {}
     engine.check_invariants().expect("still consistent after every timer fired");

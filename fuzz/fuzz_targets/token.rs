@@ -5,7 +5,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(token) = std::str::from_utf8(data) else { return };
-    let _ = chatlife::reconnect::decode_token(token);
+    let _ = chatlife::decode_token(token);
     let config = r#"{"seed": 3, "policies": {"default": {"reconnect": {"enabled": true, "portal_url": "https://p"}}}}"#;
     let mut engine = chatlife::Engine::from_json(config).unwrap();
     engine.start_conversation(0, "c1", "cu", Default::default()).unwrap();

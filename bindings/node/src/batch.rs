@@ -10,10 +10,10 @@
 //! as its JSON text for the core's parser (`TimedCommand::from_value`), which
 //! then gives the command, or the refusal with its code and message.
 
-use chatlife::command::parse_at;
+use chatlife::parse_at;
 // The keys a batch command read in place may have, at positions the core fixes.
-use chatlife::command::plain_fields::*;
-use chatlife::time::MAX_TIME;
+use chatlife::plain_fields::*;
+use chatlife::MAX_TIME;
 use chatlife::{Role, StartOptions};
 use serde_json::Value;
 

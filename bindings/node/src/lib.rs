@@ -16,8 +16,8 @@
 //! Every exported function carries `catch_unwind`: a panic in the core becomes
 //! a thrown `Error` instead of aborting the Node process.
 
-use chatlife::command::{parse_at, Command, TimedCommand};
 use chatlife::scenario::Scenario;
+use chatlife::{parse_at, Command, TimedCommand};
 use napi::bindgen_prelude::{Array, Env, JsObjectValue, Object, Uint8Array, Uint8ArraySlice, Unknown};
 use napi::{sys, JsError, JsValue, ValueType};
 use napi_derive::napi;
@@ -29,7 +29,7 @@ mod read;
 
 use read::MAX_SAFE_INTEGER;
 
-/// The `.code` of a thrown error: one of `chatlife::error::ERROR_CODES`.
+/// The `.code` of a thrown error: one of `chatlife::ERROR_CODES`.
 /// napi puts an error's status string into the JavaScript `code` property,
 /// so the status type is the SPEC code itself.
 #[derive(Debug, Clone, Copy)]
@@ -139,7 +139,7 @@ fn millis(value: Unknown<'_>) -> Result<u64, Thrown> {
     if !(n.is_finite() && n >= 0.0 && n.fract() == 0.0) {
         return Err(invalid_argument(format!("now: {n} is not a whole number of milliseconds")));
     }
-    let max = chatlife::time::MAX_TIME;
+    let max = chatlife::MAX_TIME;
     Err(thrown(chatlife::Error::LimitExceeded(format!("now: {n:e} is above {max}"))))
 }
 
@@ -779,9 +779,7 @@ commands! {
 #[napi(catch_unwind, ts_args_type = "text: string")]
 pub fn parse_duration(text_value: Unknown<'_>) -> napi::Result<f64, Code> {
     let duration = text("duration", text_value)?;
-    chatlife::time::parse_duration(&duration)
-        .map(|ms| ms as f64)
-        .map_err(|m| invalid_argument(format!("duration: {m}")))
+    chatlife::parse_duration(&duration).map(|ms| ms as f64).map_err(|m| invalid_argument(format!("duration: {m}")))
 }
 
 /// A scenario step's `at`: milliseconds, or a duration string from zero.
@@ -822,13 +820,13 @@ pub fn load_scenario(text_value: Unknown<'_>) -> napi::Result<ScenarioFile, Code
 /// Every event `type`, in SPEC §10 order.
 #[napi(catch_unwind, ts_return_type = "EventType[]")]
 pub fn event_types() -> Vec<&'static str> {
-    chatlife::events::EVENT_TYPES.to_vec()
+    chatlife::EVENT_TYPES.to_vec()
 }
 
 /// Every error `.code`, in SPEC E1 order.
 #[napi(catch_unwind, ts_return_type = "ErrorCode[]")]
 pub fn error_codes() -> Vec<&'static str> {
-    chatlife::error::ERROR_CODES.to_vec()
+    chatlife::ERROR_CODES.to_vec()
 }
 
 /// The version of the chatlife core inside this addon.

@@ -7,7 +7,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple};
 use serde_json::{Map, Number, Value};
 
-use chatlife::time::MAX_TIME;
+use chatlife::MAX_TIME;
 
 /// Deepest nesting accepted, as serde_json allows when it parses text; it also
 /// stops a dict that contains itself.

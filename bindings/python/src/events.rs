@@ -81,9 +81,8 @@ impl PyEvent {
     #[getter]
     #[pyo3(name = "type")]
     fn event_type<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
-        let names = TYPE_NAMES.get_or_init(py, || {
-            chatlife::events::EVENT_TYPES.iter().map(|name| PyString::intern(py, name).unbind()).collect()
-        });
+        let names = TYPE_NAMES
+            .get_or_init(py, || chatlife::EVENT_TYPES.iter().map(|name| PyString::intern(py, name).unbind()).collect());
         match names.get(self.inner.kind.type_index()) {
             Some(name) => name.bind(py).clone(),
             None => PyString::new(py, self.inner.kind.type_name()),

@@ -10,9 +10,9 @@
 //! are only ever refused by the slow path.
 
 // The keys a batch command read in place may have, at positions the core fixes.
-use chatlife::command::plain_fields::*;
-use chatlife::conversation::Role;
-use chatlife::time::MAX_TIME;
+use chatlife::plain_fields::*;
+use chatlife::Role;
+use chatlife::MAX_TIME;
 use chatlife::{Engine, Error, Millis, StartOptions};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -195,8 +195,8 @@ const fn same(a: &str, b: &str) -> bool {
 
 const fn is_core_op(name: &str) -> bool {
     let mut i = 0;
-    while i < chatlife::command::OPS.len() {
-        if same(chatlife::command::OPS[i], name) {
+    while i < chatlife::OPS.len() {
+        if same(chatlife::OPS[i], name) {
             return true;
         }
         i += 1;
@@ -265,7 +265,7 @@ fn at(value: &Bound<'_, PyAny>, texts: &mut Texts) -> Option<Millis> {
         let span = texts.push(value)?;
         let text = serde_json::Value::String(texts.get(&span).to_owned());
         texts.truncate(mark);
-        return chatlife::command::parse_at(&text).ok();
+        return chatlife::parse_at(&text).ok();
     }
     None
 }

@@ -24,7 +24,7 @@ fn parse_duration(py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<u64> {
         Ok(_) => return Err(invalid_argument(py, "duration: must be a str like \"90s\"".into())),
         Err(bad) => return Err(invalid_argument(py, bad.message())),
     };
-    guard(|| chatlife::time::parse_duration(&text).map_err(|m| invalid_argument(py, format!("duration: {m}"))))
+    guard(|| chatlife::parse_duration(&text).map_err(|m| invalid_argument(py, format!("duration: {m}"))))
 }
 
 /// Reads the `at` of a scenario step: an `int` of milliseconds or a duration
@@ -32,7 +32,7 @@ fn parse_duration(py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<u64> {
 #[pyfunction]
 fn parse_at(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<u64> {
     let value = to_json(value, "at").map_err(|bad| invalid_argument(py, bad.message()))?;
-    guard(|| chatlife::command::parse_at(&value).map_err(|m| invalid_argument(py, format!("at: {m}"))))
+    guard(|| chatlife::parse_at(&value).map_err(|m| invalid_argument(py, format!("at: {m}"))))
 }
 
 /// Parses a scenario file's text (SPEC §11) exactly as `chatlife run` does and
@@ -68,10 +68,10 @@ mod native {
     fn init(module: &Bound<'_, PyModule>) -> PyResult<()> {
         let py = module.py();
         module.add("__version__", chatlife::VERSION)?;
-        module.add("ERROR_CODES", PyTuple::new(py, chatlife::error::ERROR_CODES)?)?;
-        module.add("EVENT_TYPES", PyTuple::new(py, chatlife::events::EVENT_TYPES)?)?;
-        module.add("OPS", PyTuple::new(py, chatlife::command::OPS)?)?;
-        module.add("MAX_TIME", chatlife::time::MAX_TIME)?;
+        module.add("ERROR_CODES", PyTuple::new(py, chatlife::ERROR_CODES)?)?;
+        module.add("EVENT_TYPES", PyTuple::new(py, chatlife::EVENT_TYPES)?)?;
+        module.add("OPS", PyTuple::new(py, chatlife::OPS)?)?;
+        module.add("MAX_TIME", chatlife::MAX_TIME)?;
         crate::errors::add_classes(module)?;
         crate::vocab::add_enums(module)?;
         crate::events::add_classes(module)?;

@@ -2,8 +2,8 @@
 //! enums. Their values come from the core's own names, so a member always
 //! equals the string in the canonical JSON (`State.WRAP_UP == "wrap_up"`).
 
-use chatlife::conversation::{LeftReason, Reason, Role, State, WaitFor};
-use chatlife::events::{ReconnectMethod, RefusedReason, VisibleTo};
+use chatlife::{LeftReason, Reason, Role, State, WaitFor};
+use chatlife::{ReconnectMethod, RefusedReason, VisibleTo};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;

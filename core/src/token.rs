@@ -69,14 +69,38 @@ impl TokenSource {
         }
     }
 
-    pub fn secret(&mut self) -> Result<[u8; SECRET_BYTES], Error> {
-        let mut secret = [0u8; SECRET_BYTES];
+    /// A fresh secret, in two steps so that a command can be refused before
+    /// anything changed (E1): `prepare` (which changes nothing) draws from the
+    /// OS, the only source that can fail; `take` hands that secret over or,
+    /// for the seeded stream, which cannot fail, advances the stream.
+    pub fn prepare(&self) -> Result<Option<[u8; SECRET_BYTES]>, Error> {
         match self {
-            TokenSource::Os => getrandom::fill(&mut secret)
-                .map_err(|e| Error::InvalidState(format!("randomness: the OS source failed: {e}")))?,
-            TokenSource::Seeded(rng) => rng.fill_bytes(&mut secret),
+            TokenSource::Os => {
+                let mut secret = [0u8; SECRET_BYTES];
+                getrandom::fill(&mut secret)
+                    .map_err(|e| Error::InvalidState(format!("randomness: the OS source failed: {e}")))?;
+                Ok(Some(secret))
+            }
+            TokenSource::Seeded(_) => Ok(None),
         }
-        Ok(secret)
+    }
+
+    pub fn take(&mut self, prepared: Option<[u8; SECRET_BYTES]>) -> [u8; SECRET_BYTES] {
+        match (self, prepared) {
+            (TokenSource::Seeded(rng), _) => {
+                let mut secret = [0u8; SECRET_BYTES];
+                rng.fill_bytes(&mut secret);
+                secret
+            }
+            (TokenSource::Os, Some(secret)) => secret,
+            (TokenSource::Os, None) => unreachable!("prepare gives the OS source its secret"),
+        }
+    }
+
+    #[cfg(test)]
+    fn secret(&mut self) -> Result<[u8; SECRET_BYTES], Error> {
+        let prepared = self.prepare()?;
+        Ok(self.take(prepared))
     }
 }
 
@@ -164,17 +188,6 @@ pub fn find(records: &[TokenRecord], digest: &[u8; 32]) -> Option<usize> {
     found
 }
 
-/// Appends the token to a portal URL in the policy's style.
-pub fn link(portal: &str, style: crate::policy::LinkStyle, token: &str) -> String {
-    match style {
-        crate::policy::LinkStyle::Fragment => format!("{portal}#reconnect={token}"),
-        crate::policy::LinkStyle::Query => {
-            let sep = if portal.contains('?') { '&' } else { '?' };
-            format!("{portal}{sep}oc.reconnectid={token}")
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,10 +233,16 @@ mod tests {
     }
 
     #[test]
-    fn link_styles() {
-        use crate::policy::LinkStyle;
-        assert_eq!(link("https://p/chat", LinkStyle::Fragment, "T"), "https://p/chat#reconnect=T");
-        assert_eq!(link("https://p/chat", LinkStyle::Query, "T"), "https://p/chat?oc.reconnectid=T");
-        assert_eq!(link("https://p/c?a=1", LinkStyle::Query, "T"), "https://p/c?a=1&oc.reconnectid=T");
+    fn a_million_tokens_without_a_collision() {
+        let mut source = TokenSource::new(None);
+        let mut seen = std::collections::HashSet::with_capacity(1_000_000);
+        for _ in 0..1_000_000 {
+            assert!(seen.insert(source.secret().unwrap()), "two secrets collided");
+        }
+    }
+
+    #[test]
+    fn debug_never_shows_the_seeded_stream() {
+        assert_eq!(format!("{:?}", TokenSource::new(Some(1))), "TokenSource::Seeded(<redacted>)");
     }
 }

@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use crate::conversation::Id;
 use crate::events::EventKind;
+use crate::id::{Id, IdHasher};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgentLoad {
@@ -18,7 +18,7 @@ pub struct AgentLoad {
 #[derive(Debug, Clone)]
 pub struct Agents {
     default_capacity: Option<u32>,
-    loads: HashMap<Id, AgentLoad, crate::conversation::IdHasher>,
+    loads: HashMap<Id, AgentLoad, IdHasher>,
 }
 
 impl Agents {

@@ -1,0 +1,211 @@
+//! The words of the SPEC that every layer shares: conversation states (§3),
+//! participant roles (§2), the reasons of `state_changed` and
+//! `participant_left` (§10) and what a conversation waits for (R-T9). Each has
+//! one spelling, `as_str`, pinned to its canonical JSON by a test.
+
+use serde::{Deserialize, Serialize};
+
+/// Conversation states of the Dynamics 365 model (SPEC §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    Open,
+    Active,
+    Waiting,
+    WrapUp,
+    Closed,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Open => "open",
+            State::Active => "active",
+            State::Waiting => "waiting",
+            State::WrapUp => "wrap_up",
+            State::Closed => "closed",
+        }
+    }
+
+    /// Open, active or waiting: the chat has not ended yet.
+    pub fn is_live(self) -> bool {
+        matches!(self, State::Open | State::Active | State::Waiting)
+    }
+}
+
+/// Participant roles (SPEC §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Customer,
+    Agent,
+    Supervisor,
+    Bot,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Customer => "customer",
+            Role::Agent => "agent",
+            Role::Supervisor => "supervisor",
+            Role::Bot => "bot",
+        }
+    }
+
+    /// Agents and bots are the "other side" whose presence runs the timers (R-T3).
+    pub fn serves(self) -> bool {
+        matches!(self, Role::Agent | Role::Bot)
+    }
+}
+
+/// Why a state changed (SPEC §3 table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    AgentJoined,
+    CustomerEnded,
+    CustomerDisconnected,
+    AutoClose,
+    MaxDuration,
+    AgentEnded,
+    ReconnectWindowExpired,
+    CustomerDeclinedReconnect,
+    AutoDisconnected,
+    AgentLeft,
+    AgentDisconnected,
+    DisconnectFlow,
+    AgentClosedSession,
+    CustomerReturned,
+}
+
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::AgentJoined => "agent_joined",
+            Reason::CustomerEnded => "customer_ended",
+            Reason::CustomerDisconnected => "customer_disconnected",
+            Reason::AutoClose => "auto_close",
+            Reason::MaxDuration => "max_duration",
+            Reason::AgentEnded => "agent_ended",
+            Reason::ReconnectWindowExpired => "reconnect_window_expired",
+            Reason::CustomerDeclinedReconnect => "customer_declined_reconnect",
+            Reason::AutoDisconnected => "auto_disconnected",
+            Reason::AgentLeft => "agent_left",
+            Reason::AgentDisconnected => "agent_disconnected",
+            Reason::DisconnectFlow => "disconnect_flow",
+            Reason::AgentClosedSession => "agent_closed_session",
+            Reason::CustomerReturned => "customer_returned",
+        }
+    }
+}
+
+/// Why a participant left (SPEC §10).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeftReason {
+    Left,
+    Ended,
+    Disconnected,
+    AutoDisconnected,
+}
+
+impl LeftReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LeftReason::Left => "left",
+            LeftReason::Ended => "ended",
+            LeftReason::Disconnected => "disconnected",
+            LeftReason::AutoDisconnected => "auto_disconnected",
+        }
+    }
+}
+
+/// What a flow's Wait block waits for (R-T9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WaitFor {
+    #[default]
+    None,
+    Customer,
+    Bot,
+}
+
+impl State {
+    /// Every value, in declaration order (the order bindings list them in).
+    pub const ALL: [State; 5] = [State::Open, State::Active, State::Waiting, State::WrapUp, State::Closed];
+}
+
+// A new variant stops compilation here until `ALL` lists it.
+const _: fn(State) = |v| match v {
+    State::Open | State::Active | State::Waiting | State::WrapUp | State::Closed => (),
+};
+
+impl Role {
+    /// Every value, in declaration order (the order bindings list them in).
+    pub const ALL: [Role; 4] = [Role::Customer, Role::Agent, Role::Supervisor, Role::Bot];
+}
+
+// A new variant stops compilation here until `ALL` lists it.
+const _: fn(Role) = |v| match v {
+    Role::Customer | Role::Agent | Role::Supervisor | Role::Bot => (),
+};
+
+impl Reason {
+    /// Every value, in declaration order (the order bindings list them in).
+    pub const ALL: [Reason; 14] = [
+        Reason::AgentJoined,
+        Reason::CustomerEnded,
+        Reason::CustomerDisconnected,
+        Reason::AutoClose,
+        Reason::MaxDuration,
+        Reason::AgentEnded,
+        Reason::ReconnectWindowExpired,
+        Reason::CustomerDeclinedReconnect,
+        Reason::AutoDisconnected,
+        Reason::AgentLeft,
+        Reason::AgentDisconnected,
+        Reason::DisconnectFlow,
+        Reason::AgentClosedSession,
+        Reason::CustomerReturned,
+    ];
+}
+
+// A new variant stops compilation here until `ALL` lists it.
+const _: fn(Reason) = |v| match v {
+    Reason::AgentJoined
+    | Reason::CustomerEnded
+    | Reason::CustomerDisconnected
+    | Reason::AutoClose
+    | Reason::MaxDuration
+    | Reason::AgentEnded
+    | Reason::ReconnectWindowExpired
+    | Reason::CustomerDeclinedReconnect
+    | Reason::AutoDisconnected
+    | Reason::AgentLeft
+    | Reason::AgentDisconnected
+    | Reason::DisconnectFlow
+    | Reason::AgentClosedSession
+    | Reason::CustomerReturned => (),
+};
+
+impl LeftReason {
+    /// Every value, in declaration order (the order bindings list them in).
+    pub const ALL: [LeftReason; 4] =
+        [LeftReason::Left, LeftReason::Ended, LeftReason::Disconnected, LeftReason::AutoDisconnected];
+}
+
+// A new variant stops compilation here until `ALL` lists it.
+const _: fn(LeftReason) = |v| match v {
+    LeftReason::Left | LeftReason::Ended | LeftReason::Disconnected | LeftReason::AutoDisconnected => (),
+};
+
+impl WaitFor {
+    /// Every value, in declaration order (the order bindings list them in).
+    pub const ALL: [WaitFor; 3] = [WaitFor::None, WaitFor::Customer, WaitFor::Bot];
+}
+
+// A new variant stops compilation here until `ALL` lists it.
+const _: fn(WaitFor) = |v| match v {
+    WaitFor::None | WaitFor::Customer | WaitFor::Bot => (),
+};
