@@ -13,8 +13,10 @@ const { endsChat } = require('./items')
 // would have it call CreateParticipantConnection in a loop.
 const CONNECTION_TTL_MS = 24 * 3600_000
 const WEBSOCKET_TTL_MS = 3600_000
-/** Connections kept per participant once their sockets are gone (ChatJS makes one per reconnect). */
-const IDLE_CONNECTIONS_KEPT = 4
+/** Connections without a socket kept per participant: the most recent ones
+ * stay valid (a client may use only the credentials); older ones are revoked,
+ * so a client calling CreateParticipantConnection in a loop holds bounded memory. */
+const IDLE_CONNECTIONS_KEPT = 32
 
 class Participant {
   constructor(contact, id, role, displayName) {
