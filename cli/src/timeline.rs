@@ -71,6 +71,17 @@ fn what(e: &Event) -> String {
             "agent {agent} now uses {used} of {} units",
             capacity.map_or("unbounded".to_string(), |c| c.to_string())
         ),
+        ExpiryWarning { timer, participant, deadline } => format!(
+            "warning: {}{} runs out at {} (notice, not in transcript)",
+            timer.as_str().replace('_', " "),
+            participant.as_ref().map_or(String::new(), |p| format!(" of {p}")),
+            format_clock(*deadline).trim()
+        ),
+        ConversationInactive { since } => {
+            format!("nobody has written since {}: the chat is inactive", format_clock(*since).trim())
+        }
+        HoldChanged { on_hold: true, reason } => format!("on hold ({})", reason.as_str().replace('_', " ")),
+        HoldChanged { on_hold: false, reason } => format!("off hold ({})", reason.as_str().replace('_', " ")),
     }
 }
 
@@ -109,6 +120,9 @@ pub fn svg(lines: &[Output]) -> String {
         lines.iter().filter_map(|l| if let Output::Event(e) = l { Some(e) } else { None }).collect();
     let end = events.iter().map(|e| e.at).max().unwrap_or(0).max(1);
     let mut lanes: Vec<(String, Vec<(u64, State)>)> = Vec::new();
+    // Per lane: when holds began and ended, and the moments of notices.
+    let mut holds: Vec<Vec<(u64, Option<u64>)>> = Vec::new();
+    let mut marks: Vec<Vec<(u64, &'static str, String)>> = Vec::new();
     for e in &events {
         let Some(conv) = e.conversation.as_deref() else {
             continue;
@@ -117,12 +131,30 @@ pub fn svg(lines: &[Output]) -> String {
             Some(i) => i,
             None => {
                 lanes.push((conv.to_string(), Vec::new()));
+                holds.push(Vec::new());
+                marks.push(Vec::new());
                 lanes.len() - 1
             }
         };
         match &e.kind {
             EventKind::ConversationStarted { .. } => lanes[lane].1.push((e.at, State::Open)),
-            EventKind::StateChanged { to, .. } => lanes[lane].1.push((e.at, *to)),
+            EventKind::StateChanged { to, .. } => {
+                lanes[lane].1.push((e.at, *to));
+                // Leaving active ends a hold without a hold_changed (H3).
+                if let Some(open) = holds[lane].last_mut().filter(|h| h.1.is_none()) {
+                    open.1 = Some(e.at);
+                }
+            }
+            EventKind::HoldChanged { on_hold: true, .. } => holds[lane].push((e.at, None)),
+            EventKind::HoldChanged { on_hold: false, .. } => {
+                if let Some(open) = holds[lane].last_mut().filter(|h| h.1.is_none()) {
+                    open.1 = Some(e.at);
+                }
+            }
+            EventKind::ExpiryWarning { timer, .. } => {
+                marks[lane].push((e.at, "#e6550d", format!("warning: {}", timer.as_str())))
+            }
+            EventKind::ConversationInactive { .. } => marks[lane].push((e.at, "#636363", "inactive".into())),
             _ => {}
         }
     }
@@ -152,6 +184,25 @@ pub fn svg(lines: &[Output]) -> String {
                 colour(*state),
                 state.as_str(),
                 format_clock(*start)
+            ));
+        }
+        for &(start, stop) in &holds[i] {
+            let stop = stop.unwrap_or(end);
+            out.push_str(&format!(
+                "<rect x=\"{:.1}\" y=\"{}\" width=\"{:.1}\" height=\"8\" fill=\"#fee391\" stroke=\"#cc4c02\"><title>on hold from {}</title></rect>\n",
+                x(start),
+                y + 6.0,
+                (x(stop) - x(start)).max(1.0),
+                format_clock(start)
+            ));
+        }
+        for (at, colour, title) in &marks[i] {
+            out.push_str(&format!(
+                "<line x1=\"{0:.1}\" x2=\"{0:.1}\" y1=\"{1}\" y2=\"{2}\" stroke=\"{colour}\" stroke-width=\"2\"><title>{title} at {3}</title></line>\n",
+                x(*at),
+                y - 2.0,
+                y + 22.0,
+                format_clock(*at)
             ));
         }
     }

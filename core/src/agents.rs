@@ -102,6 +102,34 @@ impl Agents {
         Self::changed(agent, load)
     }
 
+    /// H1: the conversation parks its units; it stays a holder, of none.
+    pub fn park(&mut self, agent: &Id, units: u32) -> EventKind {
+        let load = self.load(agent);
+        load.used = load.used.saturating_sub(units);
+        Self::changed(agent, load)
+    }
+
+    /// H2, H3: a parked conversation takes its units again, even above
+    /// capacity (the caller checked where it must).
+    pub fn unpark(&mut self, agent: &Id, units: u32) -> EventKind {
+        let load = self.load(agent);
+        load.used = load.used.saturating_add(units);
+        Self::changed(agent, load)
+    }
+
+    /// A parked conversation that will not take its units again leaves the list.
+    pub fn drop_holder(&mut self, agent: &Id, conversation: u32) {
+        let load = self.load(agent);
+        if let Some(i) = load.holders.iter().position(|&c| c == conversation) {
+            load.holders.swap_remove(i);
+        }
+    }
+
+    /// An imported parked conversation joins the list without units.
+    pub fn add_holder(&mut self, agent: &Id, conversation: u32) {
+        self.load(agent).holders.push(conversation);
+    }
+
     pub fn set_capacity(&mut self, agent: &Id, capacity: Option<u32>) -> EventKind {
         let load = self.load(agent);
         load.capacity = capacity;

@@ -40,7 +40,7 @@ macro_rules! commands {
             )*
         }
 
-        /// Every `op` name, in SPEC §9 order.
+        /// Every `op` name, in SPEC §9 order, then what later versions added.
         pub const OPS: &[&str] = &[$($op),*];
 
         impl Command {
@@ -99,6 +99,9 @@ commands! {
     SetWait = "set_wait" { conversation: String, #[serde(rename = "for")] wait_for: WaitFor }
     SetAgentCapacity = "set_agent_capacity" { agent: String, capacity: Option<u32> }
     Advance = "advance" {}
+    // v2 (§14). Ops are numbered by position in the bindings: append only.
+    Hold = "hold" { conversation: String, participant: String }
+    Resume = "resume" { conversation: String, participant: String }
 }
 
 impl Command {
@@ -129,7 +132,9 @@ impl Command {
             | Command::DeclineReconnect { conversation, .. }
             | Command::SetParticipantTimers { conversation, .. }
             | Command::UpdateParticipantRoleConfig { conversation, .. }
-            | Command::SetWait { conversation, .. } => Some(conversation),
+            | Command::SetWait { conversation, .. }
+            | Command::Hold { conversation, .. }
+            | Command::Resume { conversation, .. } => Some(conversation),
             Command::Reconnect { conversation, .. } => conversation.as_deref(),
             Command::ReturningCustomer { .. } | Command::SetAgentCapacity { .. } | Command::Advance {} => None,
         }

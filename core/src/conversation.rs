@@ -8,7 +8,7 @@ use crate::config::TimerSettings;
 use crate::id::{Id, RareId};
 use crate::time::Millis;
 use crate::token::TokenRecord;
-use crate::vocab::{Role, State, WaitFor};
+use crate::vocab::{Role, State, WaitFor, Warned};
 use crate::wheel::TimerKey;
 
 /// What a timer is for; it comes back with the timer when it fires.
@@ -25,6 +25,21 @@ pub enum TimerFor {
     MaxDuration,
     /// Forget a closed conversation (S1).
     Forget,
+    /// Conversation inactivity (I1).
+    Inactivity,
+    /// `hold.auto_close` (H3).
+    HoldAutoClose,
+    /// The warning before `Warned`'s timer ends something, for its lead
+    /// number `n` in the policy, longest first (W1).
+    Warning(Warned, u8),
+}
+
+/// The key of one pending warning (W1): most conversations have none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WarningSlot {
+    pub warned: Warned,
+    pub lead: u8,
+    pub key: Option<TimerKey>,
 }
 
 /// The payload of a timer in the wheel: whose it is and what for.
@@ -150,6 +165,15 @@ pub struct Conversation {
     pub max_duration: Option<TimerKey>,
     #[serde(skip)]
     pub forget: Option<TimerKey>,
+    /// Parked by the agent or by H4 (§14); the state stays `active`.
+    #[serde(default)]
+    pub on_hold: bool,
+    #[serde(skip)]
+    pub inactivity: Option<TimerKey>,
+    #[serde(skip)]
+    pub hold_close: Option<TimerKey>,
+    #[serde(skip)]
+    pub warnings: thin_vec::ThinVec<WarningSlot>,
 }
 
 impl Conversation {
@@ -179,6 +203,10 @@ impl Conversation {
             capacity_block: None,
             max_duration: None,
             forget: None,
+            on_hold: false,
+            inactivity: None,
+            hold_close: None,
+            warnings: thin_vec::ThinVec::new(),
         }
     }
 
@@ -211,20 +239,30 @@ impl Conversation {
             TimerFor::CapacityBlock => &mut self.capacity_block,
             TimerFor::MaxDuration => &mut self.max_duration,
             TimerFor::Forget => &mut self.forget,
+            TimerFor::Inactivity => &mut self.inactivity,
+            TimerFor::HoldAutoClose => &mut self.hold_close,
+            TimerFor::Warning(warned, lead) => {
+                let i = match self.warnings.iter().position(|w| w.warned == warned && w.lead == lead) {
+                    Some(i) => i,
+                    None => {
+                        self.warnings.push(WarningSlot { warned, lead, key: None });
+                        self.warnings.len() - 1
+                    }
+                };
+                &mut self.warnings[i].key
+            }
         }
     }
 
     /// Every armed timer key but the participants' activity timers, whose
     /// deadlines the participants keep themselves.
     pub fn timer_keys_but_activity(&self) -> impl Iterator<Item = TimerKey> + '_ {
-        let own = [self.window, self.auto_close, self.capacity_block, self.max_duration, self.forget];
-        own.into_iter().chain(self.participants.iter().map(|p| p.grace)).flatten()
+        self.own_keys().chain(self.participants.iter().map(|p| p.grace)).flatten()
     }
 
     /// Every timer key this conversation owns, to read.
     pub fn timer_keys(&self) -> impl Iterator<Item = Option<TimerKey>> + '_ {
-        let own = [self.window, self.auto_close, self.capacity_block, self.max_duration, self.forget];
-        own.into_iter().chain(self.participants.iter().flat_map(|p| [p.activity, p.grace]))
+        self.own_keys().chain(self.participants.iter().flat_map(|p| [p.activity, p.grace]))
     }
 
     /// Every timer key this conversation owns, for cancelling and moving them.
@@ -235,8 +273,24 @@ impl Conversation {
             &mut self.capacity_block,
             &mut self.max_duration,
             &mut self.forget,
+            &mut self.inactivity,
+            &mut self.hold_close,
         ];
         let per_participant = self.participants.iter_mut().flat_map(|p| [&mut p.activity, &mut p.grace]);
-        own.into_iter().chain(per_participant)
+        own.into_iter().chain(per_participant).chain(self.warnings.iter_mut().map(|w| &mut w.key))
+    }
+
+    /// The conversation's own timers and its warnings, to read.
+    fn own_keys(&self) -> impl Iterator<Item = Option<TimerKey>> + '_ {
+        let own = [
+            self.window,
+            self.auto_close,
+            self.capacity_block,
+            self.max_duration,
+            self.forget,
+            self.inactivity,
+            self.hold_close,
+        ];
+        own.into_iter().chain(self.warnings.iter().map(|w| w.key))
     }
 }

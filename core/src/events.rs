@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::config::TimerSettings;
 use crate::id::Id;
 use crate::time::Millis;
-use crate::vocab::{LeftReason, Reason, Role, State};
+use crate::vocab::{HoldReason, LeftReason, Reason, Role, State, Warned};
 
 /// A string that must not be shown in logs: a reconnect token or a URL carrying
 /// one. It serializes as itself (the host needs it) but `Debug` hides it.
@@ -146,8 +146,10 @@ const _: fn(RefusedReason) = |v| match v {
 pub struct Event {
     /// The deadline for a timer event, the command's `now` otherwise (T4).
     pub at: Millis,
-    /// `None` for `capacity_changed` (which has no `conversation` field) and for
-    /// `no_reconnect_offer` (serialized as `"conversation": null`).
+    /// `None` for `capacity_changed` (which has no `conversation` field), for
+    /// `no_reconnect_offer` and for a `reconnect_refused` that must not say
+    /// which conversation a token named (R-RC10); both serialize as
+    /// `"conversation": null`.
     pub conversation: Option<Id>,
     pub kind: EventKind,
 }
@@ -176,11 +178,14 @@ pub enum EventKind {
     ReconnectRefused { reason: RefusedReason, redirect_url: Option<Arc<str>>, start_new: bool },
     ReconnectWindowExpired { redirect_url: Option<Arc<str>> },
     CapacityChanged { agent: Id, used: u32, capacity: Option<u32> },
+    ExpiryWarning { timer: Warned, participant: Option<Id>, deadline: Millis },
+    ConversationInactive { since: Millis },
+    HoldChanged { on_hold: bool, reason: HoldReason },
 }
 
 /// Every event type name, in SPEC §10 order. Bindings number event types by
 /// position (C enum values), so append only: never reorder or remove.
-pub const EVENT_TYPES: [&str; 21] = [
+pub const EVENT_TYPES: [&str; 24] = [
     "conversation_started",
     "state_changed",
     "participant_joined",
@@ -202,6 +207,9 @@ pub const EVENT_TYPES: [&str; 21] = [
     "reconnect_refused",
     "reconnect_window_expired",
     "capacity_changed",
+    "expiry_warning",
+    "conversation_inactive",
+    "hold_changed",
 ];
 
 impl EventKind {
@@ -230,6 +238,9 @@ impl EventKind {
             ReconnectRefused { .. } => 18,
             ReconnectWindowExpired { .. } => 19,
             CapacityChanged { .. } => 20,
+            ExpiryWarning { .. } => 21,
+            ConversationInactive { .. } => 22,
+            HoldChanged { .. } => 23,
         }
     }
 
@@ -326,6 +337,17 @@ impl Serialize for Event {
                 m.serialize_entry("used", used)?;
                 m.serialize_entry("capacity", capacity)?;
             }
+            ExpiryWarning { timer, participant, deadline } => {
+                m.serialize_entry("timer", timer)?;
+                m.serialize_entry("participant", &participant.as_deref())?;
+                m.serialize_entry("deadline", deadline)?;
+                m.serialize_entry("transcript", &false)?;
+            }
+            ConversationInactive { since } => m.serialize_entry("since", since)?,
+            HoldChanged { on_hold, reason } => {
+                m.serialize_entry("on_hold", on_hold)?;
+                m.serialize_entry("reason", reason)?;
+            }
         }
         m.end()
     }
@@ -384,6 +406,12 @@ mod tests {
             assert_eq!(serde_json::to_value(v).unwrap(), v.as_str());
         }
         for v in crate::vocab::Reason::ALL {
+            assert_eq!(serde_json::to_value(v).unwrap(), v.as_str());
+        }
+        for v in crate::vocab::HoldReason::ALL {
+            assert_eq!(serde_json::to_value(v).unwrap(), v.as_str());
+        }
+        for v in crate::vocab::Warned::ALL {
             assert_eq!(serde_json::to_value(v).unwrap(), v.as_str());
         }
     }

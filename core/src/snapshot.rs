@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::agents::{AgentLoad, Agents};
-use crate::config::Config;
+use crate::config::{Config, Policy};
 use crate::conversation::{Connection, Conversation, TimerFor, CUSTOMER, MAX_PARTICIPANTS};
 use crate::engine::{Engine, Scope};
 use crate::error::{path_message, Error};
@@ -29,8 +29,11 @@ use crate::vocab::{Role, State};
 use crate::wheel::Wheel;
 
 /// Version of the snapshot format. Bump it on any change a reader of the old
-/// format would misread; readers refuse versions newer than theirs.
-pub const SCHEMA_VERSION: u32 = 1;
+/// format would misread; readers refuse versions newer than theirs and read
+/// every older one. 2 (SPEC v2): holds, inactivity and warning timers.
+pub const SCHEMA_VERSION: u32 = 2;
+/// The oldest version this chatlife still reads.
+const OLDEST_READ: u64 = 1;
 
 /// The farthest ahead any engine timer is armed: retain, max duration and
 /// auto-close are at most 7 days, the reconnect window a day; with margin.
@@ -133,7 +136,7 @@ impl Engine {
             Error::InvalidArgument(format!("snapshot: not a chatlife snapshot (corrupted or truncated): {e}"))
         })?;
         match value.get("schema_version").and_then(Value::as_u64) {
-            Some(v) if v == SCHEMA_VERSION as u64 => {}
+            Some(v) if (OLDEST_READ..=SCHEMA_VERSION as u64).contains(&v) => {}
             Some(v) if v > SCHEMA_VERSION as u64 => {
                 return Err(bad(format!(
                     "schema_version: {v} is newer than this chatlife reads ({SCHEMA_VERSION}); upgrade chatlife"
@@ -167,7 +170,7 @@ impl Engine {
             let at = |m: &str| bad(format!("timers[{i}]{m}"));
             let ci = engine.conversations.find(&t.conversation).ok_or_else(|| at(": names an unknown conversation"))?;
             let conv = engine.conv(ci);
-            check_timer(conv, t.what).map_err(|m| at(&m))?;
+            check_timer(conv, t.what, &engine.config.policies[conv.policy]).map_err(|m| at(&m))?;
             if t.deadline < s.now {
                 return Err(at(".deadline: before the snapshot's time; it would fire out of order"));
             }
@@ -267,6 +270,9 @@ pub(crate) fn check_conversation(conv: &Conversation, policies: usize) -> Result
     } else if conv.held_units > 0 {
         return Err(".held_units: units held with no assigned agent".into());
     }
+    if conv.on_hold && (conv.state != State::Active || conv.assigned_agent.is_none()) {
+        return Err(".on_hold: only an active conversation with its agent is on hold".into());
+    }
     if let Some(identity) = &conv.authenticated_as {
         check_id(identity).map_err(|m| format!(".authenticated_as: {m}"))?;
     }
@@ -276,8 +282,8 @@ pub(crate) fn check_conversation(conv: &Conversation, policies: usize) -> Result
     Ok(())
 }
 
-/// Whether a timer of kind `what` can belong to `conv`.
-pub(crate) fn check_timer(conv: &Conversation, what: TimerFor) -> Result<(), String> {
+/// Whether a timer of kind `what` can belong to `conv`, under its policy.
+pub(crate) fn check_timer(conv: &Conversation, what: TimerFor, policy: &Policy) -> Result<(), String> {
     let closed = conv.state == State::Closed;
     match what {
         TimerFor::Forget if !closed => Err(".what: only a closed conversation is forgotten".into()),
@@ -292,6 +298,13 @@ pub(crate) fn check_timer(conv: &Conversation, what: TimerFor) -> Result<(), Str
                 return Err(".what: a grace timer for a connection that is not lost".into());
             }
             Ok(())
+        }
+        TimerFor::Inactivity if conv.state != State::Active || conv.on_hold => {
+            Err(".what: inactivity runs only in an active conversation not on hold".into())
+        }
+        TimerFor::HoldAutoClose if !conv.on_hold => Err(".what: a hold auto-close off hold".into()),
+        TimerFor::Warning(warned, n) if n as usize >= policy.warnings.leads(warned).len() => {
+            Err(".what: a warning the policy does not give".into())
         }
         _ => Ok(()),
     }
@@ -328,7 +341,7 @@ impl Engine {
             .map_err(|e| format!(": not an exported conversation (corrupted or truncated): {e}"))
             .and_then(|v| {
                 match v.get("schema_version").and_then(Value::as_u64) {
-                    Some(v) if v == SCHEMA_VERSION as u64 => {}
+                    Some(v) if (OLDEST_READ..=SCHEMA_VERSION as u64).contains(&v) => {}
                     Some(v) => return Err(format!(".schema_version: {v} is not a version this chatlife reads")),
                     None => return Err(".schema_version: missing".into()),
                 }
@@ -376,7 +389,7 @@ impl Engine {
         check_conversation(&conv, self.config.policies.len()).map_err(problem)?;
         let mut seen = HashSet::new();
         for &(what, deadline) in &exported.timers {
-            check_timer(&conv, what).map_err(|m| problem(format!(".timers{m}")))?;
+            check_timer(&conv, what, &self.config.policies[policy]).map_err(|m| problem(format!(".timers{m}")))?;
             if !seen.insert(what) {
                 return Err(problem(".timers: the same timer appears twice".into()));
             }
@@ -401,6 +414,8 @@ impl Engine {
 
     fn apply_import(&mut self, now: u64, conv: Conversation, timers: &[(TimerFor, u64)]) {
         let held = conv.assigned_agent.filter(|_| conv.held_units > 0).map(|a| conv.participants[a].id.clone());
+        let parked = conv.assigned_agent.filter(|_| conv.on_hold && conv.held_units == 0);
+        let parked = parked.map(|a| conv.participants[a].id.clone());
         let units = conv.held_units;
         let identity = conv.authenticated_as.clone();
         let ci = self.conversations.insert(conv);
@@ -413,6 +428,9 @@ impl Engine {
         if let Some(agent) = held {
             let kind = self.agents.hold(&agent, units, ci);
             self.emit(now, None, kind);
+        }
+        if let Some(agent) = parked {
+            self.agents.add_holder(&agent, ci);
         }
     }
 }
@@ -429,7 +447,8 @@ impl Engine {
             if self.conversations.find(&conv.id) != Some(ci) {
                 return Err(format!("{}: not indexed by its id", conv.id));
             }
-            if conv.held_units > 0 {
+            // A parked conversation (H1) stays its agent's holder, of no units.
+            if conv.held_units > 0 || (conv.on_hold && conv.assigned_agent.is_some()) {
                 let agent = &conv.participants[conv.assigned_agent.expect("checked above")].id;
                 let entry = held.entry(agent).or_default();
                 entry.0 += conv.held_units;
@@ -446,7 +465,7 @@ impl Engine {
                 if r.conversation != ci {
                     return Err(format!("{}: a timer key points at another conversation", conv.id));
                 }
-                check_timer(conv, r.what).map_err(|m| format!("{}{m}", conv.id))?;
+                check_timer(conv, r.what, &self.config.policies[conv.policy]).map_err(|m| format!("{}{m}", conv.id))?;
             }
         }
         for (agent, load) in self.agents.loads() {

@@ -1,6 +1,7 @@
 //! The words of the SPEC that every layer shares: conversation states (§3),
-//! participant roles (§2), the reasons of `state_changed` and
-//! `participant_left` (§10) and what a conversation waits for (R-T9). Each has
+//! participant roles (§2), the reasons of `state_changed`, `participant_left`
+//! and `hold_changed` (§10), what a conversation waits for (R-T9) and the
+//! timers a warning names (§12). Each has
 //! one spelling, `as_str`, pinned to its canonical JSON by a test.
 
 use serde::{Deserialize, Serialize};
@@ -77,6 +78,7 @@ pub enum Reason {
     DisconnectFlow,
     AgentClosedSession,
     CustomerReturned,
+    Inactivity,
 }
 
 impl Reason {
@@ -96,6 +98,7 @@ impl Reason {
             Reason::DisconnectFlow => "disconnect_flow",
             Reason::AgentClosedSession => "agent_closed_session",
             Reason::CustomerReturned => "customer_returned",
+            Reason::Inactivity => "inactivity",
         }
     }
 }
@@ -108,6 +111,7 @@ pub enum LeftReason {
     Ended,
     Disconnected,
     AutoDisconnected,
+    Inactivity,
 }
 
 impl LeftReason {
@@ -117,9 +121,90 @@ impl LeftReason {
             LeftReason::Ended => "ended",
             LeftReason::Disconnected => "disconnected",
             LeftReason::AutoDisconnected => "auto_disconnected",
+            LeftReason::Inactivity => "inactivity",
         }
     }
 }
+
+/// Why a hold began or ended (H1, H2, H4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HoldReason {
+    Agent,
+    CustomerMessage,
+    CustomerReturned,
+    CustomerInactive,
+}
+
+impl HoldReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HoldReason::Agent => "agent",
+            HoldReason::CustomerMessage => "customer_message",
+            HoldReason::CustomerReturned => "customer_returned",
+            HoldReason::CustomerInactive => "customer_inactive",
+        }
+    }
+
+    /// Every value, in declaration order (the order bindings list them in).
+    pub const ALL: [HoldReason; 4] =
+        [HoldReason::Agent, HoldReason::CustomerMessage, HoldReason::CustomerReturned, HoldReason::CustomerInactive];
+}
+
+// A new variant stops compilation here until `ALL` lists it.
+const _: fn(HoldReason) = |v| match v {
+    HoldReason::Agent | HoldReason::CustomerMessage | HoldReason::CustomerReturned | HoldReason::CustomerInactive => (),
+};
+
+/// A timer that ends something, which a policy may warn about (§12); its
+/// spelling is the key of `warnings` and the `timer` of `expiry_warning`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Warned {
+    CustomerAutoDisconnect,
+    AgentAutoDisconnect,
+    Inactivity,
+    Hold,
+    AutoClose,
+    MaxDuration,
+    ReconnectWindow,
+}
+
+impl Warned {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Warned::CustomerAutoDisconnect => "customer_auto_disconnect",
+            Warned::AgentAutoDisconnect => "agent_auto_disconnect",
+            Warned::Inactivity => "inactivity",
+            Warned::Hold => "hold",
+            Warned::AutoClose => "auto_close",
+            Warned::MaxDuration => "max_duration",
+            Warned::ReconnectWindow => "reconnect_window",
+        }
+    }
+
+    /// Every value, in declaration order (the order bindings list them in).
+    pub const ALL: [Warned; 7] = [
+        Warned::CustomerAutoDisconnect,
+        Warned::AgentAutoDisconnect,
+        Warned::Inactivity,
+        Warned::Hold,
+        Warned::AutoClose,
+        Warned::MaxDuration,
+        Warned::ReconnectWindow,
+    ];
+}
+
+// A new variant stops compilation here until `ALL` lists it.
+const _: fn(Warned) = |v| match v {
+    Warned::CustomerAutoDisconnect
+    | Warned::AgentAutoDisconnect
+    | Warned::Inactivity
+    | Warned::Hold
+    | Warned::AutoClose
+    | Warned::MaxDuration
+    | Warned::ReconnectWindow => (),
+};
 
 /// What a flow's Wait block waits for (R-T9).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -153,7 +238,7 @@ const _: fn(Role) = |v| match v {
 
 impl Reason {
     /// Every value, in declaration order (the order bindings list them in).
-    pub const ALL: [Reason; 14] = [
+    pub const ALL: [Reason; 15] = [
         Reason::AgentJoined,
         Reason::CustomerEnded,
         Reason::CustomerDisconnected,
@@ -168,6 +253,7 @@ impl Reason {
         Reason::DisconnectFlow,
         Reason::AgentClosedSession,
         Reason::CustomerReturned,
+        Reason::Inactivity,
     ];
 }
 
@@ -186,18 +272,28 @@ const _: fn(Reason) = |v| match v {
     | Reason::AgentDisconnected
     | Reason::DisconnectFlow
     | Reason::AgentClosedSession
-    | Reason::CustomerReturned => (),
+    | Reason::CustomerReturned
+    | Reason::Inactivity => (),
 };
 
 impl LeftReason {
     /// Every value, in declaration order (the order bindings list them in).
-    pub const ALL: [LeftReason; 4] =
-        [LeftReason::Left, LeftReason::Ended, LeftReason::Disconnected, LeftReason::AutoDisconnected];
+    pub const ALL: [LeftReason; 5] = [
+        LeftReason::Left,
+        LeftReason::Ended,
+        LeftReason::Disconnected,
+        LeftReason::AutoDisconnected,
+        LeftReason::Inactivity,
+    ];
 }
 
 // A new variant stops compilation here until `ALL` lists it.
 const _: fn(LeftReason) = |v| match v {
-    LeftReason::Left | LeftReason::Ended | LeftReason::Disconnected | LeftReason::AutoDisconnected => (),
+    LeftReason::Left
+    | LeftReason::Ended
+    | LeftReason::Disconnected
+    | LeftReason::AutoDisconnected
+    | LeftReason::Inactivity => (),
 };
 
 impl WaitFor {

@@ -64,7 +64,7 @@ const LATER: u64 = 300_000;
 #[test]
 fn invalid_argument() {
     refused("invalid_argument", LATER, json!({"op": "message", "conversation": "c1", "participant": ""}));
-    refused("invalid_argument", LATER, json!({"op": "reconnect", "token": "garbage"}));
+    refused("invalid_argument", LATER, json!({"op": "reconnect", "token": "garbage", "authenticated_as": ""}));
     refused(
         "invalid_argument",
         LATER,

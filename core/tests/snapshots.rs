@@ -63,7 +63,7 @@ fn bad_snapshots_are_refused_and_change_nothing() {
     let mut target = busy_engine();
     let before = target.snapshot();
     let good = String::from_utf8(before.clone()).unwrap();
-    let future = good.replacen("\"schema_version\":1", "\"schema_version\":2", 1);
+    let future = good.replacen("\"schema_version\":2", "\"schema_version\":3", 1);
     let bad_state = good.replacen("\"state\":\"active\"", "\"state\":\"dozing\"", 1);
     let cases: Vec<(&str, Vec<u8>)> = vec![
         ("truncated", before[..before.len() / 2].to_vec()),
@@ -79,8 +79,12 @@ fn bad_snapshots_are_refused_and_change_nothing() {
         assert!(err.message().starts_with("snapshot"), "{what}: {err}");
         assert_eq!(target.snapshot(), before, "{what} changed the engine");
     }
-    let err = target.restore(good.replacen("\"schema_version\":1", "\"schema_version\":2", 1).as_bytes()).unwrap_err();
+    let err = target.restore(good.replacen("\"schema_version\":2", "\"schema_version\":3", 1).as_bytes()).unwrap_err();
     assert!(err.message().contains("newer"), "{err}");
+    // A v1 snapshot (no holds, warnings or inactivity) still reads, as itself.
+    let v1 = good.replacen("\"schema_version\":2", "\"schema_version\":1", 1);
+    target.restore(v1.as_bytes()).expect("a v1 snapshot reads");
+    assert_eq!(target.snapshot(), before);
 }
 
 #[test]

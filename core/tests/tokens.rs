@@ -122,7 +122,64 @@ fn no_debug_output_shows_a_token() {
         assert!(!text.contains("crl1_"), "a token shows in: {}", &text[..text.len().min(200)]);
     }
     assert_eq!(secret.len(), 32);
-    // Error messages about bad tokens name the field, not the token.
-    let err = engine.reconnect_link(6_000, &format!("{token}x"), None).unwrap_err();
-    assert!(err.message().starts_with("token: ") && !err.message().contains(&secret_text), "{err}");
+    // A bad token is answered, not echoed.
+    engine.reconnect_link(6_000, &format!("{token}x"), None).unwrap();
+    let answer = engine.poll_event().unwrap().to_json();
+    assert!(!answer.contains(&secret_text) && !answer.contains("crl1_"), "{answer}");
+}
+
+/// R-RC10: whatever is wrong with a token, the answer is the one an unknown
+/// conversation gets — the same JSON apart from `at` — and changes nothing.
+#[test]
+fn every_forged_token_looks_like_an_unknown_conversation() {
+    let (mut engine, token) = engine_with_link(Some("user-1"));
+    let (conversation, mut secret) = decode_token(&token).unwrap();
+    assert_eq!(conversation, "c1");
+    secret[0] ^= 1;
+    let b64 = |bytes: &[u8]| {
+        use base64::Engine as _;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    };
+    let id_part = token.split('_').nth(1).unwrap().to_owned();
+    let unknown = format!("crl1_{}_{}", b64(b"zz"), b64(&secret));
+    let forged = [
+        ("malformed", "not-a-token".to_owned()),
+        ("bad base64", "crl1_!!!_???".to_owned()),
+        ("short secret", format!("crl1_{id_part}_{}", b64(b"short"))),
+        ("wrong secret", format!("crl1_{id_part}_{}", b64(&secret))),
+        ("empty", String::new()),
+    ];
+    let answer = |e: &mut Engine, now: u64, f: &dyn Fn(&mut Engine, u64)| {
+        // The clock is part of the state: move it first.
+        e.advance(now).unwrap();
+        assert_eq!(e.poll_event(), None);
+        let before = e.snapshot();
+        f(e, now);
+        let events: Vec<serde_json::Value> = std::iter::from_fn(|| e.poll_event()).map(|ev| ev.to_value()).collect();
+        assert_eq!(events.len(), 1, "one answer: {events:?}");
+        assert!(e.snapshot() == before, "an answer to a forged token changed the engine");
+        let mut event = events.into_iter().next().unwrap();
+        event.as_object_mut().unwrap().remove("at");
+        event
+    };
+    let reference = answer(&mut engine, 10_000, &|e, now| e.reconnect_link(now, &unknown, None).unwrap());
+    assert_eq!(
+        reference,
+        serde_json::json!({"type": "reconnect_refused", "conversation": null, "reason": "invalid", "redirect_url": null, "start_new": true})
+    );
+    for (what, t) in &forged {
+        for identity in [None, Some("user-1"), Some("user-2")] {
+            let got = answer(&mut engine, 11_000, &|e, now| e.reconnect_link(now, t, identity).unwrap());
+            assert_eq!(got, reference, "{what} with {identity:?}");
+        }
+    }
+    // The prompt: a conversation that does not exist, or is another's.
+    for (conversation, identity) in [("zz", "user-1"), ("c1", "user-2")] {
+        let got = answer(&mut engine, 12_000, &|e, now| e.reconnect_prompt(now, conversation, identity).unwrap());
+        assert_eq!(got, reference, "prompt {conversation} as {identity}");
+    }
+    // A genuine link bound to another identity says so, with its conversation.
+    engine.reconnect_link(13_000, &token, Some("user-2")).unwrap();
+    let mismatch = engine.poll_event().unwrap();
+    assert_eq!((mismatch.conversation.as_deref(), mismatch.kind.type_name()), (Some("c1"), "reconnect_refused"));
 }

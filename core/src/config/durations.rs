@@ -55,3 +55,5 @@ pub(crate) type TimeLimit = Bounded<MINUTE, { 24 * HOUR }>;
 pub(crate) type AutoClose = Bounded<MINUTE, { 7 * DAY }>;
 pub(crate) type MaxDuration = Bounded<HOUR, { 7 * DAY }>;
 pub(crate) type Retain = Bounded<0, { 7 * DAY }>;
+pub(crate) type WarningLead = Bounded<{ 10 * SECOND }, HOUR>;
+pub(crate) type InactivityAfter = Bounded<MINUTE, { 7 * DAY }>;

@@ -5,18 +5,23 @@
 //! - `policy`: one named policy, its JSON shape and defaults;
 //! - `timers`: the participant timers (R-T1), shared with commands and events;
 //! - `durations`: duration strings and their ranges (T6);
+//! - `warnings`: lead times before a timer ends something (§12);
+//! - `inactivity`: conversation inactivity (§13) and hold (§14);
 //! - `connect`: Amazon Connect's `UpdateParticipantRoleConfig` request (CFG4).
 
 mod connect;
 mod durations;
+mod inactivity;
 mod policy;
 mod timers;
+mod warnings;
 
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
 use self::durations::Retain;
+pub use self::inactivity::{InactivityAction, InactivityWhile};
 use self::policy::RawPolicy;
 pub use self::policy::{CapacityBlock, LinkStyle, Policy, DEFAULT_RETAIN_CLOSED};
 pub use self::timers::{RoleTimers, TimerMinutes, TimerSettings, TIMER_MAX_MINUTES, TIMER_MIN_MINUTES};
@@ -106,6 +111,15 @@ impl Config {
                 json!({"customer_disconnected": m.customer_disconnected, "customer_reconnected": m.customer_reconnected,
                        "agent_disconnected": m.agent_disconnected}),
             );
+            if !p.warnings.is_empty() {
+                policy.insert("warnings".into(), p.warnings.to_value());
+            }
+            if let Some(i) = p.inactivity {
+                policy.insert("inactivity".into(), i.to_value());
+            }
+            if let Some(h) = p.hold {
+                policy.insert("hold".into(), h.to_value());
+            }
             policies.insert(p.name.to_string(), Value::Object(policy));
         }
         let mut out = Map::new();
@@ -192,7 +206,10 @@ mod tests {
                                   "link_style": "query", "time_limit": "1h"},
                     "wrap_up": {"block_capacity": "5m"}, "auto_close": {"open": "20m", "wrap_up": "15m"},
                     "max_duration": "25h", "capacity_units": 2, "disconnect_flow": true,
-                    "messages": {"customer_reconnected": "hi {CustomerName}"}},
+                    "messages": {"customer_reconnected": "hi {CustomerName}"},
+                    "warnings": {"customer_auto_disconnect": ["1m"], "auto_close": ["1m", "5m"]},
+                    "inactivity": {"after": "30m", "while": "customer_owes_reply"},
+                    "hold": {"enabled": true, "auto_close": "2h", "on_customer_inactive": true}},
                 "other": {"wrap_up": {"block_capacity": "never"}}}}),
         ] {
             let c = Config::from_value(v).unwrap();
@@ -242,5 +259,59 @@ mod tests {
         .unwrap();
         let r = c.policies[0].reconnect.clone().unwrap();
         assert_eq!((r.time_limit, r.prompt, r.link_style), (10 * MINUTE, true, LinkStyle::Fragment));
+    }
+
+    #[test]
+    fn warnings_are_checked_with_their_paths() {
+        let w = |v: serde_json::Value| err(json!({"policies": {"default": {"warnings": v}}}));
+        assert_eq!(w(json!({"auto_close": ["5s"]})), "policies.default.warnings.auto_close[0]: 5s is below 10s");
+        assert_eq!(w(json!({"auto_close": ["2h"]})), "policies.default.warnings.auto_close[0]: 2h is above 1h");
+        assert_eq!(w(json!({"hold": ["1m", "60s"]})), "policies.default.warnings.hold: the lead 1m appears twice");
+        assert_eq!(
+            w(json!({"max_duration": ["1m", "2m", "3m", "4m"]})),
+            "policies.default.warnings.max_duration: must hold 1 to 3 lead times, not 4"
+        );
+        assert_eq!(
+            w(json!({"inactivity": []})),
+            "policies.default.warnings.inactivity: must hold 1 to 3 lead times, not 0"
+        );
+        assert!(w(json!({"idle": ["1m"]})).starts_with("policies.default.warnings.idle: unknown field `idle`"));
+        let c =
+            Config::from_value(json!({"policies": {"default": {"warnings": {"auto_close": ["1m", "5m"]}}}})).unwrap();
+        assert_eq!(
+            c.policies[0].warnings.leads(crate::vocab::Warned::AutoClose),
+            &[5 * MINUTE, MINUTE],
+            "longest first"
+        );
+    }
+
+    #[test]
+    fn inactivity_and_hold_are_checked_with_their_paths() {
+        let p = |v: serde_json::Value| err(json!({"policies": {"default": v}}));
+        assert_eq!(p(json!({"inactivity": {"after": "30s"}})), "policies.default.inactivity.after: 30s is below 1m");
+        assert_eq!(p(json!({"inactivity": {"after": "8d"}})), "policies.default.inactivity.after: 8d is above 7d");
+        assert!(p(json!({"inactivity": {"after": "5m", "action": "close"}}))
+            .starts_with("policies.default.inactivity.action: unknown variant `close`"));
+        assert!(p(json!({"inactivity": {"after": "5m", "while": "always"}}))
+            .starts_with("policies.default.inactivity.while: unknown variant"));
+        assert!(p(json!({"inactivity": {"action": "requeue"}})).starts_with("policies.default.inactivity"));
+        assert_eq!(
+            p(json!({"hold": {"enabled": true, "auto_close": "10s"}})),
+            "policies.default.hold.auto_close: 10s is below 1m"
+        );
+        assert!(p(json!({"hold": {"enabled": true, "park": true}}))
+            .starts_with("policies.default.hold.park: unknown field"));
+        let c = Config::from_value(
+            json!({"policies": {"default": {"inactivity": {"after": "5m"}, "hold": {"enabled": true}}}}),
+        )
+        .unwrap();
+        let i = c.policies[0].inactivity.unwrap();
+        assert_eq!((i.after, i.action, i.while_), (5 * MINUTE, InactivityAction::WrapUp, InactivityWhile::Silent));
+        let h = c.policies[0].hold.unwrap();
+        assert_eq!((h.release_capacity, h.auto_close, h.on_customer_inactive), (true, None, false));
+        let off =
+            Config::from_value(json!({"policies": {"default": {"hold": {"enabled": false, "auto_close": "5m"}}}}))
+                .unwrap();
+        assert_eq!(off.policies[0].hold, None);
     }
 }

@@ -6,7 +6,9 @@ use std::sync::Arc;
 use serde::{Deserialize, Deserializer};
 
 use super::durations::{check_bounds, AutoClose, DurationText, Grace, MaxDuration, TimeLimit};
+use super::inactivity::{Hold, Inactivity, RawHold, RawInactivity};
 use super::timers::TimerSettings;
+use super::warnings::{RawWarnings, Warnings};
 use crate::time::{parse_duration, Millis, HOUR, MINUTE, SECOND};
 
 /// How to point a reconnect link at its token (SPEC §7).
@@ -72,6 +74,9 @@ pub(crate) struct RawPolicy {
     capacity_units: Option<u32>,
     disconnect_flow: Option<bool>,
     messages: Option<RawMessages>,
+    warnings: Option<RawWarnings>,
+    inactivity: Option<RawInactivity>,
+    hold: Option<RawHold>,
 }
 
 #[derive(Deserialize)]
@@ -158,6 +163,11 @@ pub struct Policy {
     pub capacity_units: u32,
     pub disconnect_flow: bool,
     pub messages: Messages,
+    pub warnings: Warnings,
+    /// `None` when off.
+    pub inactivity: Option<Inactivity>,
+    /// `None` when hold is not enabled.
+    pub hold: Option<Hold>,
 }
 
 /// The default grace for a lost connection, customer or agent (R-D1).
@@ -183,6 +193,9 @@ impl Policy {
             capacity_units: 1,
             disconnect_flow: false,
             messages: Messages::default(),
+            warnings: Warnings::default(),
+            inactivity: None,
+            hold: None,
         }
     }
 
@@ -235,6 +248,11 @@ impl Policy {
                 agent_disconnected: m.agent_disconnected.unwrap_or(d.agent_disconnected),
             };
         }
+        if let Some(w) = raw.warnings {
+            p.warnings = Warnings::resolve(w, &at("warnings"))?;
+        }
+        p.inactivity = raw.inactivity.map(Inactivity::from);
+        p.hold = raw.hold.and_then(Hold::resolve);
         Ok(p)
     }
 }

@@ -5,7 +5,8 @@
 //! units because the conversation stays `active` (C4); every change of an
 //! agent's used units emits `capacity_changed` (C5, from the ledger in
 //! `crate::agents`). CFG2, wrap-up auto-close waiting for the block, is armed
-//! in `lifetime`.
+//! in `lifetime`. Hold parks and takes back units (H1, H2) through the same
+//! ledger.
 
 use super::access::arg;
 use super::{Engine, Scope};
@@ -52,7 +53,7 @@ impl Engine {
             State::WrapUp => match block {
                 CapacityBlock::Always => {}
                 CapacityBlock::Never => self.release_capacity(at, ci),
-                CapacityBlock::For(d) => self.arm(ci, TimerFor::CapacityBlock, at + d),
+                CapacityBlock::For(d) => self.arm(ci, TimerFor::CapacityBlock, at, at + d),
             },
             State::Open | State::Waiting | State::Closed => {
                 self.release_capacity(at, ci);
@@ -73,6 +74,42 @@ impl Engine {
         self.conv_mut(ci).held_units = units;
         let kind = self.agents.hold(&agent, units, ci);
         self.emit(at, None, kind);
+    }
+
+    /// H1: the units go back to the agent; the conversation stays its holder.
+    pub(crate) fn park_capacity(&mut self, at: Millis, ci: u32) {
+        let conv = self.conv(ci);
+        let (Some(agent), units) = (conv.assigned_agent, conv.held_units) else { return };
+        if units == 0 {
+            return;
+        }
+        let agent = conv.participants[agent].id.clone();
+        self.conv_mut(ci).held_units = 0;
+        let kind = self.agents.park(&agent, units);
+        self.emit(at, None, kind);
+    }
+
+    /// H2: parked units are taken again, even above capacity.
+    pub(crate) fn unpark_capacity(&mut self, at: Millis, ci: u32) {
+        let conv = self.conv(ci);
+        let Some(agent) = conv.assigned_agent else { return };
+        if conv.held_units > 0 {
+            return;
+        }
+        let agent = conv.participants[agent].id.clone();
+        let units = self.policy(ci).capacity_units;
+        self.conv_mut(ci).held_units = units;
+        let kind = self.agents.unpark(&agent, units);
+        self.emit(at, None, kind);
+    }
+
+    /// A parked conversation leaves its agent's holders without units.
+    pub(crate) fn drop_parked(&mut self, ci: u32) {
+        let conv = self.conv(ci);
+        if let (Some(agent), 0) = (conv.assigned_agent, conv.held_units) {
+            let agent = conv.participants[agent].id.clone();
+            self.agents.drop_holder(&agent, ci);
+        }
     }
 
     /// Releases what the conversation holds; also what the wrap-up block's

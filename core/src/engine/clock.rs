@@ -25,14 +25,23 @@ impl Engine {
         }
     }
 
-    pub(crate) fn arm(&mut self, ci: u32, what: TimerFor, deadline: Millis) {
+    /// Arms (or re-arms) a timer at `at` for `deadline`, with its warnings
+    /// (W1, W2): the timer first, then its warnings, longest lead first.
+    pub(crate) fn arm(&mut self, ci: u32, what: TimerFor, at: Millis, deadline: Millis) {
         self.disarm(ci, what);
         self.attach_timer(ci, what, deadline, None);
+        if let Some(warned) = self.warned_when_armed(ci, what) {
+            self.arm_warnings(ci, warned, at, deadline);
+        }
     }
 
+    /// Cancels a timer and, with it, its pending warnings (W2).
     pub(crate) fn disarm(&mut self, ci: u32, what: TimerFor) {
         if let Some(key) = self.conv_mut(ci).timer_slot(what).take() {
             self.wheel.cancel(key);
+        }
+        if let Some(warned) = self.warned_by(ci, what) {
+            self.cancel_warnings(ci, warned);
         }
     }
 
@@ -70,6 +79,9 @@ impl Engine {
             TimerFor::CapacityBlock => self.release_capacity(at, ci),
             TimerFor::MaxDuration => self.on_max_duration(at, ci),
             TimerFor::Forget => self.forget(ci),
+            TimerFor::Inactivity => self.on_inactivity(at, ci),
+            TimerFor::HoldAutoClose => self.on_hold_auto_close(at, ci),
+            TimerFor::Warning(warned, lead) => self.on_warning(at, ci, warned, lead),
         }
     }
 }

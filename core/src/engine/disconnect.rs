@@ -12,6 +12,9 @@
 //!   told, capacity is released and active → open.
 //! - R-D5: participant timers keep running during a grace: nothing here
 //!   touches them until the grace runs out.
+//! - R-D6: a message during the grace proves the connection works: it is
+//!   restored (as R-D2) before the message is handled (`timers`); after the
+//!   grace ran out, messages are refused until a reconnect.
 //! - R-M1: automated transcript messages, the policy's templates with the
 //!   display names filled in.
 
@@ -40,7 +43,7 @@ impl Engine {
             let part = &mut e.conv_mut(ci).participants[p];
             part.connection = Connection::Lost(now);
             let (participant, role) = (part.id.clone(), part.role);
-            e.arm(ci, TimerFor::Grace(p as u8), now + grace);
+            e.arm(ci, TimerFor::Grace(p as u8), now, now + grace);
             e.emit_in(now, ci, EventKind::ConnectionLost { participant, role });
         })
     }
@@ -59,13 +62,16 @@ impl Engine {
                 ))),
             }
         };
-        self.run(now, Scope::of(conversation), check, |e, (ci, p)| {
-            e.disarm(ci, TimerFor::Grace(p as u8));
-            let part = &mut e.conv_mut(ci).participants[p];
-            part.connection = Connection::Connected;
-            let (participant, role) = (part.id.clone(), part.role);
-            e.emit_in(now, ci, EventKind::ConnectionRestored { participant, role });
-        })
+        self.run(now, Scope::of(conversation), check, |e, (ci, p)| e.restore_connection(now, ci, p))
+    }
+
+    /// R-D2, and R-D6 when a message proves the connection works.
+    pub(crate) fn restore_connection(&mut self, at: Millis, ci: u32, p: usize) {
+        self.disarm(ci, TimerFor::Grace(p as u8));
+        let part = &mut self.conv_mut(ci).participants[p];
+        part.connection = Connection::Connected;
+        let (participant, role) = (part.id.clone(), part.role);
+        self.emit_in(at, ci, EventKind::ConnectionRestored { participant, role });
     }
 
     /// R-D3 (customer) and R-D4 (agent and others).
@@ -101,7 +107,7 @@ impl Engine {
                 self.set_state(at, ci, State::Closed, Reason::CustomerDisconnected)
             }
             (State::Active, None) => self.set_state(at, ci, State::WrapUp, Reason::CustomerDisconnected),
-            (State::Active | State::Waiting, Some(end)) => self.open_reconnect_window(ci, end),
+            (State::Active | State::Waiting, Some(end)) => self.open_reconnect_window(at, ci, end),
             (State::WrapUp | State::Closed, _) => {}
         }
     }

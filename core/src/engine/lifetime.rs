@@ -17,10 +17,10 @@ impl Engine {
         let policy = self.policy(ci);
         let (open_close, max_duration) = (policy.auto_close.open, policy.max_duration);
         if let Some(d) = open_close {
-            self.arm(ci, TimerFor::AutoClose, at + d);
+            self.arm(ci, TimerFor::AutoClose, at, at + d);
         }
         if let Some(d) = max_duration {
-            self.arm(ci, TimerFor::MaxDuration, at + d);
+            self.arm(ci, TimerFor::MaxDuration, at, at + d);
         }
     }
 
@@ -40,7 +40,7 @@ impl Engine {
             State::Active | State::Closed => None,
         };
         if let Some(d) = close_after {
-            self.arm(ci, TimerFor::AutoClose, at + d);
+            self.arm(ci, TimerFor::AutoClose, at, at + d);
         }
     }
 
@@ -61,6 +61,9 @@ impl Engine {
     /// the capacity it holds is released.
     pub(crate) fn remove_conversation(&mut self, at: Millis, ci: u32) {
         self.cancel_all_timers(ci);
+        if self.conv(ci).on_hold {
+            self.drop_parked(ci);
+        }
         self.release_capacity(at, ci);
         self.forget(ci);
     }

@@ -30,6 +30,9 @@
 //! | `disconnect` | connection grace and its transcript messages | R-D1–R-D5, R-M1 |
 //! | `reconnect` | links, the prompt and the reconnect window | R-RC1–R-RC9 |
 //! | `lifetime` | auto-close, max duration, retain and forget | S1, CFG2, CFG3 |
+//! | `warnings` | notices before a timer ends something | W1–W3 |
+//! | `inactivity` | conversation inactivity: wrap up or requeue | I1, I2 |
+//! | `hold` | parking a chat and taking it back | H1–H4 |
 //!
 //! Each module is an `impl Engine` block over the fields below; none of them
 //! imports another's items, only the shared data types of the crate.
@@ -39,11 +42,14 @@ mod capacity;
 mod clock;
 mod disconnect;
 mod envelope;
+mod hold;
+mod inactivity;
 mod lifetime;
 mod membership;
 mod reconnect;
 mod states;
 mod timers;
+mod warnings;
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
@@ -229,6 +235,8 @@ impl Engine {
             }
             Command::SetWait { conversation, wait_for } => self.set_wait(now, conversation, *wait_for),
             Command::SetAgentCapacity { agent, capacity } => self.set_agent_capacity(now, agent, *capacity),
+            Command::Hold { conversation, participant } => self.hold(now, conversation, participant),
+            Command::Resume { conversation, participant } => self.resume(now, conversation, participant),
             Command::Advance {} => self.advance(now),
         }
     }

@@ -15,6 +15,11 @@
 //! - R-RC7, R-RC8: tokens (`crate::token`): single use; a consumed token
 //!   presented again revokes every outstanding link.
 //! - R-RC9: every refusal is an event with its reason, never an error.
+//! - R-RC10: a token that is not genuine — malformed, naming no known
+//!   conversation, revoked, or with a wrong secret — and a prompt naming no
+//!   conversation of that identity all get one answer, `invalid` with
+//!   `conversation: null`, so no answer tells whether a conversation exists.
+//!   A consumed token is genuine: `reused`, with its conversation.
 
 use super::access::arg;
 use super::{Engine, Scope};
@@ -23,11 +28,13 @@ use crate::error::Error;
 use crate::events::{EventKind, ReconnectMethod, RefusedReason, Secret, VisibleTo};
 use crate::time::Millis;
 use crate::token::{self, TokenRecord, TokenStatus, MAX_TOKENS, MAX_TOKEN_RECORDS};
-use crate::vocab::{LeftReason, Reason, State};
+use crate::vocab::{HoldReason, LeftReason, Reason, State};
 
 /// What a reconnect attempt comes to (R-RC4).
 #[derive(Clone, Copy)]
 enum Verdict {
+    /// Not genuine (R-RC10): one answer that names no conversation.
+    Forged,
     Refused(RefusedReason),
     /// Accepted; the index of the link's token record, for a link.
     Accepted(Option<usize>),
@@ -69,51 +76,43 @@ impl Engine {
         })
     }
 
-    /// A reconnect through a link's token (R-RC1, R-RC4).
+    /// A reconnect through a link's token (R-RC1, R-RC4). A token that is not
+    /// genuine, in any way, gets the one answer of R-RC10, never an error.
     pub fn reconnect_link(&mut self, now: Millis, token: &str, authenticated_as: Option<&str>) -> Result<(), Error> {
-        let (conversation, secret) =
-            token::decode_token(token).map_err(|problem| Error::InvalidArgument(format!("token: {problem}")))?;
+        let decoded = token::decode_token(token).ok();
+        let scope = decoded.as_ref().map_or_else(Scope::default, |(conversation, _)| Scope::of(conversation));
         let check = |e: &Engine| {
-            if !e.conversations.contains(&conversation) {
-                let problem = format!("token: names conversation {conversation:?}, which is not known");
-                return Err(Error::UnknownConversation(problem));
+            if let Some(identity) = authenticated_as {
+                arg("authenticated_as", identity)?;
             }
-            e.check_reconnect(&conversation, Some(&secret), authenticated_as)
+            let Some(ci) = decoded.as_ref().and_then(|(conversation, _)| e.conversations.find(conversation)) else {
+                return Ok((None, Verdict::Forged));
+            };
+            let secret = decoded.as_ref().map(|(_, secret)| secret.as_slice());
+            Ok((Some(ci), e.verdict(ci, secret, authenticated_as)))
         };
-        self.run(now, Scope::of(&conversation), check, |e, (ci, verdict)| {
-            e.apply_reconnect(now, ci, ReconnectMethod::Link, verdict)
-        })
+        self.run(now, scope, check, |e, (ci, verdict)| e.apply_reconnect(now, ci, ReconnectMethod::Link, verdict))
     }
 
     /// A reconnect through the prompt shown to a signed-in customer (R-RC2).
     pub fn reconnect_prompt(&mut self, now: Millis, conversation: &str, authenticated_as: &str) -> Result<(), Error> {
-        self.run(
-            now,
-            Scope::of(conversation),
-            |e| e.check_reconnect(conversation, None, Some(authenticated_as)),
-            |e, (ci, verdict)| e.apply_reconnect(now, ci, ReconnectMethod::Prompt, verdict),
-        )
-    }
-
-    /// Link (`secret` given) or prompt: the errors, then R-RC4's verdict.
-    fn check_reconnect(
-        &self,
-        id: &str,
-        secret: Option<&[u8]>,
-        identity: Option<&str>,
-    ) -> Result<(u32, Verdict), Error> {
-        if let Some(identity) = identity {
-            arg("authenticated_as", identity)?;
-        }
-        let ci = self.index(id)?;
-        let reconnect = self.policy(ci).reconnect.as_ref();
-        if secret.is_none() && !reconnect.is_some_and(|r| r.prompt) {
-            return Err(Error::InvalidState(format!(
-                "conversation: policy {:?} of {id:?} does not offer the reconnect prompt",
-                self.policy(ci).name
-            )));
-        }
-        Ok((ci, self.verdict(ci, secret, identity)))
+        let check = |e: &Engine| {
+            arg("authenticated_as", authenticated_as)?;
+            arg("conversation", conversation)?;
+            // R-RC10: another's conversation, or none, looks the same.
+            let ci = e.conversations.find(conversation).filter(|&ci| e.conv(ci).identity() == Some(authenticated_as));
+            let Some(ci) = ci else { return Ok((None, Verdict::Forged)) };
+            if !e.policy(ci).reconnect.as_ref().is_some_and(|r| r.prompt) {
+                return Err(Error::InvalidState(format!(
+                    "conversation: policy {:?} of {conversation:?} does not offer the reconnect prompt",
+                    e.policy(ci).name
+                )));
+            }
+            Ok((Some(ci), e.verdict(ci, None, Some(authenticated_as))))
+        };
+        self.run(now, Scope::of(conversation), check, |e, (ci, verdict)| {
+            e.apply_reconnect(now, ci, ReconnectMethod::Prompt, verdict)
+        })
     }
 
     /// R-RC4: the token, then the identity, then whether the chat can still
@@ -123,7 +122,7 @@ impl Engine {
         let mut token = None;
         if let Some(secret) = secret {
             match token::find(&conv.tokens, &token::digest(secret)).map(|i| (i, conv.tokens[i].status)) {
-                None | Some((_, TokenStatus::Revoked)) => return Verdict::Refused(RefusedReason::Invalid),
+                None | Some((_, TokenStatus::Revoked)) => return Verdict::Forged,
                 Some((_, TokenStatus::Consumed)) => return Verdict::Refused(RefusedReason::Reused),
                 Some((i, TokenStatus::Outstanding)) => token = Some(i),
             }
@@ -144,10 +143,15 @@ impl Engine {
         }
     }
 
-    fn apply_reconnect(&mut self, at: Millis, ci: u32, method: ReconnectMethod, verdict: Verdict) {
-        let token = match verdict {
-            Verdict::Refused(reason) => return self.refuse_reconnect(at, ci, reason),
-            Verdict::Accepted(token) => token,
+    fn apply_reconnect(&mut self, at: Millis, ci: Option<u32>, method: ReconnectMethod, verdict: Verdict) {
+        let (ci, token) = match (ci, verdict) {
+            (Some(ci), Verdict::Refused(reason)) => return self.refuse_reconnect(at, ci, reason),
+            (Some(ci), Verdict::Accepted(token)) => (ci, token),
+            (None, _) | (_, Verdict::Forged) => {
+                let kind =
+                    EventKind::ReconnectRefused { reason: RefusedReason::Invalid, redirect_url: None, start_new: true };
+                return self.emit(at, None, kind);
+            }
         };
         if let Some(i) = token {
             self.conv_mut(ci).tokens[i].status = TokenStatus::Consumed;
@@ -161,6 +165,7 @@ impl Engine {
         self.emit_in(at, ci, EventKind::CustomerReconnected { participant, method, same_agent });
         self.transcript(at, ci, "customer_reconnected", VisibleTo::Agent, None);
         self.resume_activity(at, ci, CUSTOMER);
+        self.customer_back_from_hold(at, ci, HoldReason::CustomerReturned);
         if state == State::Waiting {
             self.set_state(at, ci, State::Open, Reason::CustomerReturned);
         }
@@ -238,9 +243,9 @@ impl Engine {
     /// The window keeps the agent (R-RC3, C4): the customer's own timers
     /// pause while they are away, so their auto-disconnect cannot remove the
     /// agent the window is holding.
-    pub(crate) fn open_reconnect_window(&mut self, ci: u32, end: Millis) {
+    pub(crate) fn open_reconnect_window(&mut self, at: Millis, ci: u32, end: Millis) {
         self.disarm(ci, TimerFor::Activity(CUSTOMER as u8));
-        self.arm(ci, TimerFor::ReconnectWindow, end);
+        self.arm(ci, TimerFor::ReconnectWindow, at, end);
     }
 
     /// R-RC6.

@@ -3,8 +3,9 @@
 //! `state_changed {from, to, reason}` (S2) and does what entering the new
 //! state implies — participant timers run only in `open` and `active` (R-T3),
 //! a conversation that is no longer live cannot be reconnected, capacity
-//! follows the state (C1, C3), auto-close arms for the state (CFG2), and
-//! `closed` is final (S1). Which reason leads where is decided by the rule that
+//! follows the state (C1, C3), auto-close arms for the state (CFG2),
+//! inactivity runs only in `active` (I1), leaving `active` ends a hold (H3),
+//! and `closed` is final (S1). Which reason leads where is decided by the rule that
 //! calls it; every call site names its row of the table.
 
 use super::Engine;
@@ -36,8 +37,15 @@ impl Engine {
             // Ended: there is nothing left to reconnect to.
             self.disarm(ci, TimerFor::ReconnectWindow);
         }
+        if from == State::Active {
+            self.end_hold_quietly(at, ci, to);
+            self.disarm(ci, TimerFor::Inactivity);
+        }
         self.capacity_for_state(at, ci, to);
         self.arm_auto_close(at, ci, to);
+        if to == State::Active {
+            self.start_inactivity(at, ci);
+        }
         if to == State::Closed {
             self.close_down(at, ci);
         }
@@ -57,6 +65,6 @@ impl Engine {
             }
         }
         let retain = self.config.retain_closed;
-        self.arm(ci, TimerFor::Forget, at + retain);
+        self.arm(ci, TimerFor::Forget, at, at + retain);
     }
 }

@@ -27,7 +27,7 @@ use crate::error::Error;
 use crate::events::EventKind;
 use crate::id::Id;
 use crate::time::Millis;
-use crate::vocab::{LeftReason, Reason, Role, State, WaitFor};
+use crate::vocab::{HoldReason, LeftReason, Reason, Role, State, WaitFor};
 
 impl Engine {
     pub fn message(&mut self, now: Millis, conversation: &str, participant: &str) -> Result<(), Error> {
@@ -45,9 +45,17 @@ impl Engine {
     }
 
     fn apply_message(&mut self, at: Millis, ci: u32, p: usize) {
-        if p == CUSTOMER && self.conv(ci).state == State::Waiting {
-            self.set_state(at, ci, State::Open, Reason::CustomerReturned);
+        if matches!(self.conv(ci).participants[p].connection, Connection::Lost(_)) {
+            self.restore_connection(at, ci, p);
         }
+        if p == CUSTOMER {
+            if self.conv(ci).state == State::Waiting {
+                self.set_state(at, ci, State::Open, Reason::CustomerReturned);
+            }
+            self.customer_back_from_hold(at, ci, HoldReason::CustomerMessage);
+        }
+        let role = self.conv(ci).participants[p].role;
+        self.inactivity_message(at, ci, role);
         let conv = self.conv(ci);
         if conv.participants[p].activity.is_none() && !conv.participants[p].idle {
             return;
@@ -121,14 +129,20 @@ impl Engine {
         let part = &mut self.conv_mut(ci).participants[p];
         let same_phase = part.phase == phase;
         part.phase = phase;
-        match part.activity {
+        let (key, due) = (part.activity, part.activity_due);
+        match key {
             // The common case, every message: the participant knows its timer's
-            // deadline, so moving it later needs nothing read from the wheel.
-            Some(key) if same_phase && deadline >= part.activity_due => {
-                let from = std::mem::replace(&mut part.activity_due, deadline);
-                self.wheel.postpone(key, from, deadline);
+            // deadline, so moving it later needs nothing read from the wheel
+            // (unless warnings must move with it, W2).
+            Some(key)
+                if same_phase
+                    && deadline >= due
+                    && self.warned_when_armed(ci, TimerFor::Activity(p as u8)).is_none() =>
+            {
+                self.conv_mut(ci).participants[p].activity_due = deadline;
+                self.wheel.postpone(key, due, deadline);
             }
-            _ => self.arm(ci, TimerFor::Activity(p as u8), deadline),
+            _ => self.arm(ci, TimerFor::Activity(p as u8), at, deadline),
         }
     }
 
@@ -144,7 +158,7 @@ impl Engine {
         let next = next.or_else(|| if idle { None } else { first_phase(timers) });
         if let Some((phase, duration)) = next {
             self.conv_mut(ci).participants[p].phase = phase;
-            self.arm(ci, TimerFor::Activity(p as u8), at + duration);
+            self.arm(ci, TimerFor::Activity(p as u8), at, at + duration);
         }
     }
 
@@ -152,7 +166,8 @@ impl Engine {
     /// the configuration stored now, and nobody is idle.
     pub(crate) fn start_participant_timers(&mut self, at: Millis, ci: u32) {
         let conv = self.conv(ci);
-        if !conv.customer().present || !conv.has_server() || !matches!(conv.state, State::Open | State::Active) {
+        let running = matches!(conv.state, State::Open | State::Active) && !conv.on_hold;
+        if !conv.customer().present || !conv.has_server() || !running {
             return;
         }
         let stored = conv.stored_timers;
@@ -185,12 +200,16 @@ impl Engine {
         self.emit_in(at, ci, EventKind::ParticipantIdle { participant, role });
         if let Some(ad) = self.role_timers(ci, p).auto_disconnect {
             self.conv_mut(ci).participants[p].phase = ActivityPhase::AutoDisconnect;
-            self.arm(ci, TimerFor::Activity(p as u8), at + ad);
+            self.arm(ci, TimerFor::Activity(p as u8), at, at + ad);
         }
     }
 
-    /// R-T8, R-T9: everyone but the customer is disconnected.
+    /// R-T8, R-T9: everyone but the customer is disconnected — unless the
+    /// customer's expiry parks the chat instead (H4).
     fn auto_disconnect(&mut self, at: Millis, ci: u32, participant: Id, role: Role) {
+        if role == Role::Customer && self.hold_for_inactive_customer(at, ci) {
+            return;
+        }
         let conv = self.conv(ci);
         let gone: Vec<usize> = (1..conv.participants.len()).filter(|&p| conv.participants[p].present).collect();
         let disconnected = gone.iter().map(|&p| conv.participants[p].id.clone()).collect();
