@@ -24,8 +24,13 @@ impl Engine {
         }
     }
 
-    /// The auto-close of the state just entered, replacing the last one's.
-    pub(crate) fn arm_auto_close(&mut self, at: Millis, ci: u32, to: State) {
+    /// The lifetime timers of the state just entered: its auto-close replaces
+    /// the last one's, and wrap-up ends the max duration, which has nothing
+    /// left to end there (so it cannot warn about it either).
+    pub(crate) fn lifetime_for_state(&mut self, at: Millis, ci: u32, to: State) {
+        if to == State::WrapUp {
+            self.disarm(ci, TimerFor::MaxDuration);
+        }
         let policy = self.policy(ci);
         let (block, auto_close) = (policy.wrap_up_block, policy.auto_close);
         self.disarm(ci, TimerFor::AutoClose);
@@ -53,6 +58,7 @@ impl Engine {
         match self.conv(ci).state {
             State::Open | State::Waiting => self.set_state(at, ci, State::Closed, Reason::MaxDuration),
             State::Active => self.set_state(at, ci, State::WrapUp, Reason::MaxDuration),
+            // Disarmed on entering wrap-up; a v1 snapshot may still hold one.
             State::WrapUp | State::Closed => {}
         }
     }

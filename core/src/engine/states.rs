@@ -42,7 +42,7 @@ impl Engine {
             self.disarm(ci, TimerFor::Inactivity);
         }
         self.capacity_for_state(at, ci, to);
-        self.arm_auto_close(at, ci, to);
+        self.lifetime_for_state(at, ci, to);
         if to == State::Active {
             self.start_inactivity(at, ci);
         }
