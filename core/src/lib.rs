@@ -32,7 +32,7 @@ pub use id::{Id, MAX_ID_BYTES};
 pub use snapshot::SCHEMA_VERSION;
 pub use time::{format_clock, format_duration, parse_duration, Millis, MAX_TIME};
 pub use token::decode_token;
-pub use vocab::{LeftReason, Reason, Role, State, WaitFor};
+pub use vocab::{HoldReason, LeftReason, Reason, Role, State, WaitFor, Warned};
 
 /// The crate version, for bindings to report.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
