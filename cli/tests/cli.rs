@@ -86,6 +86,8 @@ fn timeline_reads_like_a_story() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("10:00  chat-ana  customer ana is disconnected (grace ran out)"), "{text}");
     assert!(text.contains("reconnects by link (same agent)"), "{text}");
+    assert!(text.contains("11:30  chat-ana  on hold (agent)"), "{text}");
+    assert!(text.contains("15:00  chat-ana  warning: reconnect window of ana runs out at 17:00"), "{text}");
     assert!(!text.contains("crl1_"), "the timeline must not print tokens");
 }
 
@@ -95,7 +97,9 @@ fn timeline_draws_an_svg() {
     let out = chatlife(&["timeline", repo("examples/demo.json").to_str().unwrap(), "--svg", svg.to_str().unwrap()]);
     assert!(out.status.success());
     let picture = std::fs::read_to_string(&svg).unwrap();
-    assert!(picture.starts_with("<svg") && picture.contains("chat-ana") && picture.contains("wrap_up from 15:00"));
+    assert!(picture.starts_with("<svg") && picture.contains("chat-ana") && picture.contains("wrap_up from 18:00"));
+    assert!(picture.contains("on hold from 11:30"), "the hold is drawn");
+    assert!(picture.contains("warning: reconnect_window at 15:00"), "the warning is drawn");
 }
 
 #[test]

@@ -26,22 +26,84 @@ const IDENTITIES: [&str; 2] = ["u0", "u1"];
 
 #[derive(Debug, Clone)]
 enum Op {
-    Start { conv: usize, customer: usize, identity: Option<usize>, policy: usize },
-    Join { conv: usize, who: usize, role: usize },
-    Leave { conv: usize, who: usize },
-    Message { conv: usize, who: usize },
-    Lost { conv: usize, who: usize },
-    Restored { conv: usize, who: usize },
-    End { conv: usize, who: usize },
-    Close { conv: usize, who: usize },
-    Link { conv: usize },
-    UseLink { nth: usize, flip: Option<usize>, identity: Option<usize> },
-    Prompt { conv: usize, identity: usize },
-    Returning { identity: usize },
-    Decline { conv: usize, identity: usize },
-    Timers { conv: usize, minutes: [Option<u16>; 4] },
-    Wait { conv: usize, wait: usize },
-    Capacity { agent: usize, capacity: Option<u32> },
+    Start {
+        conv: usize,
+        customer: usize,
+        identity: Option<usize>,
+        policy: usize,
+    },
+    Join {
+        conv: usize,
+        who: usize,
+        role: usize,
+    },
+    Leave {
+        conv: usize,
+        who: usize,
+    },
+    Message {
+        conv: usize,
+        who: usize,
+    },
+    Lost {
+        conv: usize,
+        who: usize,
+    },
+    Restored {
+        conv: usize,
+        who: usize,
+    },
+    End {
+        conv: usize,
+        who: usize,
+    },
+    Close {
+        conv: usize,
+        who: usize,
+    },
+    Link {
+        conv: usize,
+    },
+    UseLink {
+        nth: usize,
+        flip: Option<usize>,
+        identity: Option<usize>,
+    },
+    Prompt {
+        conv: usize,
+        identity: usize,
+    },
+    Returning {
+        identity: usize,
+    },
+    Decline {
+        conv: usize,
+        identity: usize,
+    },
+    Timers {
+        conv: usize,
+        minutes: [Option<u16>; 4],
+    },
+    Wait {
+        conv: usize,
+        wait: usize,
+    },
+    Capacity {
+        agent: usize,
+        capacity: Option<u32>,
+    },
+    /// The `nth` conversation an agent is in, by that agent (or `who` of
+    /// `conv` when none is): aimed where a hold can be accepted, and refused.
+    Hold {
+        nth: usize,
+        conv: usize,
+        who: usize,
+    },
+    Resume {
+        nth: usize,
+        conv: usize,
+        who: usize,
+    },
     Advance,
 }
 
@@ -50,9 +112,9 @@ fn op() -> impl Strategy<Value = Op> {
     let who = 0..PEOPLE.len();
     let identity = 0..IDENTITIES.len();
     prop_oneof![
-        3 => (conv.clone(), 4..6usize, proptest::option::of(identity.clone()), 0..3usize)
+        5 => (conv.clone(), 4..6usize, proptest::option::of(identity.clone()), 0..3usize)
             .prop_map(|(conv, customer, identity, policy)| Op::Start { conv, customer, identity, policy }),
-        4 => (conv.clone(), 0..4usize, proptest::option::weighted(0.2, 0..4usize)).prop_map(|(conv, who, odd_role)| {
+        6 => (conv.clone(), 0..4usize, proptest::option::weighted(0.2, 0..4usize)).prop_map(|(conv, who, odd_role)| {
             // Mostly the role the id suggests (a0, a1 agents; s0 supervisor; b0 bot).
             Op::Join { conv, who, role: odd_role.unwrap_or([0, 0, 1, 2][who]) }
         }),
@@ -70,8 +132,10 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (conv.clone(), identity).prop_map(|(conv, identity)| Op::Decline { conv, identity }),
         1 => (conv.clone(), proptest::array::uniform4(proptest::option::of(2..12u16)))
             .prop_map(|(conv, minutes)| Op::Timers { conv, minutes }),
-        1 => (conv, 0..3usize).prop_map(|(conv, wait)| Op::Wait { conv, wait }),
+        1 => (conv.clone(), 0..3usize).prop_map(|(conv, wait)| Op::Wait { conv, wait }),
         1 => (0..2usize, proptest::option::of(0..3u32)).prop_map(|(agent, capacity)| Op::Capacity { agent, capacity }),
+        2 => (0..4usize, conv.clone(), who.clone()).prop_map(|(nth, conv, who)| Op::Hold { nth, conv, who }),
+        2 => (0..4usize, conv, who).prop_map(|(nth, conv, who)| Op::Resume { nth, conv, who }),
         3 => Just(Op::Advance),
     ]
 }
@@ -93,6 +157,49 @@ fn timers() -> impl Strategy<Value = Value> {
     })
 }
 
+/// SPEC v2's parts of a policy: warnings, inactivity and hold, each often off.
+fn v2() -> impl Strategy<Value = Value> {
+    let leads = proptest::option::of(proptest::sample::subsequence(vec!["10s", "30s", "1m", "3m"], 1..=3));
+    (
+        proptest::array::uniform7(leads),
+        proptest::option::of((prop_oneof![Just("1m"), Just("4m")], any::<bool>(), any::<bool>())),
+        proptest::option::weighted(
+            0.75,
+            (any::<bool>(), proptest::option::of(prop_oneof![Just("1m"), Just("6m")]), any::<bool>()),
+        ),
+    )
+        .prop_map(|(leads, inactivity, hold)| {
+            let names = [
+                "customer_auto_disconnect",
+                "agent_auto_disconnect",
+                "inactivity",
+                "hold",
+                "auto_close",
+                "max_duration",
+                "reconnect_window",
+            ];
+            let mut warnings = serde_json::Map::new();
+            for (name, l) in names.iter().zip(leads) {
+                if let Some(l) = l {
+                    warnings.insert(name.to_string(), json!(l));
+                }
+            }
+            let mut v = json!({"warnings": warnings});
+            if let Some((after, requeue, owes)) = inactivity {
+                v["inactivity"] = json!({"after": after, "action": if requeue { "requeue" } else { "wrap_up" },
+                                         "while": if owes { "customer_owes_reply" } else { "silent" }});
+            }
+            if let Some((release, close, on_inactive)) = hold {
+                let mut h = json!({"enabled": true, "release_capacity": release, "on_customer_inactive": on_inactive});
+                if let Some(c) = close {
+                    h["auto_close"] = json!(c);
+                }
+                v["hold"] = h;
+            }
+            v
+        })
+}
+
 fn policy() -> impl Strategy<Value = Value> {
     (
         timers(),
@@ -104,9 +211,9 @@ fn policy() -> impl Strategy<Value = Value> {
         proptest::option::of(prop_oneof![Just("1m"), Just("20m")]),
         proptest::option::of(Just("1h")),
         1..3u32,
-        any::<bool>(),
+        (any::<bool>(), v2()),
     )
-        .prop_map(|(timers, grace, reconnect, limit, prompt, block, close, max, units, flow)| {
+        .prop_map(|(timers, grace, reconnect, limit, prompt, block, close, max, units, (flow, v2))| {
             let mut p = json!({
                 "timers": timers, "disconnect_grace": grace, "agent_disconnect_grace": grace,
                 "wrap_up": {"block_capacity": block}, "capacity_units": units, "disconnect_flow": flow,
@@ -120,6 +227,9 @@ fn policy() -> impl Strategy<Value = Value> {
             }
             if let Some(m) = max {
                 p["max_duration"] = json!(m);
+            }
+            for (key, value) in v2.as_object().unwrap() {
+                p[key] = value.clone();
             }
             p
         })
@@ -146,6 +256,18 @@ struct Watch {
 }
 
 impl Watch {
+    /// The `nth` (conversation, agent) pair of open conversations with an agent in them.
+    fn agent_in(&self, nth: usize) -> Option<(String, String)> {
+        let mut pairs: Vec<(String, String)> = self
+            .present
+            .iter()
+            .filter(|(conv, _)| !self.closed.contains(*conv))
+            .flat_map(|(conv, who)| who.iter().filter(|p| p.starts_with('a')).map(move |p| (conv.clone(), p.clone())))
+            .collect();
+        pairs.sort();
+        (!pairs.is_empty()).then(|| pairs.swap_remove(nth % pairs.len()))
+    }
+
     fn see(&mut self, e: &chatlife::Event, now: u64) -> Result<(), String> {
         if e.at < self.last_at || e.at > now {
             return Err(format!("event at {} after one at {} (now {now}): {}", e.at, self.last_at, e.to_json()));
@@ -233,6 +355,14 @@ fn apply(engine: &mut Engine, watch: &Watch, now: u64, op: &Op) -> Result<(), ch
             engine.set_wait(now, c(conv), [WaitFor::None, WaitFor::Customer, WaitFor::Bot][wait])
         }
         Op::Capacity { agent, capacity } => engine.set_agent_capacity(now, PEOPLE[agent], capacity),
+        Op::Hold { nth, conv, who } => {
+            let (conv, agent) = watch.agent_in(nth).unwrap_or((c(conv).to_owned(), PEOPLE[who].to_owned()));
+            engine.hold(now, &conv, &agent)
+        }
+        Op::Resume { nth, conv, who } => {
+            let (conv, agent) = watch.agent_in(nth).unwrap_or((c(conv).to_owned(), PEOPLE[who].to_owned()));
+            engine.resume(now, &conv, &agent)
+        }
         Op::Advance => engine.advance(now),
     }
 }
@@ -249,6 +379,8 @@ struct Seen {
     with_due_timers: u64,
     /// ... and were refused: E1 says those timers must not have fired.
     refused_with_due_timers: u64,
+    /// Accepted holds and resumes (§14), so the new commands are exercised.
+    holds: u64,
 }
 
 /// One history. Every step is also run on a copy of the engine the slow way
@@ -282,6 +414,7 @@ fn history(config: &Value, steps: &[(i64, Op)], seen: &mut Seen) -> Result<(), T
         match result {
             Ok(()) => {
                 now = at;
+                seen.holds += u64::from(matches!(op, Op::Hold { .. } | Op::Resume { .. }));
                 prop_assert!(
                     engine.snapshot() == reference.snapshot(),
                     "step {}: {:?}: state differs from advance-then-apply",
@@ -342,9 +475,10 @@ fn the_engine_keeps_its_promises() {
     }
     // The comparison means something only if the histories raced timers.
     println!(
-        "{} steps; {} with timers due; {} of those refused",
-        seen.steps, seen.with_due_timers, seen.refused_with_due_timers
+        "{} steps; {} with timers due; {} of those refused; {} holds and resumes accepted",
+        seen.steps, seen.with_due_timers, seen.refused_with_due_timers, seen.holds
     );
+    assert!(seen.holds * 1000 > seen.steps, "fewer than 1 step in 1000 was an accepted hold or resume");
     assert!(seen.with_due_timers * 20 > seen.steps, "fewer than 1 step in 20 met due timers");
     assert!(seen.refused_with_due_timers * 50 > seen.steps, "fewer than 1 step in 50 was refused with timers due");
 }

@@ -28,12 +28,18 @@ enum Op {
     Capacity { who: u8, capacity: Option<u8> },
     Advance,
     Export { conv: u8 },
+    Hold { conv: u8, who: u8 },
+    Resume { conv: u8, who: u8 },
 }
 
 #[derive(Arbitrary, Debug)]
 struct Input {
     timers: [Option<u8>; 4],
     reconnect: bool,
+    /// SPEC v2: hold (on the customer's inactivity too), inactivity, warnings.
+    hold: Option<bool>,
+    inactivity_requeue: Option<bool>,
+    warn: bool,
     steps: Vec<(u16, Op)>,
 }
 
@@ -52,6 +58,20 @@ fuzz_target!(|input: Input| {
             "rc": {"reconnect": {"enabled": input.reconnect, "portal_url": "https://p"}, "auto_close": {"open": "5m"}}
         }
     });
+    let mut config = config;
+    for policy in ["default", "rc"] {
+        let p = &mut config["policies"][policy];
+        if let Some(on_inactive) = input.hold {
+            p["hold"] = serde_json::json!({"enabled": true, "auto_close": "10m", "on_customer_inactive": on_inactive});
+        }
+        if let Some(requeue) = input.inactivity_requeue {
+            p["inactivity"] = serde_json::json!({"after": "3m", "action": if requeue { "requeue" } else { "wrap_up" }});
+        }
+        if input.warn {
+            p["warnings"] = serde_json::json!({"customer_auto_disconnect": ["30s", "1m"], "agent_auto_disconnect": ["1m"],
+                "inactivity": ["1m"], "hold": ["2m"], "auto_close": ["1m"], "reconnect_window": ["1m"]});
+        }
+    }
     let mut engine = Engine::from_json(&config.to_string()).unwrap();
     let mut now = 0u64;
     for (dt, op) in input.steps.iter().take(64) {
@@ -85,6 +105,8 @@ fuzz_target!(|input: Input| {
             }
             Op::Capacity { who, capacity } => engine.set_agent_capacity(at, id(*who), capacity.map(u32::from)),
             Op::Advance => engine.advance(at),
+            Op::Hold { conv, who } => engine.hold(at, id(*conv), id(*who)),
+            Op::Resume { conv, who } => engine.resume(at, id(*conv), id(*who)),
             Op::Export { conv } => engine
                 .export_conversation(at, id(*conv))
                 .and_then(|bytes| engine.import_conversation(at, &bytes)),
