@@ -230,6 +230,7 @@ impl Conversation {
     }
 
     /// The key slot of one timer.
+    #[inline]
     pub fn timer_slot(&mut self, what: TimerFor) -> &mut Option<TimerKey> {
         match what {
             TimerFor::Activity(p) => &mut self.participants[p as usize].activity,
@@ -241,17 +242,21 @@ impl Conversation {
             TimerFor::Forget => &mut self.forget,
             TimerFor::Inactivity => &mut self.inactivity,
             TimerFor::HoldAutoClose => &mut self.hold_close,
-            TimerFor::Warning(warned, lead) => {
-                let i = match self.warnings.iter().position(|w| w.warned == warned && w.lead == lead) {
-                    Some(i) => i,
-                    None => {
-                        self.warnings.push(WarningSlot { warned, lead, key: None });
-                        self.warnings.len() - 1
-                    }
-                };
-                &mut self.warnings[i].key
-            }
+            TimerFor::Warning(warned, lead) => self.warning_slot(warned, lead),
         }
+    }
+
+    /// Out of line: the slots every message touches stay a jump table.
+    #[inline(never)]
+    fn warning_slot(&mut self, warned: Warned, lead: u8) -> &mut Option<TimerKey> {
+        let i = match self.warnings.iter().position(|w| w.warned == warned && w.lead == lead) {
+            Some(i) => i,
+            None => {
+                self.warnings.push(WarningSlot { warned, lead, key: None });
+                self.warnings.len() - 1
+            }
+        };
+        &mut self.warnings[i].key
     }
 
     /// Every armed timer key but the participants' activity timers, whose

@@ -26,6 +26,8 @@ pub(crate) struct RawWarnings {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Warnings {
     leads: [Vec<Millis>; Warned::ALL.len()],
+    /// Whether any timer warns: asked on every arm and every message.
+    any: bool,
 }
 
 impl Warnings {
@@ -35,7 +37,7 @@ impl Warnings {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.leads.iter().all(Vec::is_empty)
+        !self.any
     }
 
     /// `path` is the JSON path of `warnings`, for the messages.
@@ -62,6 +64,7 @@ impl Warnings {
                 return Err(format!("{at}: the lead {} appears twice", format_duration(w[0])));
             }
             out.leads[timer as usize] = leads;
+            out.any = true;
         }
         Ok(out)
     }

@@ -12,6 +12,7 @@ use crate::wheel::TimerKey;
 impl Engine {
     /// Files a timer in the wheel and gives its key to its owner: the one way
     /// timers are armed, fresh (`seq` is `None`) or moved with their arming order.
+    #[inline]
     pub(crate) fn attach_timer(&mut self, ci: u32, what: TimerFor, deadline: Millis, seq: Option<u64>) {
         let timer = TimerRef { conversation: ci, what };
         let key = match seq {
@@ -27,6 +28,7 @@ impl Engine {
 
     /// Arms (or re-arms) a timer at `at` for `deadline`, with its warnings
     /// (W1, W2): the timer first, then its warnings, longest lead first.
+    #[inline]
     pub(crate) fn arm(&mut self, ci: u32, what: TimerFor, at: Millis, deadline: Millis) {
         self.disarm(ci, what);
         self.attach_timer(ci, what, deadline, None);
@@ -36,10 +38,21 @@ impl Engine {
     }
 
     /// Cancels a timer and, with it, its pending warnings (W2).
+    #[inline]
     pub(crate) fn disarm(&mut self, ci: u32, what: TimerFor) {
-        if let Some(key) = self.conv_mut(ci).timer_slot(what).take() {
+        let conv = self.conv_mut(ci);
+        let key = conv.timer_slot(what).take();
+        let warns = !conv.warnings.is_empty();
+        if let Some(key) = key {
             self.wheel.cancel(key);
         }
+        if warns {
+            self.disarm_warnings(ci, what);
+        }
+    }
+
+    #[inline(never)]
+    fn disarm_warnings(&mut self, ci: u32, what: TimerFor) {
         if let Some(warned) = self.warned_by(ci, what) {
             self.cancel_warnings(ci, warned);
         }

@@ -40,7 +40,16 @@ impl Engine {
 
     /// Which warnings a timer armed now gives: an activity timer warns only
     /// as an auto-disconnect, never as idle.
+    #[inline]
     pub(crate) fn warned_when_armed(&self, ci: u32, what: TimerFor) -> Option<Warned> {
+        if self.policy(ci).warnings.is_empty() {
+            return None;
+        }
+        self.warned_when_armed_slow(ci, what)
+    }
+
+    #[inline(never)]
+    fn warned_when_armed_slow(&self, ci: u32, what: TimerFor) -> Option<Warned> {
         if let TimerFor::Activity(p) = what {
             if self.conv(ci).participants[p as usize].phase != ActivityPhase::AutoDisconnect {
                 return None;
