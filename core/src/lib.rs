@@ -8,6 +8,7 @@ pub mod conversation;
 pub mod engine;
 pub mod error;
 pub mod events;
+pub mod ledger;
 pub mod policy;
 pub mod reconnect;
 pub mod scenario;
