@@ -9,6 +9,9 @@ use std::sync::Arc;
 use chatlife_restate::app::App;
 use chatlife_restate::objects::{Agent, Chatlife, Conversation, Identity};
 use clap::Parser;
+use hyper::server::conn::http2;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use restate_sdk::hyper::HyperEndpoint;
 use restate_sdk::prelude::*;
 
 #[derive(Parser)]
@@ -42,5 +45,27 @@ async fn main() {
         .bind(Identity(app.clone()))
         .bind(Chatlife(app))
         .build();
-    HttpServer::new(endpoint).listen_and_serve(args.listen).await;
+    if let Err(problem) = serve(endpoint, args.listen).await {
+        eprintln!("chatlife-restate: {}: {problem}", args.listen);
+        std::process::exit(1);
+    }
+}
+
+/// The SDK's HTTP/2 endpoint, on sockets with Nagle's algorithm off: a step
+/// waits for restate-server's answer to each journal entry, and with Nagle
+/// and delayed ACKs each of those waits was 40 ms.
+async fn serve(endpoint: Endpoint, addr: std::net::SocketAddr) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let endpoint = HyperEndpoint::new(endpoint);
+    loop {
+        let (stream, _) = listener.accept().await?;
+        stream.set_nodelay(true)?;
+        let connection =
+            http2::Builder::new(TokioExecutor::new()).serve_connection(TokioIo::new(stream), endpoint.clone());
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!("connection from restate-server ended: {e}");
+            }
+        });
+    }
 }

@@ -26,8 +26,9 @@ pub struct Holder {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgentState {
-    /// Set by `set_agent_capacity` (`Some(None)`: unbounded); else the default.
-    pub capacity: Option<Option<u32>>,
+    /// What `set_agent_capacity` set (`None`: unbounded), if it ran; else the default.
+    pub capacity: Option<u32>,
+    pub capacity_set: bool,
     pub holders: BTreeMap<String, Holder>,
     pub clock: u64,
     /// Events numbered so far in this agent's stream.
@@ -40,7 +41,11 @@ const MAX_ADVANCES: usize = 10_000;
 
 impl AgentState {
     fn capacity(&self, default: Option<u32>) -> Option<u32> {
-        self.capacity.unwrap_or(default)
+        if self.capacity_set {
+            self.capacity
+        } else {
+            default
+        }
     }
 
     fn used(&self) -> u32 {
@@ -192,7 +197,8 @@ impl Agent {
             Ok(event) => event,
             Err(error) => return refusal(error),
         };
-        state.capacity = Some(*capacity);
+        state.capacity = *capacity;
+        state.capacity_set = true;
         state.clock = now;
         state.seq += 1;
         let numbered = Numbered { source: "agent".into(), key: key.clone(), seq: state.seq, event };
