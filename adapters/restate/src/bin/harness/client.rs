@@ -38,7 +38,10 @@ impl Http {
     }
 
     pub async fn post(&self, url: &str, body: &[u8], headers: &[(&str, &str)]) -> Result<(u16, Vec<u8>), String> {
-        let mut request = hyper::Request::post(url).header("content-type", "application/json");
+        let mut request = hyper::Request::post(url);
+        if !body.is_empty() {
+            request = request.header("content-type", "application/json");
+        }
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
@@ -58,4 +61,29 @@ pub fn segment(s: &str) -> String {
         }
     }
     out
+}
+
+/// Where commands go: restate-server's ingress.
+#[derive(Clone)]
+pub struct Ingress {
+    pub url: String,
+    pub http: Http,
+}
+
+impl Ingress {
+    /// A handler without input (`peek`, `history`, `ledger`).
+    pub async fn read(&self, path: &str) -> Result<serde_json::Value, String> {
+        match self.post_json(path, b"").await? {
+            (200, value) => Ok(value),
+            (status, value) => Err(format!("{path}: {status} {value}")),
+        }
+    }
+
+    /// One command through `Chatlife/apply`, `Conversation/<id>/apply`, ...
+    pub async fn post_json(&self, path: &str, body: &[u8]) -> Result<(u16, serde_json::Value), String> {
+        let (status, bytes) = self.http.post(&format!("{}/{path}", self.url), body, &[]).await?;
+        let value = serde_json::from_slice(&bytes)
+            .map_err(|e| format!("{path}: answer is not JSON ({e}): {}", String::from_utf8_lossy(&bytes)))?;
+        Ok((status, value))
+    }
 }

@@ -9,12 +9,11 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 use tokio::process::{Child, Command};
 
-use crate::client::Http;
+use crate::client::{Http, Ingress};
 
 pub struct Cluster {
-    pub name: String,
     pub dir: PathBuf,
-    pub ingress: String,
+    ingress_url: String,
     admin: String,
     ports: Ports,
     config_path: PathBuf,
@@ -81,8 +80,7 @@ impl Cluster {
         std::fs::write(&config_path, config.to_string()).map_err(|e| e.to_string())?;
         let ports = Ports { ingress: free_port()?, admin: free_port()?, fabric: free_port()?, service: free_port()? };
         let mut cluster = Cluster {
-            name: name.into(),
-            ingress: format!("http://127.0.0.1:{}", ports.ingress),
+            ingress_url: format!("http://127.0.0.1:{}", ports.ingress),
             admin: format!("http://127.0.0.1:{}", ports.admin),
             dir,
             ports,
@@ -96,6 +94,10 @@ impl Cluster {
         cluster.start_service().await?;
         cluster.register().await?;
         Ok(cluster)
+    }
+
+    pub fn ingress(&self) -> Ingress {
+        Ingress { url: self.ingress_url.clone(), http: self.http.clone() }
     }
 
     pub async fn start_server(&mut self) -> Result<(), String> {
@@ -123,7 +125,7 @@ impl Cluster {
             .map_err(|e| format!("restate-server: {e}"))?;
         self.server = Some(child);
         self.wait_for(&format!("{}/health", self.admin), "restate-server's admin API").await?;
-        self.wait_for(&format!("{}/restate/health", self.ingress), "restate-server's ingress").await
+        self.wait_for(&format!("{}/restate/health", self.ingress_url), "restate-server's ingress").await
     }
 
     pub async fn start_service(&mut self) -> Result<(), String> {

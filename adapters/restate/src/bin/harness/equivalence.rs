@@ -20,7 +20,7 @@ fn keep_failure(env: &Env, story: &Story) -> String {
 
 async fn one(env: Arc<Env>, story: Story) -> Result<(usize, usize), String> {
     let told = reference(&env.config, &story);
-    let refusals = tell(&env.cluster, &story, false).await?;
+    let refusals = tell(&env.cluster.ingress(), &story, false).await?;
     for (i, (mine, theirs)) in told.refusals.iter().zip(&refusals).enumerate() {
         if mine != theirs {
             let kept = keep_failure(&env, &story);

@@ -5,53 +5,100 @@
 //!   chatlife-restate-harness demo
 //!   chatlife-restate-harness bench [--quick]
 
+mod bad_input;
+mod capacity;
 mod client;
 mod cluster;
 mod env;
 mod equivalence;
 mod generate;
+mod kill;
 mod sinkserver;
 mod story;
 
 use std::process::ExitCode;
 use std::sync::Arc;
 
-const SUITES: &[&str] = &["equivalence"];
+const SUITES: &[&str] = &["equivalence", "kill-service", "kill-server", "capacity", "bad-input"];
 
-async fn test(names: Vec<String>) -> ExitCode {
-    let names = if names.is_empty() { SUITES.iter().map(|s| s.to_string()).collect() } else { names };
-    let histories = std::env::var("RESTATE_HISTORIES").ok().and_then(|h| h.parse().ok()).unwrap_or(200);
-    let (mut passed, mut failed) = (0, 0);
+type Outcome = (String, f64, Result<String, String>);
+
+/// The suites that share one cluster, one after the other.
+async fn shared(names: Vec<String>, histories: u64) -> Vec<Outcome> {
+    if names.is_empty() {
+        return Vec::new();
+    }
     let env = match env::Env::start("test", env::harness_config(), 0).await {
         Ok(env) => Arc::new(env),
-        Err(problem) => {
-            eprintln!("FAIL starting restate-server and the service: {problem}");
-            return ExitCode::FAILURE;
-        }
+        Err(problem) => return vec![("start".into(), 0.0, Err(format!("restate-server and the service: {problem}")))],
     };
+    let mut outcomes = Vec::new();
+    let mut failed = false;
     for name in names {
         let started = std::time::Instant::now();
         let outcome = match name.as_str() {
             "equivalence" => equivalence::run(env.clone(), histories, 7, 6).await,
+            "capacity" => capacity::run(env.clone()).await,
+            "bad-input" => bad_input::run(env.clone()).await,
             other => Err(format!("no suite {other:?}; suites: {}", SUITES.join(", "))),
         };
+        if let Err(problem) = &outcome {
+            failed = true;
+            eprintln!("{problem}\n{}", env.cluster.log_tail());
+        }
+        outcomes.push((name, started.elapsed().as_secs_f64(), outcome));
+    }
+    if let Ok(env) = Arc::try_unwrap(env) {
+        env.cluster.stop(failed).await;
+    }
+    outcomes
+}
+
+async fn killing(victim: kill::Victim, name: &str) -> Outcome {
+    let started = std::time::Instant::now();
+    // The sink refuses 5% of the POSTs: deliveries are retried too.
+    let outcome = match env::Env::start(name, env::harness_config(), 50).await {
+        Ok(env) => kill::run(env, victim, 11).await,
+        Err(problem) => Err(format!("restate-server and the service: {problem}")),
+    };
+    (name.into(), started.elapsed().as_secs_f64(), outcome)
+}
+
+async fn test(names: Vec<String>) -> ExitCode {
+    let names = if names.is_empty() { SUITES.iter().map(|s| s.to_string()).collect() } else { names };
+    let histories = std::env::var("RESTATE_HISTORIES").ok().and_then(|h| h.parse().ok()).unwrap_or(200);
+    let wants = |n: &str| names.iter().any(|m| m == n);
+    let together: Vec<String> = names.iter().filter(|n| !n.starts_with("kill-")).cloned().collect();
+    // The kill tests mostly wait for timers: they run beside the others.
+    let (a, b, c) = tokio::join!(
+        shared(together, histories),
+        async {
+            if wants("kill-service") {
+                Some(killing(kill::Victim::Service, "kill-service").await)
+            } else {
+                None
+            }
+        },
+        async {
+            if wants("kill-server") {
+                Some(killing(kill::Victim::Server, "kill-server").await)
+            } else {
+                None
+            }
+        },
+    );
+    let (mut passed, mut failed) = (0, 0);
+    for (name, seconds, outcome) in a.into_iter().chain(b).chain(c) {
         match outcome {
             Ok(summary) => {
                 passed += 1;
-                println!("ok   {name} ({:.1} s): {summary}", started.elapsed().as_secs_f64());
+                println!("ok   {name} ({seconds:.1} s): {summary}");
             }
             Err(problem) => {
                 failed += 1;
-                println!(
-                    "FAIL {name} ({:.1} s): {problem}\n{}",
-                    started.elapsed().as_secs_f64(),
-                    env.cluster.log_tail()
-                );
+                println!("FAIL {name} ({seconds:.1} s): {problem}");
             }
         }
-    }
-    if let Ok(env) = Arc::try_unwrap(env) {
-        env.cluster.stop(failed > 0).await;
     }
     println!("{passed} passed, {failed} failed");
     if failed == 0 {

@@ -10,8 +10,7 @@ use chatlife::{Config, Engine, TimedCommand};
 use chatlife_restate::wire::{Numbered, Refusal, Reply};
 use serde_json::{json, Map, Value};
 
-use crate::client::segment;
-use crate::cluster::Cluster;
+use crate::client::{segment, Ingress};
 
 /// A reconnect step's token, known only once the chat issued it.
 #[derive(Debug, Clone, PartialEq)]
@@ -113,12 +112,12 @@ fn endpoints(step: &Map<String, Value>, story: &Story) -> Vec<String> {
 
 /// Sends one command until restate-server answers it; the idempotency key
 /// makes a repeat after a lost answer attach to the first invocation.
-pub async fn call(cluster: &Cluster, path: &str, body: &Value, key: &str) -> Result<Reply, String> {
-    let url = format!("{}/{path}", cluster.ingress);
+pub async fn call(ingress: &Ingress, path: &str, body: &Value, key: &str) -> Result<Reply, String> {
+    let url = format!("{}/{path}", ingress.url);
     let started = Instant::now();
     let mut last = String::new();
     while started.elapsed() < Duration::from_secs(120) {
-        match cluster.http.post(&url, body.to_string().as_bytes(), &[("idempotency-key", key)]).await {
+        match ingress.http.post(&url, body.to_string().as_bytes(), &[("idempotency-key", key)]).await {
             Ok((200, bytes)) => {
                 return serde_json::from_slice(&bytes).map_err(|e| format!("{path}: answer is not a reply: {e}"))
             }
@@ -132,7 +131,7 @@ pub async fn call(cluster: &Cluster, path: &str, body: &Value, key: &str) -> Res
 
 /// Tells the story through the ingress, one step after the other. `pace`:
 /// each step waits until the wall clock reaches its `at` (kill tests).
-pub async fn tell(cluster: &Cluster, story: &Story, pace: bool) -> Result<Vec<Option<Refusal>>, String> {
+pub async fn tell(ingress: &Ingress, story: &Story, pace: bool) -> Result<Vec<Option<Refusal>>, String> {
     let mut tokens = Tokens::default();
     let mut refusals = Vec::new();
     for (i, step) in story.steps.iter().enumerate() {
@@ -146,7 +145,7 @@ pub async fn tell(cluster: &Cluster, story: &Story, pace: bool) -> Result<Vec<Op
         let body = Value::Object(fields);
         let mut refusal = None;
         for (j, path) in targets.iter().enumerate() {
-            let reply = call(cluster, path, &body, &format!("{}-{i}-{j}", story.name)).await?;
+            let reply = call(ingress, path, &body, &format!("{}-{i}-{j}", story.name)).await?;
             for n in &reply.events {
                 tokens.learn(&n.event);
             }
