@@ -3,12 +3,14 @@
 //!
 //!   chatlife-restate-harness test [equivalence|kill-service|kill-server|capacity|bad-input]...
 //!   chatlife-restate-harness demo
-//!   chatlife-restate-harness bench [--quick]
+//!   chatlife-restate-harness bench [--full]
 
 mod bad_input;
+mod bench;
 mod capacity;
 mod client;
 mod cluster;
+mod demo;
 mod env;
 mod equivalence;
 mod generate;
@@ -113,8 +115,19 @@ async fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     match args.next().as_deref() {
         Some("test") => test(args.collect()).await,
+        Some(what @ ("demo" | "bench")) => {
+            let full = args.any(|a| a == "--full");
+            let outcome = if what == "demo" { demo::run().await } else { bench::run(full).await };
+            match outcome {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(problem) => {
+                    eprintln!("{what}: {problem}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         _ => {
-            eprintln!("usage: chatlife-restate-harness test [SUITE...] | demo | bench [--quick]");
+            eprintln!("usage: chatlife-restate-harness test [SUITE...] | demo | bench [--full]");
             ExitCode::from(2)
         }
     }

@@ -187,6 +187,15 @@ impl Canonical {
         }
     }
 
+    /// From events in the order one engine emitted them.
+    pub fn from_events<'a>(events: impl IntoIterator<Item = &'a Value>) -> Canonical {
+        let mut canonical = Canonical::default();
+        for event in events {
+            canonical.add(event);
+        }
+        canonical
+    }
+
     /// From the sink's deduped streams: conversations in `seq` order; agents'
     /// and identities' lines across streams in time order (a story keeps
     /// each chat's times in its own millisecond, so no two streams tie).
