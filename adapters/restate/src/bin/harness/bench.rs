@@ -17,8 +17,12 @@ use crate::env::{harness_config, Env};
 /// Commands in flight at once.
 const IN_FLIGHT: usize = 32;
 
-async fn send_all(ingress: &Ingress, commands: Vec<(String, Value)>) -> Result<(f64, Vec<f64>), String> {
-    let gate = Arc::new(Semaphore::new(IN_FLIGHT));
+async fn send_all(
+    ingress: &Ingress,
+    commands: Vec<(String, Value)>,
+    in_flight: usize,
+) -> Result<(f64, Vec<f64>), String> {
+    let gate = Arc::new(Semaphore::new(in_flight));
     let started = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
     for (path, body) in commands {
@@ -49,14 +53,28 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 /// the same steps the service runs, done here.
 fn state_bytes(config: &chatlife::Config, messages: usize) -> (usize, usize, usize) {
     let (mut stored, mut meta, mut log) = (None::<Vec<u8>>, Meta::default(), Vec::new());
+    // The configuration's `default` policy, with its four timers and reconnection.
     let mut commands = vec![
         json!({"op": "start_conversation", "conversation": "bench-chat-00000", "customer": "customer-00000"}),
         json!({"op": "join", "conversation": "bench-chat-00000", "participant": "bench-agent-0000", "role": "agent"}),
     ];
-    commands.extend((0..messages).map(|_| json!({"op": "message", "conversation": "bench-chat-00000", "participant": "customer-00000"})));
+    commands.extend(
+        (0..messages)
+            .map(|_| json!({"op": "message", "conversation": "bench-chat-00000", "participant": "customer-00000"})),
+    );
     for (i, command) in commands.into_iter().enumerate() {
-        let ledger = (i > 0).then(|| chatlife_restate::wire::Ledger { agent: "bench-agent-0000".into(), capacity: Some(2), elsewhere: 1 });
-        let commit = Commit { command, now: Now::AtLeast(1_800_000_000_000 + i as u64 * 1000), ledger, tick: false, offer: false };
+        let ledger = (i > 0).then(|| chatlife_restate::wire::Ledger {
+            agent: "bench-agent-0000".into(),
+            capacity: Some(2),
+            elsewhere: 1,
+        });
+        let commit = Commit {
+            command,
+            now: Now::AtLeast(1_800_000_000_000 + i as u64 * 1000),
+            ledger,
+            tick: false,
+            offer: false,
+        };
         let out = step::run(config, "bench-chat-00000", stored.as_deref(), &meta, &commit, 0);
         if let Some(s) = out.store {
             stored = s.conversation;
@@ -93,17 +111,23 @@ pub async fn run(full: bool) -> Result<(), String> {
         let mut setup = Vec::new();
         for i in live..chats {
             let c = format!("bench-chat-{i:05}");
-            setup.push((format!("Conversation/{c}/apply"), json!({"op": "start_conversation", "conversation": c, "customer": format!("customer-{i:05}")})));
+            setup.push((
+                format!("Conversation/{c}/apply"),
+                json!({"op": "start_conversation", "conversation": c, "customer": format!("customer-{i:05}")}),
+            ));
         }
-        let (start_secs, _) = send_all(&ingress, setup).await?;
+        let (start_secs, _) = send_all(&ingress, setup, IN_FLIGHT).await?;
         let joins = (live..chats)
             .map(|i| {
                 let c = format!("bench-chat-{i:05}");
                 let agent = format!("bench-agent-{:04}", i / 2);
-                (format!("Conversation/{c}/apply"), json!({"op": "join", "conversation": c, "participant": agent, "role": "agent"}))
+                (
+                    format!("Conversation/{c}/apply"),
+                    json!({"op": "join", "conversation": c, "participant": agent, "role": "agent"}),
+                )
             })
             .collect();
-        let (join_secs, _) = send_all(&ingress, joins).await?;
+        let (join_secs, _) = send_all(&ingress, joins, IN_FLIGHT).await?;
         let added = chats - live;
         let disk = dir_bytes(&env.cluster.dir.join("data")).saturating_sub(before);
         live = chats;
@@ -115,17 +139,26 @@ pub async fn run(full: bool) -> Result<(), String> {
                 x ^= x >> 7;
                 x ^= x << 17;
                 let c = format!("bench-chat-{:05}", x % chats as u64);
-                let who = if x % 2 == 0 { format!("customer-{:05}", x % chats as u64) } else { format!("bench-agent-{:04}", (x % chats as u64) / 2) };
+                let who = if x.is_multiple_of(2) {
+                    format!("customer-{:05}", x % chats as u64)
+                } else {
+                    format!("bench-agent-{:04}", (x % chats as u64) / 2)
+                };
                 (format!("Conversation/{c}/apply"), json!({"op": "message", "conversation": c, "participant": who}))
             })
             .collect();
-        let n = messages.len();
-        let (secs, latencies) = send_all(&ingress, messages).await?;
+        let n = messages.len() - 200;
+        let alone = messages[n..].to_vec();
+        let (secs, latencies) = send_all(&ingress, messages[..n].to_vec(), IN_FLIGHT).await?;
+        // One at a time: the latency of a command that waits for nothing else.
+        let (_, single) = send_all(&ingress, alone, 1).await?;
         let row = json!({
             "chats": chats,
             "message_commands_per_s": (n as f64 / secs).round(),
             "p50_ms": (percentile(&latencies, 0.5) * 10.0).round() / 10.0,
             "p99_ms": (percentile(&latencies, 0.99) * 10.0).round() / 10.0,
+            "one_at_a_time_p50_ms": (percentile(&single, 0.5) * 10.0).round() / 10.0,
+            "one_at_a_time_p99_ms": (percentile(&single, 0.99) * 10.0).round() / 10.0,
             "start_commands_per_s": (added as f64 / start_secs).round(),
             "join_commands_per_s": (added as f64 / join_secs).round(),
             "disk_bytes_per_added_chat": disk / added as u64,
@@ -134,17 +167,26 @@ pub async fn run(full: bool) -> Result<(), String> {
         rows.push(row);
     }
     let (conversation, meta, log) = state_bytes(&env.config, 10);
-    let state = json!({"exported_conversation_bytes": conversation, "meta_bytes": meta, "log_bytes_after_12_commands": log});
+    let state =
+        json!({"exported_conversation_bytes": conversation, "meta_bytes": meta, "log_bytes_after_12_commands": log});
     println!("{state}");
     let out = json!({"in_flight": IN_FLIGHT, "rows": rows, "state_per_chat": state});
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/restate");
     let _ = std::fs::create_dir_all(&path);
     let _ = std::fs::write(path.join("bench.json"), serde_json::to_string_pretty(&out).unwrap_or_default());
-    println!("\n| live chats | messages/s | p50 ms | p99 ms | starts/s | joins/s | disk per chat |\n|---:|---:|---:|---:|---:|---:|---:|");
+    println!("\n| live chats | messages/s ({IN_FLIGHT} in flight) | p50 ms | p99 ms | one at a time p50 / p99 ms | starts/s | joins/s | disk per chat |\n|---:|---:|---:|---:|---:|---:|---:|---:|");
     for r in &out["rows"].as_array().cloned().unwrap_or_default() {
         println!(
-            "| {} | {} | {} | {} | {} | {} | {} B |",
-            r["chats"], r["message_commands_per_s"], r["p50_ms"], r["p99_ms"], r["start_commands_per_s"], r["join_commands_per_s"], r["disk_bytes_per_added_chat"]
+            "| {} | {} | {} | {} | {} / {} | {} | {} | {} B |",
+            r["chats"],
+            r["message_commands_per_s"],
+            r["p50_ms"],
+            r["p99_ms"],
+            r["one_at_a_time_p50_ms"],
+            r["one_at_a_time_p99_ms"],
+            r["start_commands_per_s"],
+            r["join_commands_per_s"],
+            r["disk_bytes_per_added_chat"]
         );
     }
     env.cluster.stop(false).await;

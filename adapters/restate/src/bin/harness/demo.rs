@@ -34,7 +34,10 @@ fn story(scenario: &Scenario, raw: &Value, base: u64) -> Story {
         fields.remove("at");
         fields.remove("error");
         let link = fields.get("token").and_then(Value::as_str).and_then(|t| {
-            issued.iter().find(|(token, _, _)| token == t).map(|(_, c, n)| Link::Issued { conversation: c.clone(), index: *n })
+            issued
+                .iter()
+                .find(|(token, _, _)| token == t)
+                .map(|(_, c, n)| Link::Issued { conversation: c.clone(), index: *n })
         });
         if let Some(c) = fields.get("conversation").and_then(Value::as_str) {
             if !conversations.iter().any(|k| k == c) {
@@ -69,7 +72,12 @@ pub async fn run() -> Result<(), String> {
     // The story's clock starts a day ahead: its timers fire where its steps fire them.
     let base = (chatlife_restate::app::wall_ms() / 1000 + 86_400) * 1000;
     let story = story(&scenario, &raw, base);
-    println!("telling {} ({} commands) through the ingress at {}\n", path.display(), story.steps.len(), env.cluster.ingress().url);
+    println!(
+        "telling {} ({} commands) through the ingress at {}\n",
+        path.display(),
+        story.steps.len(),
+        env.cluster.ingress().url
+    );
     let refusals = tell(&env.cluster.ingress(), &story, false).await?;
     let mut events: Vec<Numbered> = env.sink.streams().events.into_values().collect();
     events.sort_by_key(|n| (n.event["at"].as_u64(), n.source != "conversation", n.key.clone(), n.seq));
@@ -93,15 +101,21 @@ pub async fn run() -> Result<(), String> {
         println!("{line}");
     }
     let expected = reference(&env.config, &story);
-    let same = expected.canonical.difference(&Canonical::from_streams(&events)).is_none() && expected.refusals == refusals;
+    let same =
+        expected.canonical.difference(&Canonical::from_streams(&events)).is_none() && expected.refusals == refusals;
     println!(
         "\n{} events from {} streams; {}",
         events.len(),
         events.iter().map(|n| (&n.source, &n.key)).collect::<std::collections::BTreeSet<_>>().len(),
-        if same { "the same events and refusals as one engine gives (`chatlife run examples/demo.json`)" } else { "DIFFERENT from one engine" }
+        if same {
+            "the same events and refusals as one engine gives (`chatlife run examples/demo.json`)"
+        } else {
+            "DIFFERENT from one engine"
+        }
     );
     let history = env.cluster.ingress().read("Conversation/chat-ana/history").await?;
-    let replayed = Scenario::from_json(&history.to_string()).and_then(|s| s.run()).map_err(|e| e.message().to_owned())?;
+    let replayed =
+        Scenario::from_json(&history.to_string()).and_then(|s| s.run()).map_err(|e| e.message().to_owned())?;
     let replayed: Vec<Value> = replayed
         .iter()
         .filter_map(|o| match o {
@@ -118,5 +132,9 @@ pub async fn run() -> Result<(), String> {
     );
     let same = same && replay_same;
     env.cluster.stop(!same).await;
-    if same { Ok(()) } else { Err("the demo's events differ from one engine's".into()) }
+    if same {
+        Ok(())
+    } else {
+        Err("the demo's events differ from one engine's".into())
+    }
 }

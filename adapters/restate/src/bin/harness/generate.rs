@@ -31,7 +31,7 @@ struct Chat {
     id: String,
     customer: String,
     identity: Option<String>,
-    policy: &'static str,
+    policy: String,
     started: bool,
     links: usize,
 }
@@ -73,7 +73,7 @@ pub fn history(seed: u64, n: u64, base: u64, shape: &Shape) -> Story {
             id: if i == 1 { format!("{prefix} chät {i}") } else { format!("{prefix}-c{i}") },
             customer: format!("cu{i}"),
             identity: rng.chance(60).then(|| rng.pick(&identities).clone()),
-            policy: *rng.pick(shape.policies),
+            policy: rng.pick(shape.policies).to_string(),
             started: false,
             links: 0,
         })

@@ -30,7 +30,6 @@ pub struct Sink {
 pub struct Streams {
     pub events: BTreeMap<(String, String, u64), Numbered>,
     pub delivered: usize,
-    pub posts: usize,
     pub refused: usize,
     /// Problems: a seq delivered twice with different events, gaps.
     pub problems: Vec<String>,
@@ -100,7 +99,7 @@ impl Sink {
             }
             last.insert((source.clone(), key.clone()), *seq);
         }
-        Streams { events, delivered: r.lines.len(), posts: r.posts, refused: r.refused, problems }
+        Streams { events, delivered: r.lines.len(), refused: r.refused, problems }
     }
 }
 
