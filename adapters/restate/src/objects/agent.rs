@@ -11,7 +11,7 @@ use restate_sdk::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::ConversationClient;
+use super::{deliver, refusal, ConversationClient};
 use crate::app::{wall_ms, Shared};
 use crate::step;
 use crate::wire::{AgentStep, AgentStepped, Commit, Committed, Ledger, Now, Numbered, Refusal, Reply};
@@ -71,10 +71,6 @@ impl AgentState {
             self.holders.remove(conversation);
         }
     }
-}
-
-fn refusal(error: Refusal) -> HandlerResult<Json<Reply>> {
-    Ok(Json(Reply { events: Vec::new(), error: Some(error) }))
 }
 
 async fn load(ctx: &ObjectContext<'_>) -> Result<AgentState, TerminalError> {
@@ -162,18 +158,15 @@ impl Agent {
             Err(error) => return refusal(error),
         };
         let Command::SetAgentCapacity { agent, capacity } = &parsed.command else {
-            return refusal(
-                chatlife::Error::InvalidArgument(format!(
-                    "op: {:?} is not an agent's command; the Agent object takes set_agent_capacity",
-                    parsed.command.op()
-                ))
-                .into(),
-            );
+            return refusal(chatlife::Error::InvalidArgument(format!(
+                "op: {:?} is not an agent's command; the Agent object takes set_agent_capacity",
+                parsed.command.op()
+            )));
         };
         if *agent != key {
-            return refusal(
-                chatlife::Error::InvalidArgument(format!("agent: {agent:?} is not this object's key {key:?}")).into(),
-            );
+            return refusal(chatlife::Error::InvalidArgument(format!(
+                "agent: {agent:?} is not this object's key {key:?}"
+            )));
         }
         let wall: u64 = ctx.run(|| async { Ok(wall_ms()) }).name("clock").await?;
         let mut state = load(&ctx).await?;
@@ -203,10 +196,7 @@ impl Agent {
         state.seq += 1;
         let numbered = Numbered { source: "agent".into(), key: key.clone(), seq: state.seq, event };
         ctx.set("agent", Json(state));
-        if self.0.sink.enabled() {
-            let (sink, out) = (self.0.sink.clone(), vec![numbered.clone()]);
-            ctx.run(move || async move { sink.post(&out).await.map_err(HandlerError::from) }).name("deliver").await?;
-        }
+        deliver(&ctx, &self.0.sink, vec![numbered.clone()]).await?;
         events.push(numbered);
         Ok(Json(Reply { events, error: None }))
     }

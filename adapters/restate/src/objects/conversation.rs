@@ -9,16 +9,12 @@ use restate_sdk::prelude::*;
 use serde_json::{json, Value};
 
 use super::route::route;
-use super::IdentityClient;
+use super::{deliver, refusal, IdentityClient};
 use crate::app::{wall_ms, Shared};
 use crate::step::{self, Outcome};
 use crate::wire::{Commit, Committed, Meta, Now, Reply, Started};
 
 pub struct Conversation(pub Shared);
-
-fn refusal(error: crate::wire::Refusal) -> HandlerResult<Json<Reply>> {
-    Ok(Json(Reply { events: Vec::new(), error: Some(error) }))
-}
 
 /// The agent whose lock a step of this chat needs, as far as its state says.
 fn holding(meta: &Meta) -> Option<String> {
@@ -115,12 +111,7 @@ impl Conversation {
             ctx.set("meta", Json(meta));
         }
         let events = outcome.committed.reply.events.clone();
-        if self.0.sink.enabled() && !events.is_empty() {
-            let sink = self.0.sink.clone();
-            ctx.run(move || async move { sink.post(&events).await.map_err(HandlerError::from) })
-                .name("deliver")
-                .await?;
-        }
+        deliver(&ctx, &self.0.sink, events).await?;
         if let Some((deadline, delay)) = outcome.schedule {
             ctx.object_client::<ConversationClient>(key.as_str())
                 .tick(deadline)

@@ -6,9 +6,10 @@ use restate_sdk::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::route::route;
+use super::{deliver, refusal};
 use crate::app::{wall_ms, Shared};
 use crate::step;
-use crate::wire::{Commit, Now, Numbered, Offer, Refusal, Reply, Started};
+use crate::wire::{Commit, Now, Numbered, Offer, Reply, Started};
 
 pub struct Identity(pub Shared);
 
@@ -18,10 +19,6 @@ pub struct IdentityState {
     pub clock: u64,
     /// Events numbered so far in this identity's stream.
     pub seq: u64,
-}
-
-fn refusal(error: Refusal) -> HandlerResult<Json<Reply>> {
-    Ok(Json(Reply { events: Vec::new(), error: Some(error) }))
 }
 
 async fn load(ctx: &ObjectContext<'_>) -> Result<IdentityState, TerminalError> {
@@ -59,17 +56,14 @@ impl Identity {
             Err(error) => return refusal(error),
         };
         let Command::ReturningCustomer { authenticated_as } = &parsed.command else {
-            return refusal(
-                chatlife::Error::InvalidArgument(format!(
-                    "op: {:?} is not an identity's command; the Identity object takes returning_customer",
-                    parsed.command.op()
-                ))
-                .into(),
-            );
+            return refusal(chatlife::Error::InvalidArgument(format!(
+                "op: {:?} is not an identity's command; the Identity object takes returning_customer",
+                parsed.command.op()
+            )));
         };
         if *authenticated_as != key {
             let message = format!("authenticated_as: {authenticated_as:?} is not this object's key {key:?}");
-            return refusal(chatlife::Error::InvalidArgument(message).into());
+            return refusal(chatlife::Error::InvalidArgument(message));
         }
         let wall: u64 = ctx.run(|| async { Ok(wall_ms()) }).name("clock").await?;
         let mut state = load(&ctx).await?;
@@ -78,7 +72,7 @@ impl Identity {
         let checked = Engine::new(self.0.config.clone())
             .and_then(|mut e| e.advance(state.clock).and_then(|()| e.returning_customer(now, &key)));
         if let Err(error) = checked {
-            return refusal(error.into());
+            return refusal(error);
         }
         let mut events = Vec::new();
         let (mut offered, mut redirect_url) = (false, None);
@@ -109,12 +103,7 @@ impl Identity {
             state.seq += 1;
             let event = serde_json::from_str(&event.to_json()).expect("events are JSON");
             let numbered = Numbered { source: "identity".into(), key: key.clone(), seq: state.seq, event };
-            if self.0.sink.enabled() {
-                let (sink, out) = (self.0.sink.clone(), vec![numbered.clone()]);
-                ctx.run(move || async move { sink.post(&out).await.map_err(HandlerError::from) })
-                    .name("deliver")
-                    .await?;
-            }
+            deliver(&ctx, &self.0.sink, vec![numbered.clone()]).await?;
             events.push(numbered);
         }
         ctx.set("identity", Json(state));

@@ -5,16 +5,12 @@
 use chatlife::{Command, Engine};
 use restate_sdk::prelude::*;
 
-use super::{AgentClient, ConversationClient, IdentityClient};
+use super::{refusal, AgentClient, ConversationClient, IdentityClient};
 use crate::app::Shared;
 use crate::step;
-use crate::wire::{Refusal, Reply};
+use crate::wire::Reply;
 
 pub struct Chatlife(pub Shared);
-
-fn refusal(error: Refusal) -> HandlerResult<Json<Reply>> {
-    Ok(Json(Reply { events: Vec::new(), error: Some(error) }))
-}
 
 #[restate_sdk::service]
 impl Chatlife {
@@ -35,7 +31,7 @@ impl Chatlife {
             }
             Command::Advance {} => {
                 let message = "op: advance names no conversation here; send it to Conversation/<id>/apply";
-                return refusal(chatlife::Error::InvalidArgument(message.into()).into());
+                return refusal(chatlife::Error::InvalidArgument(message.into()));
             }
             command => match step::target(command) {
                 Some(conversation) => {
@@ -47,7 +43,7 @@ impl Chatlife {
                         .and_then(|mut e| e.apply(parsed.at.unwrap_or(0), command))
                         .err()
                         .unwrap_or_else(|| chatlife::Error::InvalidArgument("command: names no conversation".into()));
-                    return refusal(refused.into());
+                    return refusal(refused);
                 }
             },
         };
