@@ -31,7 +31,7 @@ restate-demo: restate
 	$(RESTATE_HARNESS) demo
 
 test-restate: restate
-	$(CARGO) clippy --locked -p chatlife-restate --all-targets -- -D warnings
+	$(CARGO) clippy --release --locked -p chatlife-restate --all-targets -- -D warnings
 	$(CARGO) test --release --locked -p chatlife-restate
 	$(RESTATE_HARNESS) test
 
