@@ -13,6 +13,9 @@ pub struct AgentLoad {
     pub capacity: Option<u32>,
     /// Slab indexes of the conversations holding this agent's units.
     pub holders: Vec<u32>,
+    /// Units the agent holds in other engines' conversations, as the host's
+    /// ledger says (`Engine::set_agent_ledger`); part of `used`.
+    pub elsewhere: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -79,6 +82,7 @@ impl Agents {
             used: 0,
             capacity: default_capacity,
             holders: Vec::new(),
+            elsewhere: 0,
         })
     }
 

@@ -31,7 +31,7 @@ pub use events::{Event, EventKind, ReconnectMethod, RefusedReason, Secret, Visib
 pub use id::{Id, MAX_ID_BYTES};
 pub use snapshot::SCHEMA_VERSION;
 pub use time::{format_clock, format_duration, parse_duration, Millis, MAX_TIME};
-pub use token::decode_token;
+pub use token::{decode_token, encode_token, SECRET_BYTES};
 pub use vocab::{HoldReason, LeftReason, Reason, Role, State, WaitFor, Warned};
 
 /// The crate version, for bindings to report.

@@ -70,6 +70,13 @@ struct SavedAgent {
     used: u32,
     capacity: Option<u32>,
     holders: Vec<Id>,
+    /// Units held in other engines (`Engine::set_agent_ledger`); absent in v1.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    elsewhere: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 fn bad(message: String) -> Error {
@@ -100,6 +107,7 @@ impl Engine {
                 used: load.used,
                 capacity: load.capacity,
                 holders: load.holders.iter().map(|&ci| id_of(ci)).collect(),
+                elsewhere: load.elsewhere,
             })
             .collect();
         agents.sort_by(|a, b| a.agent.cmp(&b.agent));
@@ -213,7 +221,7 @@ impl Engine {
                     engine.conversations.find(id).ok_or_else(|| bad(format!("agents[{i}].holders: unknown {id:?}")))?;
                 holders.push(ci);
             }
-            agents.insert(a.agent, AgentLoad { used: a.used, capacity: a.capacity, holders });
+            agents.insert(a.agent, AgentLoad { used: a.used, capacity: a.capacity, holders, elsewhere: a.elsewhere });
         }
         engine.agents = agents;
 
@@ -470,8 +478,11 @@ impl Engine {
         }
         for (agent, load) in self.agents.loads() {
             let (units, mut holders) = held.remove(&**agent).unwrap_or_default();
-            if load.used != units {
-                return Err(format!("agent {agent}: uses {} units but its conversations hold {units}", load.used));
+            if load.used != units.saturating_add(load.elsewhere) {
+                return Err(format!(
+                    "agent {agent}: uses {} units but its conversations hold {units} and other engines {}",
+                    load.used, load.elsewhere
+                ));
             }
             let mut listed = load.holders.clone();
             listed.sort_unstable();

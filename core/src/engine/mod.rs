@@ -25,6 +25,7 @@
 //! | `access` | finding what a command names; ids and display names | §2, E1 |
 //! | `states` | the transition table and what each state stops | S1, S2, §3 |
 //! | `capacity` | units held per state, capacity checks | C1–C5, CFG2 |
+//! | `ledger` | units an agent holds in other engines, for a host that spreads chats | C2, C5 |
 //! | `membership` | start, join, leave, end, close the session | §3 rows, R-T3 |
 //! | `timers` | idle and auto-disconnect per role | R-T1–R-T11 |
 //! | `disconnect` | connection grace and its transcript messages | R-D1–R-D5, R-M1 |
@@ -44,6 +45,7 @@ mod disconnect;
 mod envelope;
 mod hold;
 mod inactivity;
+mod ledger;
 mod lifetime;
 mod membership;
 mod reconnect;
