@@ -1,6 +1,6 @@
 //! chatlife: a deterministic, sans-IO lifecycle engine for contact-center live
 //! chats. Time-stamped commands go in; canonical events come out. See
-//! [`engine`] for the call order and `../shared/SPEC.md` for the rules.
+//! [`engine`] for the call order and `docs/rules.md` for the rules.
 
 pub mod capacity;
 pub mod command;

@@ -10,8 +10,8 @@ use crate::error::{chatlife_error, Failure};
 use crate::event::{chatlife_event, chatlife_str, chatlife_timers, PolledEvent};
 use crate::status::chatlife_status;
 
-/// Which command a `chatlife_command` holds: the `op` of SPEC §9, numbered in
-/// the order SPEC §9 lists them. Numbers are fixed and never reused. Passed
+/// Which command a `chatlife_command` holds: the `op` of docs/rules.md §9, numbered in
+/// the order docs/rules.md §9 lists them. Numbers are fixed and never reused. Passed
 /// as a `uint32_t`: any other number is refused for that command with
 /// `CHATLIFE_STATUS_INVALID_ARGUMENT`.
 #[repr(u32)]
@@ -42,7 +42,7 @@ impl chatlife_op {
         !matches!(self, chatlife_op::ReturningCustomer | chatlife_op::SetAgentCapacity | chatlife_op::Advance)
     }
 
-    /// Every op with its SPEC §9 name, in number order.
+    /// Every op with its docs/rules.md §9 name, in number order.
     const ALL: [(chatlife_op, &'static str); 17] = [
         (chatlife_op::StartConversation, "start_conversation"),
         (chatlife_op::Join, "join"),
@@ -71,7 +71,7 @@ impl chatlife_op {
     }
 }
 
-/// One command of a `chatlife_apply_many` batch: the JSON form of SPEC §9 as
+/// One command of a `chatlife_apply_many` batch: the JSON form of docs/rules.md §9 as
 /// a struct. `op` says which fields are read; the others are ignored, so a
 /// zero-initialized struct with the fields of its op set is a valid command:
 ///

@@ -38,7 +38,7 @@ impl chatlife_str {
     }
 }
 
-/// The four participant timers of SPEC R-T1, in whole minutes; 0 means the
+/// The four participant timers of docs/rules.md R-T1, in whole minutes; 0 means the
 /// timer is off (a set timer is 2–480, so 0 is never a real value).
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -80,7 +80,7 @@ impl chatlife_timers {
     }
 }
 
-/// The `type` of an event (SPEC §10). Numbers are fixed and never reused.
+/// The `type` of an event (docs/rules.md §10). Numbers are fixed and never reused.
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum chatlife_event_type {
@@ -111,7 +111,7 @@ pub enum chatlife_event_type {
 ///
 /// `type` says which fields are set; the others are absent views (`data`
 /// NULL), 0 or false. Field names and string values are those of the
-/// canonical JSON (SPEC §10), and `chatlife_event_to_json` gives that line.
+/// canonical JSON (docs/rules.md §10), and `chatlife_event_to_json` gives that line.
 /// Every view stays valid until the next `chatlife_poll_event` or
 /// `chatlife_apply_many` on the same engine, or `chatlife_engine_free`,
 /// whichever comes first; copy what you keep.
@@ -138,7 +138,7 @@ pub struct chatlife_event {
     /// `customer_disconnected`, `customer_reconnected`.
     pub participant: chatlife_str,
     /// `"customer"`, `"agent"`, `"supervisor"` or `"bot"`, with `participant`
-    /// where SPEC §10 lists it.
+    /// where docs/rules.md §10 lists it.
     pub role: chatlife_str,
     /// `auto_disconnected`: the ids removed, `disconnected_len` of them.
     pub disconnected: *const chatlife_str,
@@ -372,7 +372,7 @@ pub unsafe extern "C" fn chatlife_poll_event(
     })
 }
 
-/// The canonical JSON line (SPEC §10, no newline) of the event the last
+/// The canonical JSON line (docs/rules.md §10, no newline) of the event the last
 /// `chatlife_poll_event` on this engine returned. The view lives as long as
 /// that event's views do; `data[len]` is a NUL. `CHATLIFE_STATUS_NO_EVENT`
 /// when the last poll found no event, nothing was polled yet, or a

@@ -1,4 +1,4 @@
-// Refusals through the Node API: every SPEC E1 code is thrown as an Error
+// Refusals through the Node API: every docs/rules.md E1 code is thrown as an Error
 // with `.code` and a message naming the field; a refused call changes nothing;
 // no argument of any type crashes the process.
 'use strict'
@@ -33,7 +33,7 @@ function assertRefused(engine, action, code, field) {
   assert.ok(Buffer.from(engine.snapshot()).equals(before), 'a refused call changes nothing')
 }
 
-test('every SPEC E1 code is thrown with its field', () => {
+test('every docs/rules.md E1 code is thrown with its field', () => {
   const seen = new Set()
   const refuse = (engine, action, code, field) => {
     assertRefused(engine, action, code, field)
@@ -165,7 +165,7 @@ function hostileValues() {
   ]
 }
 
-test('no argument of any type crashes the process; every refusal carries a SPEC code', () => {
+test('no argument of any type crashes the process; every refusal carries an error code of rule E1', () => {
   const values = hostileValues()
   const methods = Object.entries(Object.getOwnPropertyDescriptors(Engine.prototype))
     .filter(([name, descriptor]) => name !== 'constructor' && typeof descriptor.value === 'function')
