@@ -40,14 +40,22 @@ TEST_SUITES += test-c
 .PHONY: c-deps ffi header check-header check-header-compiles c-runner install test-c test-c-rust \
 	test-c-runner test-c-api test-c-batch test-c-snapshot test-c-panic test-c-install FORCE
 
-# Debian packages, installed only when one is missing so repeated runs are quick.
+# Debian packages, installed only when one is missing so repeated runs are
+# quick. apt-get needs root: without it the step stops and names what to install.
+.PHONY: c-packages
+c-packages:
+	@echo $(sort $(C_DEBIAN_PACKAGES))
+
 c-deps:
-	@missing=""; for p in $(C_DEBIAN_PACKAGES); do \
+	@missing=""; for p in $(sort $(C_DEBIAN_PACKAGES)); do \
 	  dpkg -s "$$p" >/dev/null 2>&1 || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; \
-	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
+	  if [ "$$(id -u)" != 0 ]; then \
+	    echo "the C suite needs Debian packages:$$missing; install them as root (apt-get install$$missing) or run make as root" >&2; exit 1; \
+	  fi; \
+	  echo "installing Debian packages as root:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing > /dev/null; \
 	fi
 
 $(CBINDGEN_STAMP):

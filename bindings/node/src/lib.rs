@@ -71,7 +71,7 @@ fn to_json(env: &Env, field: &str, value: Unknown<'_>) -> Result<Option<Value>, 
         ValueType::String => {
             // SAFETY: the value's type was just checked to be a string.
             let text: String = unsafe { value.cast() }.map_err(read)?;
-            Ok(Some(Value::String(text)))
+            Ok(Some(Value::String(valid_text(field, value, text)?)))
         }
         ValueType::Number => {
             // SAFETY: the value's type was just checked to be a number.
@@ -136,7 +136,10 @@ fn millis(value: Unknown<'_>) -> Result<u64, Thrown> {
     if let Some(ms) = read::whole_millis(n) {
         return Ok(ms);
     }
-    if !(n.is_finite() && n >= 0.0 && n.fract() == 0.0) {
+    if n < 0.0 {
+        return Err(invalid_argument(format!("now: {n} is negative; time is milliseconds since the host's epoch")));
+    }
+    if !(n.is_finite() && n.fract() == 0.0) {
         return Err(invalid_argument(format!("now: {n} is not a whole number of milliseconds")));
     }
     let max = chatlife::time::MAX_TIME;
@@ -210,7 +213,17 @@ fn text(field: &str, value: Unknown<'_>) -> Result<String, Thrown> {
         return Err(invalid_argument(format!("{field}: must be a string, not a {}", type_name(kind))));
     }
     // SAFETY: the value's type was just checked to be a string.
-    unsafe { value.cast() }.map_err(unreadable(field))
+    let text: String = unsafe { value.cast() }.map_err(unreadable(field))?;
+    valid_text(field, value, text)
+}
+
+/// `text` as read from `value`, unless napi replaced a lone surrogate in it.
+fn valid_text(field: &str, value: Unknown<'_>, text: String) -> Result<String, Thrown> {
+    let raw = value.value();
+    if text.contains(char::REPLACEMENT_CHARACTER) && read::lone_surrogate(raw.env, raw.value) {
+        return Err(invalid_argument(read::lone_surrogate_problem(field)));
+    }
+    Ok(text)
 }
 
 /// An options-like argument: an object, or `undefined`/`null` for none.
