@@ -8,3 +8,5 @@ TEST_SUITES += test-readme
 test-readme: cli python node | c-deps
 	@echo "test-readme: running the README's blocks as pasted"
 	python3 tests/readme/blocks.py README.md
+	@echo "test-readme: one version in every manifest, the header and CHANGELOG.md"
+	python3 tests/versions.py
