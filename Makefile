@@ -20,10 +20,12 @@ demo: cli
 	$(CHATLIFE) timeline examples/demo.json
 
 test-rust: cli
+	@echo "test-rust: fmt and clippy"
 	$(CARGO) fmt --all --check
 	python3 tests/tools/import_cycles.py core/src ffi/src
 	$(CARGO) clippy --locked -p chatlife -p chatlife-cli --all-targets -- -D warnings
-	$(CARGO) test --locked -p chatlife -p chatlife-cli
+	@echo "test-rust: unit tests, every scenario, 10,000 random histories (proptest: about a minute, silent)"
+	$(CARGO) test --quiet --locked -p chatlife -p chatlife-cli
 	$(CHATLIFE) check $(SCENARIOS)
 	@for f in $(SCENARIOS); do \
 	  cmp -s <($(CHATLIFE) run "$$f") <($(CHATLIFE) run --snapshot-every 1 "$$f") \

@@ -1,7 +1,7 @@
 /*
  * chatlife.h: the C ABI of chatlife, a deterministic, sans-IO lifecycle engine
  * for contact-center live chats. Commands stamped with a time go in; canonical
- * events come out. The behaviour is the same in every language (SPEC.md).
+ * events come out. The behaviour is the same in every language (docs/rules.md).
  *
  * Link with `pkg-config --cflags --libs chatlife` (libchatlife.so or .a).
  *
@@ -10,7 +10,7 @@
  * Status. Every function that can fail returns a chatlife_status:
  *   CHATLIFE_STATUS_OK (0) on success, another value on failure. Status
  *   numbers are fixed and never reused. chatlife_status_str() names them; the
- *   engine's errors (100 and up) are named by their SPEC code, e.g.
+ *   engine's errors (100 and up) are named by their error code, e.g.
  *   "invalid_state". The only functions that return something else are the
  *   infallible accessors chatlife_status_str, chatlife_version,
  *   chatlife_error_code and chatlife_error_message, and the free functions.
@@ -110,7 +110,7 @@
 
 // What a call did. Every value is a fixed number that is never reused for
 // another meaning: new statuses get new numbers. 0–99 belong to this C
-// binding; 100 and up are the error codes of the engine (SPEC E1), numbered
+// binding; 100 and up are the error codes of the engine (docs/rules.md E1), numbered
 // in the order of their list, which only ever grows at its end.
 enum chatlife_status
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -130,7 +130,7 @@ enum chatlife_status
   CHATLIFE_STATUS_NO_EVENT = 4,
   // An argument is malformed: wrong shape, empty id, unknown value.
   CHATLIFE_STATUS_INVALID_ARGUMENT = 100,
-  // The configuration breaks a rule (SPEC §8).
+  // The configuration breaks a rule (docs/rules.md §8).
   CHATLIFE_STATUS_INVALID_CONFIG = 101,
   // No conversation has this id (or it has been forgotten).
   CHATLIFE_STATUS_UNKNOWN_CONVERSATION = 102,
@@ -142,9 +142,9 @@ enum chatlife_status
   CHATLIFE_STATUS_DUPLICATE_PARTICIPANT = 105,
   // The command is not allowed in the conversation's state.
   CHATLIFE_STATUS_INVALID_STATE = 106,
-  // The agent's capacity would be exceeded (SPEC C2).
+  // The agent's capacity would be exceeded (docs/rules.md C2).
   CHATLIFE_STATUS_CAPACITY_EXCEEDED = 107,
-  // `now` is before the engine's time (SPEC T2).
+  // `now` is before the engine's time (docs/rules.md T2).
   CHATLIFE_STATUS_TIME_WENT_BACKWARDS = 108,
   // A size or count limit was reached: an id over 256 bytes, too many links.
   CHATLIFE_STATUS_LIMIT_EXCEEDED = 109,
@@ -157,7 +157,7 @@ typedef uint32_t chatlife_status;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
-// The `type` of an event (SPEC §10). Numbers are fixed and never reused.
+// The `type` of an event (docs/rules.md §10). Numbers are fixed and never reused.
 enum chatlife_event_type
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
   : uint32_t
@@ -193,7 +193,7 @@ typedef uint32_t chatlife_event_type;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
-// A participant role (SPEC §2), passed as a `uint32_t`: any other number is
+// A participant role (docs/rules.md §2), passed as a `uint32_t`: any other number is
 // refused with `CHATLIFE_STATUS_INVALID_ARGUMENT`.
 enum chatlife_role
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -213,7 +213,7 @@ typedef uint32_t chatlife_role;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
-// What a flow's Wait block waits for (SPEC R-T9), passed as a `uint32_t`.
+// What a flow's Wait block waits for (docs/rules.md R-T9), passed as a `uint32_t`.
 enum chatlife_wait_for
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
   : uint32_t
@@ -231,8 +231,8 @@ typedef uint32_t chatlife_wait_for;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
-// Which command a `chatlife_command` holds: the `op` of SPEC §9, numbered in
-// the order SPEC §9 lists them. Numbers are fixed and never reused. Passed
+// Which command a `chatlife_command` holds: the `op` of docs/rules.md §9, numbered in
+// the order docs/rules.md §9 lists them. Numbers are fixed and never reused. Passed
 // as a `uint32_t`: any other number is refused for that command with
 // `CHATLIFE_STATUS_INVALID_ARGUMENT`.
 enum chatlife_op
@@ -289,7 +289,7 @@ typedef struct chatlife_str {
   size_t len;
 } chatlife_str;
 
-// The four participant timers of SPEC R-T1, in whole minutes; 0 means the
+// The four participant timers of docs/rules.md R-T1, in whole minutes; 0 means the
 // timer is off (a set timer is 2–480, so 0 is never a real value).
 typedef struct chatlife_timers {
   uint32_t customer_idle;
@@ -298,7 +298,7 @@ typedef struct chatlife_timers {
   uint32_t agent_auto_disconnect;
 } chatlife_timers;
 
-// One command of a `chatlife_apply_many` batch: the JSON form of SPEC §9 as
+// One command of a `chatlife_apply_many` batch: the JSON form of docs/rules.md §9 as
 // a struct. `op` says which fields are read; the others are ignored, so a
 // zero-initialized struct with the fields of its op set is a valid command:
 //
@@ -350,7 +350,7 @@ typedef struct chatlife_command {
 //
 // `type` says which fields are set; the others are absent views (`data`
 // NULL), 0 or false. Field names and string values are those of the
-// canonical JSON (SPEC §10), and `chatlife_event_to_json` gives that line.
+// canonical JSON (docs/rules.md §10), and `chatlife_event_to_json` gives that line.
 // Every view stays valid until the next `chatlife_poll_event` or
 // `chatlife_apply_many` on the same engine, or `chatlife_engine_free`,
 // whichever comes first; copy what you keep.
@@ -375,7 +375,7 @@ typedef struct chatlife_event {
   // `customer_disconnected`, `customer_reconnected`.
   struct chatlife_str participant;
   // `"customer"`, `"agent"`, `"supervisor"` or `"bot"`, with `participant`
-  // where SPEC §10 lists it.
+  // where docs/rules.md §10 lists it.
   struct chatlife_str role;
   // `auto_disconnected`: the ids removed, `disconnected_len` of them.
   const struct chatlife_str *disconnected;
@@ -459,7 +459,7 @@ chatlife_status chatlife_apply_many(struct chatlife_engine *engine,
                                     size_t *events_pending_out,
                                     struct chatlife_error **error_out);
 
-// Makes an engine from configuration JSON (SPEC §8; `"{}"` is valid). On
+// Makes an engine from configuration JSON (docs/rules.md §8; `"{}"` is valid). On
 // success `*engine_out` owns the engine: free it with `chatlife_engine_free`.
 // A bad configuration fails with `CHATLIFE_STATUS_INVALID_CONFIG` and a
 // message naming the JSON path.
@@ -630,12 +630,12 @@ chatlife_status chatlife_set_agent_capacity(struct chatlife_engine *engine,
                                             const uint32_t *capacity,
                                             struct chatlife_error **error_out);
 
-// `advance`: fires every timer due at or before `now` (SPEC T3).
+// `advance`: fires every timer due at or before `now` (docs/rules.md T3).
 chatlife_status chatlife_advance(struct chatlife_engine *engine,
                                  uint64_t now,
                                  struct chatlife_error **error_out);
 
-// The earliest pending timer deadline (SPEC T5): sleep until then or the
+// The earliest pending timer deadline (docs/rules.md T5): sleep until then or the
 // next command, then call `chatlife_advance`. On success
 // `*has_deadline_out` says whether a timer is pending, and only then is
 // `*deadline_out` written.
@@ -645,7 +645,7 @@ chatlife_status chatlife_next_deadline(struct chatlife_engine *engine,
                                        struct chatlife_error **error_out);
 
 // Applies one command given as JSON text, `{"op": "join", "conversation":
-// ...}`, in the form of SPEC §9 and §11 without `at`: the time is `now`.
+// ...}`, in the form of docs/rules.md §9 and §11 without `at`: the time is `now`.
 // Errors are those of the typed function for the same command, plus
 // `CHATLIFE_STATUS_INVALID_ARGUMENT` for JSON that is not a command.
 chatlife_status chatlife_apply_json(struct chatlife_engine *engine,
@@ -663,7 +663,7 @@ chatlife_status chatlife_check_timed_command_json(const char *command_json,
                                                   uint64_t *at_out,
                                                   struct chatlife_error **error_out);
 
-// Parses a duration string of SPEC T6 (`"500ms"`, `"90s"`, `"1h30m"`) into
+// Parses a duration string of docs/rules.md T6 (`"500ms"`, `"90s"`, `"1h30m"`) into
 // milliseconds, written to `*ms_out` on success.
 chatlife_status chatlife_parse_duration(const char *duration,
                                         size_t duration_len,
@@ -693,7 +693,7 @@ chatlife_status chatlife_poll_event(struct chatlife_engine *engine,
                                     bool *has_event_out,
                                     struct chatlife_error **error_out);
 
-// The canonical JSON line (SPEC §10, no newline) of the event the last
+// The canonical JSON line (docs/rules.md §10, no newline) of the event the last
 // `chatlife_poll_event` on this engine returned. The view lives as long as
 // that event's views do; `data[len]` is a NUL. `CHATLIFE_STATUS_NO_EVENT`
 // when the last poll found no event, nothing was polled yet, or a
@@ -772,7 +772,7 @@ chatlife_status chatlife_import_conversation(struct chatlife_engine *engine,
 void chatlife_bytes_free(struct chatlife_bytes *bytes);
 
 // The stable snake_case name of a status (NUL-terminated, static; never
-// free it). For engine errors it is the SPEC E1 code, the same string every
+// free it). For engine errors it is the docs/rules.md E1 code, the same string every
 // language reports: `chatlife_status_str(CHATLIFE_STATUS_INVALID_STATE)` is
 // `"invalid_state"`. Any other number gives `"unknown_status"`.
 //

@@ -7,8 +7,11 @@
 #   make test-c         everything below, on a fresh Debian machine
 
 CBINDGEN_VERSION := 0.29.4
-CBINDGEN_STAMP := .tools/.cbindgen-$(CBINDGEN_VERSION)
-CBINDGEN := .tools/bin/cbindgen
+# Built once per machine and version, outside the clone (1.5 minutes to
+# compile): every checkout of this machine, CI's fresh clones too, reuses it.
+CBINDGEN_ROOT ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/chatlife/cbindgen-$(CBINDGEN_VERSION)
+CBINDGEN_STAMP := $(CBINDGEN_ROOT)/.installed
+CBINDGEN := $(CBINDGEN_ROOT)/bin/cbindgen
 C_DEBIAN_PACKAGES := gcc g++ nlohmann-json3-dev valgrind pkg-config binutils
 
 C_OUT := target/c
@@ -40,18 +43,27 @@ TEST_SUITES += test-c
 .PHONY: c-deps ffi header check-header check-header-compiles c-runner install test-c test-c-rust \
 	test-c-runner test-c-api test-c-batch test-c-snapshot test-c-panic test-c-install FORCE
 
-# Debian packages, installed only when one is missing so repeated runs are quick.
+# Debian packages, installed only when one is missing so repeated runs are
+# quick. apt-get needs root: without it the step stops and names what to install.
+.PHONY: c-packages
+c-packages:
+	@echo $(sort $(C_DEBIAN_PACKAGES))
+
 c-deps:
-	@missing=""; for p in $(C_DEBIAN_PACKAGES); do \
+	@missing=""; for p in $(sort $(C_DEBIAN_PACKAGES)); do \
 	  dpkg -s "$$p" >/dev/null 2>&1 || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; \
-	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
+	  if [ "$$(id -u)" != 0 ]; then \
+	    echo "the C suite needs Debian packages:$$missing; install them as root (apt-get install$$missing) or run make as root" >&2; exit 1; \
+	  fi; \
+	  echo "installing Debian packages as root:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing > /dev/null; \
 	fi
 
 $(CBINDGEN_STAMP):
-	$(CARGO) install --locked --force --version $(CBINDGEN_VERSION) --root .tools cbindgen
+	@echo "installing cbindgen $(CBINDGEN_VERSION) into $(CBINDGEN_ROOT) (once per machine, about 1.5 minutes)"
+	$(CARGO) install --quiet --locked --force --version $(CBINDGEN_VERSION) --root $(CBINDGEN_ROOT) cbindgen
 	touch $@
 
 # cargo decides whether anything changed; it leaves the files alone when not,
@@ -138,16 +150,43 @@ $(C_OUT)/asan/test-panic: tests/c/test_panic.c tests/c/check.h include/chatlife.
 	@mkdir -p $(@D)
 	gcc -std=c11 $(C_STRICT) $(C_SANITIZE) -g -Iinclude -Itests/c $< $(FFI_PANIC_STATIC) $(FFI_NATIVE_LIBS) -o $@
 
-install: $(FFI_STATIC) $(FFI_SHARED)
-	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)
+# What `make install` copies: the shipped libraries of `make ffi` by default;
+# mk/dist.mk passes the distribution build instead. The pkg-config and CMake
+# files name the directories as given here; mk/dist.mk gives relative ones.
+INSTALL_STATIC ?= $(FFI_STATIC)
+INSTALL_SHARED ?= $(FFI_SHARED)
+PC_PREFIX ?= $(PREFIX)
+PC_LIBDIR ?= $(LIBDIR)
+PC_INCLUDEDIR ?= $(INCLUDEDIR)
+CMAKE_INCLUDEDIR ?= $(INCLUDEDIR)
+CMAKEDIR = $(LIBDIR)/cmake/chatlife
+DOCDIR = $(PREFIX)/share/doc/chatlife
+INSTALLED_FILES = $(INCLUDEDIR)/chatlife.h $(LIBDIR)/libchatlife.a $(LIBDIR)/libchatlife.so.$(CHATLIFE_VERSION) \
+	$(LIBDIR)/libchatlife.so.$(CHATLIFE_ABI) $(LIBDIR)/libchatlife.so $(LIBDIR)/pkgconfig/chatlife.pc \
+	$(CMAKEDIR)/chatlife-config.cmake $(CMAKEDIR)/chatlife-config-version.cmake $(DOCDIR)/LICENSE
+CONFIG_SUBST = -e 's|@PREFIX@|$(PC_PREFIX)|' -e 's|@LIBDIR@|$(PC_LIBDIR)|' -e 's|@INCLUDEDIR@|$(PC_INCLUDEDIR)|' \
+	-e 's|@CMAKE_INCLUDEDIR@|$(CMAKE_INCLUDEDIR)|' -e 's|@VERSION@|$(CHATLIFE_VERSION)|' -e 's|@ABI@|$(CHATLIFE_ABI)|' \
+	-e 's|@NATIVE_LIBS@|$(FFI_NATIVE_LIBS)|' -e 's|@CMAKE_NATIVE_LIBS@|$(subst $(space),;,$(FFI_NATIVE_LIBS:-l%=%))|'
+space := $(subst ,, )
+
+.PHONY: uninstall
+install: $(INSTALL_STATIC) $(INSTALL_SHARED)
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(CMAKEDIR) $(DESTDIR)$(DOCDIR)
 	install -m 644 include/chatlife.h $(DESTDIR)$(INCLUDEDIR)/chatlife.h
-	install -m 644 $(FFI_STATIC) $(DESTDIR)$(LIBDIR)/libchatlife.a
-	install -m 755 $(FFI_SHARED) $(DESTDIR)$(LIBDIR)/libchatlife.so.$(CHATLIFE_VERSION)
+	install -m 644 $(INSTALL_STATIC) $(DESTDIR)$(LIBDIR)/libchatlife.a
+	install -m 755 $(INSTALL_SHARED) $(DESTDIR)$(LIBDIR)/libchatlife.so.$(CHATLIFE_VERSION)
 	ln -sf libchatlife.so.$(CHATLIFE_VERSION) $(DESTDIR)$(LIBDIR)/libchatlife.so.$(CHATLIFE_ABI)
 	ln -sf libchatlife.so.$(CHATLIFE_ABI) $(DESTDIR)$(LIBDIR)/libchatlife.so
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
-	  -e 's|@VERSION@|$(CHATLIFE_VERSION)|' -e 's|@NATIVE_LIBS@|$(FFI_NATIVE_LIBS)|' \
-	  ffi/chatlife.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/chatlife.pc
+	sed $(CONFIG_SUBST) ffi/chatlife.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/chatlife.pc
+	sed $(CONFIG_SUBST) packaging/chatlife-config.cmake.in > $(DESTDIR)$(CMAKEDIR)/chatlife-config.cmake
+	sed $(CONFIG_SUBST) packaging/chatlife-config-version.cmake.in > $(DESTDIR)$(CMAKEDIR)/chatlife-config-version.cmake
+	install -m 644 LICENSE $(DESTDIR)$(DOCDIR)/LICENSE
+
+# Removes exactly what `make install` put there (same PREFIX, LIBDIR, DESTDIR),
+# and the directories of chatlife's own that are then empty.
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED_FILES))
+	-rmdir $(DESTDIR)$(CMAKEDIR) $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 test-c-rust:
 	$(CARGO) clippy --locked -p chatlife-ffi --all-targets --all-features -- -D warnings
@@ -159,6 +198,7 @@ test-c-rust:
 # output must be the plain run's), the ASan/UBSan build, and valgrind (every
 # file in one process).
 test-c-runner: cli $(C_OUT)/chatlife-run $(C_OUT)/asan/chatlife-run
+	@echo "test-c: the C runner against the CLI on every scenario, six ways, then under valgrind (about a minute)"
 	@mkdir -p $(C_OUT)/runs
 	@for f in $(SCENARIOS); do \
 	  name=$$(basename "$$f" .json); \
@@ -246,7 +286,8 @@ test-c-null-args: $(C_OUT)/test-null-args $(C_OUT)/asan/test-null-args \
 	done
 
 # Install into a fresh prefix, then build the README example against the
-# installed copy through pkg-config only, and run it.
+# installed copy through pkg-config only, and run it as it is (the rpath of
+# chatlife.pc, no LD_LIBRARY_PATH); then uninstall, which must leave nothing.
 test-c-install: $(FFI_STATIC) $(FFI_SHARED) | c-deps
 	rm -rf $(C_OUT)/prefix && mkdir -p $(C_OUT)/prefix
 	$(MAKE) --no-print-directory install PREFIX=$(abspath $(C_OUT)/prefix)
@@ -254,9 +295,11 @@ test-c-install: $(FFI_STATIC) $(FFI_SHARED) | c-deps
 	  [ "$$(pkg-config --modversion chatlife)" = "$(CHATLIFE_VERSION)" ]; \
 	  gcc -std=c99 $(C_STRICT) examples/c/hello.c $$(pkg-config --cflags --libs chatlife) -o $(C_OUT)/hello
 	readelf -d $(C_OUT)/hello | grep -q 'NEEDED.*\[libchatlife.so.$(CHATLIFE_ABI)\]'
-	LD_LIBRARY_PATH=$(abspath $(C_OUT)/prefix)/lib $(C_VALGRIND) $(C_OUT)/hello > $(C_OUT)/hello.out
+	env -u LD_LIBRARY_PATH $(C_VALGRIND) $(C_OUT)/hello > $(C_OUT)/hello.out
 	diff -u examples/c/hello.expected $(C_OUT)/hello.out
-	@echo "installed with pkg-config; examples/c/hello.c builds against it and prints examples/c/hello.expected"
+	$(MAKE) --no-print-directory uninstall PREFIX=$(abspath $(C_OUT)/prefix)
+	@left=$$(find $(C_OUT)/prefix -type f -o -type l); [ -z "$$left" ] || { echo "FAIL make uninstall left: $$left"; exit 1; }
+	@echo "installed with pkg-config; examples/c/hello.c builds against it and prints examples/c/hello.expected; uninstall removed it all"
 
 test-c: c-deps test-c-rust check-header check-header-compiles test-c-runner test-c-api test-c-batch test-c-snapshot \
     test-c-panic test-c-install

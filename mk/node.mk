@@ -55,4 +55,5 @@ $(NODE_EXAMPLES_STAMP): $(NODE_EXAMPLES)/package.json $(NODE_EXAMPLES)/package-l
 test-node: node cli
 	$(CARGO) clippy --locked -p chatlife-node --all-targets -- -D warnings
 	$(CARGO) test --locked -p chatlife-node
-	CHATLIFE_CLI=$(CHATLIFE) $(NODE) --test tests/node/*.test.js
+	@echo "test-node: node --test (one dot per test; a failure is printed whole)"
+	CHATLIFE_CLI=$(CHATLIFE) $(NODE) --test --test-reporter=dot tests/node/*.test.js

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `node cli.js run [--snapshot-every N] FILE`: runs a scenario file (SPEC §11)
+// `node cli.js run [--snapshot-every N] FILE`: runs a scenario file (docs/rules.md §11)
 // through the Node API and prints exactly what `chatlife run` prints, so the
 // two can be compared byte for byte. The file is checked by the core
 // (`loadScenario`); each command step then goes through the camelCase method
@@ -16,7 +16,7 @@ const CODES = new Set(errorCodes())
 /** A refusal of the engine, as opposed to a bug in this script. */
 const refused = (error) => CODES.has(error?.code)
 
-// Positional arguments of each method after `now`, as SPEC field names. A
+// Positional arguments of each method after `now`, as the field names of docs/rules.md §9. A
 // step's other fields (start options, the reconnect request) go in the last
 // argument as one object, for the core to check.
 const POSITIONAL = {

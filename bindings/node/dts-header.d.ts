@@ -1,9 +1,9 @@
-/* chatlife: types of the JSON the engine reads and writes (SPEC §8–§11).
+/* chatlife: types of the JSON the engine reads and writes (docs/rules.md §8–§11).
  * This header is written by hand; `napi build` appends the declarations it
  * generates from src/lib.rs. Keep it in step with the core: the test suite
  * checks the event types and error codes against the addon. */
 
-/** A stable error code of SPEC E1; thrown errors carry it as `.code`. */
+/** A stable error code of docs/rules.md E1; thrown errors carry it as `.code`. */
 export type ErrorCode =
   | 'invalid_argument'
   | 'invalid_config'
@@ -59,7 +59,7 @@ export interface Policy {
   }
 }
 
-/** The engine configuration of SPEC §8; `{}` is valid. */
+/** The engine configuration of docs/rules.md §8; `{}` is valid. */
 export interface Config {
   /** Makes reconnect tokens reproducible: tests and scenarios only (R-RC8). */
   seed?: number
@@ -94,7 +94,7 @@ export interface ParticipantRoleConfigRequest {
   }
 }
 
-/** A command of SPEC §9 as JSON, the form of scenario steps and `applyMany`. */
+/** A command of docs/rules.md §9 as JSON, the form of scenario steps and `applyMany`. */
 export type Command =
   | ({ op: 'start_conversation'; conversation: string; customer: string } & StartOptions)
   | { op: 'join'; conversation: string; participant: string; role: Role; display_name?: string | null }
@@ -116,7 +116,7 @@ export type Command =
 /** A command with its time: milliseconds, or a duration string from zero. */
 export type TimedCommand = Command & { at: number | Duration }
 
-/** A step of a scenario file (SPEC §11). */
+/** A step of a scenario file (docs/rules.md §11). */
 export type ScenarioStep = (TimedCommand & { error?: ErrorCode }) | { expect: Event[] }
 
 interface EventOf<T extends string> {
@@ -134,7 +134,7 @@ export interface StoredTimers {
   agent_auto_disconnect: number | null
 }
 
-/** One event of SPEC §10. Keys come in canonical order, so
+/** One event of docs/rules.md §10. Keys come in canonical order, so
  * `JSON.stringify(event)` is the canonical line. */
 export type Event =
   | (EventOf<'conversation_started'> & { policy: string; customer: string })

@@ -1,4 +1,4 @@
-//! The `chatlife` command: run, check and show scenario files (SPEC SC2).
+//! The `chatlife` command: run, check and show scenario files (docs/rules.md SC2).
 
 use std::process::ExitCode;
 

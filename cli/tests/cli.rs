@@ -1,4 +1,4 @@
-//! The `chatlife` binary: exit codes and output shapes of SPEC SC2.
+//! The `chatlife` binary: exit codes and output shapes of docs/rules.md SC2.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

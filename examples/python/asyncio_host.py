@@ -3,7 +3,7 @@
 The engine has no clock and no I/O: the host stamps every incoming command with
 its own clock, and between commands it sleeps until ``next_deadline()`` — or
 until the next command arrives, whichever comes first — then calls
-``advance(now)``. That is the whole loop (SPEC T5); everything else here is a
+``advance(now)``. That is the whole loop (docs/rules.md T5); everything else here is a
 scripted chat standing in for a real transport.
 
 The story: Ada starts a chat, Sam (an agent) joins and shares a reconnect link;

@@ -11,8 +11,8 @@ use crate::event::{chatlife_event, chatlife_timers, PolledEvent};
 use crate::status::chatlife_status;
 use crate::text::chatlife_str;
 
-/// Which command a `chatlife_command` holds: the `op` of SPEC §9, numbered in
-/// the order SPEC §9 lists them. Numbers are fixed and never reused. Passed
+/// Which command a `chatlife_command` holds: the `op` of docs/rules.md §9, numbered in
+/// the order docs/rules.md §9 lists them. Numbers are fixed and never reused. Passed
 /// as a `uint32_t`: any other number is refused for that command with
 /// `CHATLIFE_STATUS_INVALID_ARGUMENT`.
 #[repr(u32)]
@@ -43,7 +43,7 @@ impl chatlife_op {
         !matches!(self, chatlife_op::ReturningCustomer | chatlife_op::SetAgentCapacity | chatlife_op::Advance)
     }
 
-    /// Every op with its SPEC §9 name, in number order.
+    /// Every op with its docs/rules.md §9 name, in number order.
     const ALL: [(chatlife_op, &'static str); 17] = [
         (chatlife_op::StartConversation, "start_conversation"),
         (chatlife_op::Join, "join"),
@@ -72,7 +72,7 @@ impl chatlife_op {
     }
 }
 
-/// One command of a `chatlife_apply_many` batch: the JSON form of SPEC §9 as
+/// One command of a `chatlife_apply_many` batch: the JSON form of docs/rules.md §9 as
 /// a struct. `op` says which fields are read; the others are ignored, so a
 /// zero-initialized struct with the fields of its op set is a valid command:
 ///

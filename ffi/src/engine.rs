@@ -1,4 +1,4 @@
-//! `chatlife_engine` and one function per command of SPEC §9.
+//! `chatlife_engine` and one function per command of docs/rules.md §9.
 
 use std::ffi::c_char;
 
@@ -99,7 +99,7 @@ pub(crate) fn json_arg(name: &str, json: &str) -> Result<serde_json::Value, Fail
     serde_json::from_str(json).map_err(|e| Failure::invalid_argument(format!("{name}: not JSON: {e}")))
 }
 
-/// A participant role (SPEC §2), passed as a `uint32_t`: any other number is
+/// A participant role (docs/rules.md §2), passed as a `uint32_t`: any other number is
 /// refused with `CHATLIFE_STATUS_INVALID_ARGUMENT`.
 #[repr(u32)]
 pub enum chatlife_role {
@@ -109,7 +109,7 @@ pub enum chatlife_role {
     Bot = 3,
 }
 
-/// What a flow's Wait block waits for (SPEC R-T9), passed as a `uint32_t`.
+/// What a flow's Wait block waits for (docs/rules.md R-T9), passed as a `uint32_t`.
 #[repr(u32)]
 pub enum chatlife_wait_for {
     None = 0,
@@ -117,7 +117,7 @@ pub enum chatlife_wait_for {
     Bot = 2,
 }
 
-/// Makes an engine from configuration JSON (SPEC §8; `"{}"` is valid). On
+/// Makes an engine from configuration JSON (docs/rules.md §8; `"{}"` is valid). On
 /// success `*engine_out` owns the engine: free it with `chatlife_engine_free`.
 /// A bad configuration fails with `CHATLIFE_STATUS_INVALID_CONFIG` and a
 /// message naming the JSON path.
@@ -559,7 +559,7 @@ pub unsafe extern "C" fn chatlife_set_agent_capacity(
     })
 }
 
-/// `advance`: fires every timer due at or before `now` (SPEC T3).
+/// `advance`: fires every timer due at or before `now` (docs/rules.md T3).
 #[no_mangle]
 pub unsafe extern "C" fn chatlife_advance(
     engine: *mut chatlife_engine,
@@ -573,7 +573,7 @@ pub unsafe extern "C" fn chatlife_advance(
     })
 }
 
-/// The earliest pending timer deadline (SPEC T5): sleep until then or the
+/// The earliest pending timer deadline (docs/rules.md T5): sleep until then or the
 /// next command, then call `chatlife_advance`. On success
 /// `*has_deadline_out` says whether a timer is pending, and only then is
 /// `*deadline_out` written.
@@ -602,7 +602,7 @@ pub unsafe extern "C" fn chatlife_next_deadline(
 }
 
 /// Applies one command given as JSON text, `{"op": "join", "conversation":
-/// ...}`, in the form of SPEC §9 and §11 without `at`: the time is `now`.
+/// ...}`, in the form of docs/rules.md §9 and §11 without `at`: the time is `now`.
 /// Errors are those of the typed function for the same command, plus
 /// `CHATLIFE_STATUS_INVALID_ARGUMENT` for JSON that is not a command.
 #[no_mangle]
@@ -644,7 +644,7 @@ pub unsafe extern "C" fn chatlife_check_timed_command_json(
     })
 }
 
-/// Parses a duration string of SPEC T6 (`"500ms"`, `"90s"`, `"1h30m"`) into
+/// Parses a duration string of docs/rules.md T6 (`"500ms"`, `"90s"`, `"1h30m"`) into
 /// milliseconds, written to `*ms_out` on success.
 #[no_mangle]
 pub unsafe extern "C" fn chatlife_parse_duration(

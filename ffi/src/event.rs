@@ -10,7 +10,7 @@ use chatlife::{Event, EventKind};
 use crate::error::Failure;
 use crate::text::chatlife_str;
 
-/// The four participant timers of SPEC R-T1, in whole minutes; 0 means the
+/// The four participant timers of docs/rules.md R-T1, in whole minutes; 0 means the
 /// timer is off (a set timer is 2–480, so 0 is never a real value).
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -52,7 +52,7 @@ impl chatlife_timers {
     }
 }
 
-/// The `type` of an event (SPEC §10). Numbers are fixed and never reused.
+/// The `type` of an event (docs/rules.md §10). Numbers are fixed and never reused.
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum chatlife_event_type {
@@ -83,7 +83,7 @@ pub enum chatlife_event_type {
 ///
 /// `type` says which fields are set; the others are absent views (`data`
 /// NULL), 0 or false. Field names and string values are those of the
-/// canonical JSON (SPEC §10), and `chatlife_event_to_json` gives that line.
+/// canonical JSON (docs/rules.md §10), and `chatlife_event_to_json` gives that line.
 /// Every view stays valid until the next `chatlife_poll_event` or
 /// `chatlife_apply_many` on the same engine, or `chatlife_engine_free`,
 /// whichever comes first; copy what you keep.
@@ -110,7 +110,7 @@ pub struct chatlife_event {
     /// `customer_disconnected`, `customer_reconnected`.
     pub participant: chatlife_str,
     /// `"customer"`, `"agent"`, `"supervisor"` or `"bot"`, with `participant`
-    /// where SPEC §10 lists it.
+    /// where docs/rules.md §10 lists it.
     pub role: chatlife_str,
     /// `auto_disconnected`: the ids removed, `disconnected_len` of them.
     pub disconnected: *const chatlife_str,

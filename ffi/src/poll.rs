@@ -40,7 +40,7 @@ pub unsafe extern "C" fn chatlife_poll_event(
     })
 }
 
-/// The canonical JSON line (SPEC §10, no newline) of the event the last
+/// The canonical JSON line (docs/rules.md §10, no newline) of the event the last
 /// `chatlife_poll_event` on this engine returned. The view lives as long as
 /// that event's views do; `data[len]` is a NUL. `CHATLIFE_STATUS_NO_EVENT`
 /// when the last poll found no event, nothing was polled yet, or a

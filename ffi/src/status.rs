@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 /// What a call did. Every value is a fixed number that is never reused for
 /// another meaning: new statuses get new numbers. 0–99 belong to this C
-/// binding; 100 and up are the error codes of the engine (SPEC E1), numbered
+/// binding; 100 and up are the error codes of the engine (docs/rules.md E1), numbered
 /// in the order of their list, which only ever grows at its end.
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,7 +23,7 @@ pub enum chatlife_status {
     NoEvent = 4,
     /// An argument is malformed: wrong shape, empty id, unknown value.
     InvalidArgument = 100,
-    /// The configuration breaks a rule (SPEC §8).
+    /// The configuration breaks a rule (docs/rules.md §8).
     InvalidConfig = 101,
     /// No conversation has this id (or it has been forgotten).
     UnknownConversation = 102,
@@ -35,9 +35,9 @@ pub enum chatlife_status {
     DuplicateParticipant = 105,
     /// The command is not allowed in the conversation's state.
     InvalidState = 106,
-    /// The agent's capacity would be exceeded (SPEC C2).
+    /// The agent's capacity would be exceeded (docs/rules.md C2).
     CapacityExceeded = 107,
-    /// `now` is before the engine's time (SPEC T2).
+    /// `now` is before the engine's time (docs/rules.md T2).
     TimeWentBackwards = 108,
     /// A size or count limit was reached: an id over 256 bytes, too many links.
     LimitExceeded = 109,
@@ -81,7 +81,7 @@ impl chatlife_status {
 }
 
 /// The stable snake_case name of a status (NUL-terminated, static; never
-/// free it). For engine errors it is the SPEC E1 code, the same string every
+/// free it). For engine errors it is the docs/rules.md E1 code, the same string every
 /// language reports: `chatlife_status_str(CHATLIFE_STATUS_INVALID_STATE)` is
 /// `"invalid_state"`. Any other number gives `"unknown_status"`.
 ///

@@ -1,4 +1,4 @@
-// chatlife-run: runs a scenario file (SPEC §11) through the C API and prints
+// chatlife-run: runs a scenario file (docs/rules.md §11) through the C API and prints
 // exactly what `chatlife run FILE` prints: one canonical JSON line per event,
 // and an error line per rejected step.
 //
@@ -348,7 +348,7 @@ std::vector<CommandStep> read_steps(const json &scenario) {
         if (timed.contains("error")) {
             const json &code = timed["error"];
             if (!code.is_string() || !is_error_code(code.get<std::string>())) {
-                throw InvalidFile(where + ".error: " + code.dump() + " is not an error code of SPEC E1");
+                throw InvalidFile(where + ".error: " + code.dump() + " is not an error code of docs/rules.md E1");
             }
             timed.erase("error");
         }

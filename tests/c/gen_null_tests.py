@@ -204,7 +204,7 @@ NEEDS = {
     "chatlife_join": Needs(strings={"participant": "sv"}),
     "chatlife_connection_restored": Needs(setup="fixture_setup_customer_lost"),
     # With all three given the engine refuses the mix of link and prompt
-    # (SPEC §9); each NULL below then makes it one or the other.
+    # (docs/rules.md §9); each NULL below then makes it one or the other.
     "chatlife_reconnect": Needs(setup="fixture_setup_link_and_lost", expected="CHATLIFE_STATUS_INVALID_ARGUMENT"),
     "chatlife_decline_reconnect": Needs(setup="fixture_setup_offer"),
     "chatlife_close_session": Needs(setup="fixture_setup_wrap_up", strings={"participant": "ag"}),

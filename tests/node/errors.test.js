@@ -1,4 +1,4 @@
-// Refusals through the Node API: every SPEC E1 code is thrown as an Error
+// Refusals through the Node API: every docs/rules.md E1 code is thrown as an Error
 // with `.code` and a message naming the field; a refused call changes nothing;
 // no argument of any type crashes the process.
 'use strict'
@@ -33,7 +33,7 @@ function assertRefused(engine, action, code, field) {
   assert.ok(Buffer.from(engine.snapshot()).equals(before), 'a refused call changes nothing')
 }
 
-test('every SPEC E1 code is thrown with its field', () => {
+test('every docs/rules.md E1 code is thrown with its field', () => {
   const seen = new Set()
   const refuse = (engine, action, code, field) => {
     assertRefused(engine, action, code, field)
@@ -97,6 +97,40 @@ test('now must be a whole, non-negative number of milliseconds', () => {
   }
   assertRefused(e, () => e.advance(2 ** 53), 'limit_exceeded', 'now')
   assertRefused(e, () => e.advance(1e300), 'limit_exceeded', 'now')
+})
+
+test('a negative now is refused in the words Python uses', () => {
+  const e = engineWithChat()
+  const error = thrown(() => e.advance(-1))
+  assert.equal(error.code, 'invalid_argument')
+  assert.equal(error.message, "now: -1 is negative; time is milliseconds since the host's epoch")
+})
+
+// napi turns a lone surrogate into U+FFFD, so '\ud800' and '\udc00' were one id.
+test('strings holding a lone surrogate are refused, on every path, as Python refuses them', () => {
+  const lone = ['\ud800', '\udc00', 'a\ud800b', '\udfff\ud800']
+  for (const id of lone) {
+    const e = engineWithChat()
+    const problem = 'is not valid Unicode text (it holds a lone surrogate)'
+    for (const [action, field] of [
+      [() => e.startConversation(2000, id, 'cu2'), 'conversation'],
+      [() => e.startConversation(2000, 'c2', id), 'customer'],
+      [() => e.message(2000, id, 'cu'), 'conversation'],
+      [() => e.message(2000, 'c1', id), 'participant'],
+      [() => e.state(id), 'conversation'],
+    ]) {
+      assertRefused(e, action, 'invalid_argument', field)
+      assert.equal(thrown(action).message, `${field}: ${problem}`)
+    }
+    const [outcome] = e.messages(2000, [id], ['cu'])
+    assert.equal(outcome?.code, 'invalid_argument', 'messages() refuses it in its slot')
+    const [batched] = e.applyMany([{ at: 2000, op: 'message', conversation: 'c1', participant: id }])
+    assert.equal(batched?.code, 'invalid_argument', 'applyMany() refuses it in its slot')
+  }
+  // A real U+FFFD is text like any other.
+  const e = engineWithChat()
+  e.startConversation(2000, '\ufffd', 'cu2')
+  assert.equal(e.state('\ufffd'), 'open')
 })
 
 test('options and requests are checked by the core, field by field', () => {
@@ -165,7 +199,7 @@ function hostileValues() {
   ]
 }
 
-test('no argument of any type crashes the process; every refusal carries a SPEC code', () => {
+test('no argument of any type crashes the process; every refusal carries an error code of rule E1', () => {
   const values = hostileValues()
   const methods = Object.entries(Object.getOwnPropertyDescriptors(Engine.prototype))
     .filter(([name, descriptor]) => name !== 'constructor' && typeof descriptor.value === 'function')

@@ -1,4 +1,4 @@
-// Events through the Node API: plain objects whose keys are in SPEC §10
+// Events through the Node API: plain objects whose keys are in docs/rules.md §10
 // order, so `JSON.stringify(event)` is the canonical line, however many
 // events wait and whatever text they hold.
 'use strict'

@@ -57,7 +57,7 @@ test('index.d.ts declares exactly the methods and exports the addon has', () => 
   assert.deepEqual(values, Object.keys(chatlife).sort())
 })
 
-test('every method of SPEC §9 is there, camelCase', () => {
+test('every method of docs/rules.md §9 is there, camelCase', () => {
   const ops = [
     'start_conversation', 'join', 'leave', 'message', 'connection_lost', 'connection_restored', 'end',
     'close_session', 'issue_reconnect_link', 'reconnect', 'returning_customer', 'decline_reconnect',

@@ -1,4 +1,4 @@
-"""Errors: one class per SPEC code under ``ChatlifeError``, messages naming the
+"""Errors: one class per error code (rule E1) under ``ChatlifeError``, messages naming the
 field, a rejected call changing nothing, and no input reaching a Rust panic."""
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ def events_of(path: Path) -> list[chatlife.Event]:
 
 ALL_EVENTS = [event for path in SCENARIOS for event in events_of(path)]
 
-# The Python type of every field of SPEC §10 (reason depends on the event type).
+# The Python type of every field of docs/rules.md §10 (reason depends on the event type).
 FIELD_TYPES: dict[str, Any] = {
     "at": int,
     "type": str,

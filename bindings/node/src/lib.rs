@@ -9,9 +9,9 @@
 //! Batches cross as JSON text too, both ways: commands as `JSON.stringify`
 //! writes them, read in place where they are plain (see `batch`), and events
 //! as their canonical lines, made into plain objects by one `JSON.parse`, so
-//! their keys are in SPEC §10 order and `JSON.stringify(event)` is the
+//! their keys are in docs/rules.md §10 order and `JSON.stringify(event)` is the
 //! canonical line. A refusal is thrown as an `Error` whose `.code` is the
-//! SPEC E1 code.
+//! docs/rules.md E1 code.
 //!
 //! Every exported function carries `catch_unwind`: a panic in the core becomes
 //! a thrown `Error` instead of aborting the Node process.
@@ -31,7 +31,7 @@ use read::MAX_SAFE_INTEGER;
 
 /// The `.code` of a thrown error: one of `chatlife::ERROR_CODES`.
 /// napi puts an error's status string into the JavaScript `code` property,
-/// so the status type is the SPEC code itself.
+/// so the status type is the error code (docs/rules.md E1) itself.
 #[derive(Debug, Clone, Copy)]
 pub struct Code(&'static str);
 
@@ -71,7 +71,7 @@ fn to_json(env: &Env, field: &str, value: Unknown<'_>) -> Result<Option<Value>, 
         ValueType::String => {
             // SAFETY: the value's type was just checked to be a string.
             let text: String = unsafe { value.cast() }.map_err(read)?;
-            Ok(Some(Value::String(text)))
+            Ok(Some(Value::String(valid_text(field, value, text)?)))
         }
         ValueType::Number => {
             // SAFETY: the value's type was just checked to be a number.
@@ -136,7 +136,10 @@ fn millis(value: Unknown<'_>) -> Result<u64, Thrown> {
     if let Some(ms) = read::whole_millis(n) {
         return Ok(ms);
     }
-    if !(n.is_finite() && n >= 0.0 && n.fract() == 0.0) {
+    if n < 0.0 {
+        return Err(invalid_argument(format!("now: {n} is negative; time is milliseconds since the host's epoch")));
+    }
+    if !(n.is_finite() && n.fract() == 0.0) {
         return Err(invalid_argument(format!("now: {n} is not a whole number of milliseconds")));
     }
     let max = chatlife::MAX_TIME;
@@ -210,7 +213,17 @@ fn text(field: &str, value: Unknown<'_>) -> Result<String, Thrown> {
         return Err(invalid_argument(format!("{field}: must be a string, not a {}", type_name(kind))));
     }
     // SAFETY: the value's type was just checked to be a string.
-    unsafe { value.cast() }.map_err(unreadable(field))
+    let text: String = unsafe { value.cast() }.map_err(unreadable(field))?;
+    valid_text(field, value, text)
+}
+
+/// `text` as read from `value`, unless napi replaced a lone surrogate in it.
+fn valid_text(field: &str, value: Unknown<'_>, text: String) -> Result<String, Thrown> {
+    let raw = value.value();
+    if text.contains(char::REPLACEMENT_CHARACTER) && read::lone_surrogate(raw.env, raw.value) {
+        return Err(invalid_argument(read::lone_surrogate_problem(field)));
+    }
+    Ok(text)
 }
 
 /// An options-like argument: an object, or `undefined`/`null` for none.
@@ -289,7 +302,7 @@ impl Engine {
 
 #[napi]
 impl Engine {
-    /// A new engine at time 0. `config` is the SPEC §8 configuration as an
+    /// A new engine at time 0. `config` is the docs/rules.md §8 configuration as an
     /// object or as JSON text (text keeps integers above 2^53 exact, e.g. a
     /// large `seed`); omitted, it is `{}`.
     #[napi(constructor, catch_unwind, ts_args_type = "config?: Config | string")]
@@ -314,14 +327,14 @@ impl Engine {
         self.engine.now() as f64
     }
 
-    /// The earliest pending timer deadline (SPEC T5), or `null`.
+    /// The earliest pending timer deadline (docs/rules.md T5), or `null`.
     #[napi(catch_unwind)]
     pub fn next_deadline(&mut self) -> Option<f64> {
         self.engine.next_deadline().map(|d| d as f64)
     }
 
     /// Every event not yet taken, oldest first, as plain objects with their
-    /// keys in SPEC §10 order.
+    /// keys in docs/rules.md §10 order.
     #[napi(catch_unwind, ts_return_type = "Event[]")]
     pub fn poll_events<'env>(&mut self, env: &'env Env) -> napi::Result<Unknown<'env>, Code> {
         let fail = |e: napi::Error| Thrown::new(Code("invalid_argument"), e.reason);
@@ -344,7 +357,7 @@ impl Engine {
         Ok(self.engine.state(&conversation).map(|s| s.as_str()))
     }
 
-    /// Fires every timer due at or before `now` (SPEC T3).
+    /// Fires every timer due at or before `now` (docs/rules.md T3).
     #[napi(catch_unwind, ts_args_type = "now: number")]
     pub fn advance(&mut self, now: Unknown<'_>) -> napi::Result<(), Code> {
         let now = millis(now)?;
@@ -420,7 +433,7 @@ impl Engine {
     }
 
     /// By link `{token, authenticated_as?}` or by prompt
-    /// `{conversation, authenticated_as}` (SPEC §9).
+    /// `{conversation, authenticated_as}` (docs/rules.md §9).
     #[napi(catch_unwind, ts_args_type = "now: number, request: ReconnectRequest")]
     pub fn reconnect(&mut self, env: Env, now: Unknown<'_>, request: Unknown<'_>) -> napi::Result<(), Code> {
         self.command(&env, now, "reconnect", vec![], Some(("request", request)))
@@ -659,7 +672,7 @@ impl Engine {
     }
 
     /// `self.events` as arrays of plain objects, in order. Each event is its
-    /// canonical line, so the objects JSON.parse builds have the SPEC §10
+    /// canonical line, so the objects JSON.parse builds have the docs/rules.md §10
     /// keys in order.
     fn events_as_js<'env>(&mut self, env: &'env Env) -> napi::Result<Vec<Unknown<'env>>> {
         let text = &mut self.scratch.text;
@@ -709,8 +722,8 @@ impl Engine {
     }
 }
 
-/// The commands of SPEC §9 with fixed fields, one method each, named after
-/// its `op`: `now`, then each field in order, named as SPEC §9 names it. napi
+/// The commands of docs/rules.md §9 with fixed fields, one method each, named after
+/// its `op`: `now`, then each field in order, named as docs/rules.md §9 names it. napi
 /// reads each generated method as if written out; `$ts` is its TypeScript
 /// argument list. `ids` marks a command whose fields are all strings: when
 /// they are, it calls the core's method of the same name directly.
@@ -789,7 +802,7 @@ pub fn parse_step_at(env: Env, at: Unknown<'_>) -> napi::Result<f64, Code> {
     parse_at(&at).map(|ms| ms as f64).map_err(|m| invalid_argument(format!("at: {m}")))
 }
 
-/// A scenario file (SPEC §11) checked by the core; `config` comes back as
+/// A scenario file (docs/rules.md §11) checked by the core; `config` comes back as
 /// JSON text so that integers above 2^53 (a large `seed`) stay exact.
 #[napi(object)]
 pub struct ScenarioFile {
@@ -817,13 +830,13 @@ pub fn load_scenario(text_value: Unknown<'_>) -> napi::Result<ScenarioFile, Code
     Ok(ScenarioFile { name: scenario.name, rules: scenario.rules, config: scenario.config_json.to_string(), steps })
 }
 
-/// Every event `type`, in SPEC §10 order.
+/// Every event `type`, in docs/rules.md §10 order.
 #[napi(catch_unwind, ts_return_type = "EventType[]")]
 pub fn event_types() -> Vec<&'static str> {
     chatlife::EVENT_TYPES.to_vec()
 }
 
-/// Every error `.code`, in SPEC E1 order.
+/// Every error `.code`, in docs/rules.md E1 order.
 #[napi(catch_unwind, ts_return_type = "ErrorCode[]")]
 pub fn error_codes() -> Vec<&'static str> {
     chatlife::ERROR_CODES.to_vec()

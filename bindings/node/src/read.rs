@@ -41,8 +41,8 @@ pub fn millis(env: sys::napi_env, value: sys::napi_value) -> Option<u64> {
 }
 
 /// A JavaScript string into `buf`, replacing what it held, reusing its
-/// allocation. Lone surrogates become U+FFFD, as in every napi conversion.
-/// `false` (and `buf` empty) when the value is not a string.
+/// allocation. `false` (and `buf` empty) when the value is not a string, or
+/// holds a lone surrogate (which napi's UTF-8 would turn into U+FFFD).
 pub fn string(env: sys::napi_env, value: sys::napi_value, buf: &mut String) -> bool {
     let mut bytes = std::mem::take(buf).into_bytes();
     bytes.clear();
@@ -73,12 +73,34 @@ pub fn string(env: sys::napi_env, value: sys::napi_value, buf: &mut String) -> b
     // `len` is below the capacity it was given.
     unsafe { bytes.set_len(len) };
     match String::from_utf8(bytes) {
-        Ok(text) => {
+        Ok(text) if !(text.contains(char::REPLACEMENT_CHARACTER) && lone_surrogate(env, value)) => {
             *buf = text;
             true
         }
-        Err(_) => false,
+        _ => false,
     }
+}
+
+/// Whether a JavaScript string holds a lone surrogate: napi's UTF-8 turns it
+/// into U+FFFD, so two different ids could become one. Python refuses such a
+/// `str`; so does every reader here. Asked only when the UTF-8 text holds a
+/// U+FFFD, so ordinary strings pay nothing for it.
+pub fn lone_surrogate(env: sys::napi_env, value: sys::napi_value) -> bool {
+    let mut len = 0;
+    // SAFETY: a NULL buffer asks napi for the length (in UTF-16 units) only.
+    let status = unsafe { sys::napi_get_value_string_utf16(env, value, std::ptr::null_mut(), 0, &mut len) };
+    if status != sys::Status::napi_ok {
+        return false;
+    }
+    let mut units = vec![0u16; len + 1];
+    // SAFETY: `units` has room for the `len` units and napi's NUL.
+    let status = unsafe { sys::napi_get_value_string_utf16(env, value, units.as_mut_ptr(), units.len(), &mut len) };
+    status == sys::Status::napi_ok && char::decode_utf16(units[..len].iter().copied()).any(|c| c.is_err())
+}
+
+/// The refusal of a string with a lone surrogate, in the words Python uses.
+pub fn lone_surrogate_problem(field: &str) -> String {
+    format!("{field}: is not valid Unicode text (it holds a lone surrogate)")
 }
 
 /// A JavaScript value's type, without running anything.

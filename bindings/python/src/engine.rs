@@ -29,7 +29,7 @@ use crate::fast::{self, Fast, ParticipantOp};
 use crate::text::Texts;
 use crate::vocab::{member, Kind};
 
-/// The chat lifecycle engine (SPEC). Every command takes `now`, an `int` of
+/// The chat lifecycle engine (docs/rules.md). Every command takes `now`, an `int` of
 /// milliseconds that never goes back; read events with `poll_events()` and sleep
 /// until `next_deadline()` or the next command, then `advance(now)`.
 ///
@@ -204,7 +204,7 @@ fn string_arg(py: Python<'_>, value: &Bound<'_, PyAny>, field: &str) -> PyResult
     }
 }
 
-/// The commands of SPEC §9 that take `(now, conversation, participant)`.
+/// The commands of docs/rules.md §9 that take `(now, conversation, participant)`.
 macro_rules! participant_commands {
     ($( $(#[doc = $doc:literal])* $op:ident = $variant:ident ),* $(,)?) => {
         #[pymethods]
@@ -258,7 +258,7 @@ fn lock(core: &Mutex<chatlife::Engine>) -> MutexGuard<'_, chatlife::Engine> {
 
 #[pymethods]
 impl Engine {
-    /// A new engine at time 0. `config` is the configuration of SPEC §8 as a
+    /// A new engine at time 0. `config` is the configuration of docs/rules.md §8 as a
     /// `dict` or as JSON text; `{}` is valid. Raises `InvalidConfig`.
     #[new]
     fn new(py: Python<'_>, config: &Bound<'_, PyAny>) -> PyResult<Self> {

@@ -1,4 +1,4 @@
-//! The exception classes of SPEC E2 (one base class, one subclass per code) and
+//! The exception classes of docs/rules.md E2 (one base class, one subclass per code) and
 //! the guard that keeps a Rust panic from ever reaching Python as a
 //! `PanicException`, which derives from `BaseException` and would slip past
 //! every `except Exception` in a host's event loop.
@@ -15,7 +15,7 @@ create_exception!(
     chatlife,
     ChatlifeError,
     PyException,
-    "Base class of every error chatlife raises. `.code` is the stable code of SPEC E1; \
+    "Base class of every error chatlife raises. `.code` is the stable code of docs/rules.md E1; \
      `.message` (also `str(error)`) names the offending field first."
 );
 

@@ -1,4 +1,4 @@
-//! Events as immutable Python objects: one class per event type of SPEC §10,
+//! Events as immutable Python objects: one class per event type of docs/rules.md §10,
 //! all subclasses of `Event`, so `isinstance` (or `.type`) tells them apart and
 //! type checkers see each type's fields. Field values are read from the
 //! event's canonical JSON form, so they can never disagree with `to_json()`;
@@ -18,12 +18,12 @@ use crate::convert::to_python;
 use crate::errors::guard;
 use crate::vocab::{member, Kind};
 
-/// One thing that happened (SPEC §10). Every event has `at`, `type` and
+/// One thing that happened (docs/rules.md §10). Every event has `at`, `type` and
 /// `conversation`; the subclass of each type adds its own fields.
 #[pyclass(name = "Event", subclass, frozen, module = "chatlife")]
 pub struct PyEvent {
     inner: chatlife::Event,
-    /// The canonical form, `at`/`type`/`conversation` first, in SPEC order.
+    /// The canonical form, `at`/`type`/`conversation` first, in the order of docs/rules.md §10.
     canonical: OnceLock<Map<String, Value>>,
 }
 
@@ -77,7 +77,7 @@ impl PyEvent {
         self.inner.at
     }
 
-    /// The snake_case type of SPEC §10, e.g. `"state_changed"`.
+    /// The snake_case type of docs/rules.md §10, e.g. `"state_changed"`.
     #[getter]
     #[pyo3(name = "type")]
     fn event_type<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
@@ -100,7 +100,7 @@ impl PyEvent {
         guard(|| to_python(py, &Value::Object(self.fields().clone()), false))
     }
 
-    /// The canonical JSON line of SPEC §10 (no trailing newline).
+    /// The canonical JSON line of docs/rules.md §10 (no trailing newline).
     fn to_json(&self) -> PyResult<String> {
         guard(|| Ok(self.inner.to_json()))
     }

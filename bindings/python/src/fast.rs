@@ -22,7 +22,7 @@ use serde::Deserialize;
 
 use crate::text::{Span, Texts};
 
-/// The commands of SPEC §9 that take `(now, conversation, participant)`.
+/// The commands of docs/rules.md §9 that take `(now, conversation, participant)`.
 #[derive(Debug, Clone, Copy)]
 pub enum ParticipantOp {
     Leave,

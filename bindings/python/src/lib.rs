@@ -35,7 +35,7 @@ fn parse_at(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<u64> {
     guard(|| chatlife::parse_at(&value).map_err(|m| invalid_argument(py, format!("at: {m}"))))
 }
 
-/// Parses a scenario file's text (SPEC §11) exactly as `chatlife run` does and
+/// Parses a scenario file's text (docs/rules.md §11) exactly as `chatlife run` does and
 /// returns it as Python data. A file that breaks a rule raises the error the
 /// reference runner reports, naming the JSON path.
 #[pyfunction]

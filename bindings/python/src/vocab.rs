@@ -74,10 +74,10 @@ pub enum Kind {
 }
 
 const VOCABULARIES: [Vocabulary; 8] = [
-    Vocabulary { name: "State", doc: "Conversation states (SPEC §3).", values: states },
-    Vocabulary { name: "Role", doc: "Participant roles (SPEC §2).", values: roles },
-    Vocabulary { name: "Reason", doc: "Why a conversation changed state (SPEC §3).", values: reasons },
-    Vocabulary { name: "LeftReason", doc: "Why a participant left (SPEC §10).", values: left_reasons },
+    Vocabulary { name: "State", doc: "Conversation states (docs/rules.md §3).", values: states },
+    Vocabulary { name: "Role", doc: "Participant roles (docs/rules.md §2).", values: roles },
+    Vocabulary { name: "Reason", doc: "Why a conversation changed state (docs/rules.md §3).", values: reasons },
+    Vocabulary { name: "LeftReason", doc: "Why a participant left (docs/rules.md §10).", values: left_reasons },
     Vocabulary { name: "VisibleTo", doc: "Who sees an automated transcript message (R-M1).", values: visible_to },
     Vocabulary { name: "ReconnectMethod", doc: "How a customer came back (R-RC5).", values: reconnect_methods },
     Vocabulary {

@@ -1,4 +1,4 @@
-"""``python -m chatlife run FILE``: a scenario file (SPEC §11) run through the
+"""``python -m chatlife run FILE``: a scenario file (docs/rules.md §11) run through the
 Python API, printed exactly as the Rust reference ``chatlife run FILE`` prints it.
 
 The file is checked by the core's own scenario parser, so an invalid file gets

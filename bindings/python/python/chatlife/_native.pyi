@@ -73,11 +73,11 @@ def parse_duration(text: str) -> int: ...
 def parse_at(value: int | str) -> int: ...
 def load_scenario(text: str) -> dict[str, Any]: ...
 
-# ---- errors (SPEC E1/E2) ------------------------------------------------------
+# ---- errors (docs/rules.md E1, E2) ------------------------------------------------------
 
 class ChatlifeError(Exception):
     code: str
-    """The stable code of SPEC E1, e.g. ``"unknown_conversation"``."""
+    """The stable code of rule E1 (docs/rules.md), e.g. ``"unknown_conversation"``."""
     message: str
     """The message, naming the offending field first (``field: problem``)."""
 
@@ -175,7 +175,7 @@ class _TimerSettings(TypedDict, total=False):
     agent_idle: int | None
     agent_auto_disconnect: int | None
 
-# ---- events (SPEC §10) -----------------------------------------------------------
+# ---- events (docs/rules.md §10) -----------------------------------------------------------
 
 @disjoint_base
 class Event:
