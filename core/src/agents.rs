@@ -1,4 +1,4 @@
-//! Agent capacity (SPEC §4): units each agent may hold and the units held now.
+//! Agent capacity (docs/rules.md §4): units each agent may hold and the units held now.
 //! Every change of `used` produces a `capacity_changed` event (C5).
 
 use std::collections::HashMap;

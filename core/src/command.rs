@@ -1,4 +1,4 @@
-//! Commands of SPEC §9 as data, for scenario files, batches and bindings. The
+//! Commands of docs/rules.md §9 as data, for scenario files, batches and bindings. The
 //! JSON form is `{"op": "<name>", ...fields}`; with `"at"` it is a
 //! [`TimedCommand`]. Unknown fields are refused.
 
@@ -24,7 +24,7 @@ macro_rules! commands {
         $(#[$vmeta:meta])*
         $variant:ident = $op:literal { $( $(#[$fmeta:meta])* $field:ident : $ty:ty ),* $(,)? }
     )*) => {
-        /// One command of SPEC §9, without its time.
+        /// One command of docs/rules.md §9, without its time.
         #[derive(Debug, Clone, PartialEq)]
         pub enum Command {
             $( $(#[$vmeta])* $variant { $( $field: $ty ),* }, )*
@@ -40,7 +40,7 @@ macro_rules! commands {
             )*
         }
 
-        /// Every `op` name, in SPEC §9 order, then what later versions added.
+        /// Every `op` name, in docs/rules.md §9 order, then what later versions added.
         pub const OPS: &[&str] = &[$($op),*];
 
         impl Command {

@@ -1,4 +1,4 @@
-//! The per-conversation record: its state (SPEC §3), its participants and the
+//! The per-conversation record: its state (docs/rules.md §3), its participants and the
 //! keys of every timer it owns. The rules that move it live in `engine`; this
 //! module holds the vocabulary and the data.
 

@@ -1,4 +1,4 @@
-//! What the engine tells the host (SPEC §10). Every event serializes to one
+//! What the engine tells the host (docs/rules.md §10). Every event serializes to one
 //! canonical JSON line: `at`, `type`, `conversation`, then the fields of its type
 //! in the order of the SPEC table, `null` where a value is absent. Conformance
 //! compares these lines byte for byte, so the order here is a contract.
@@ -43,7 +43,7 @@ impl Serialize for Secret {
     }
 }
 
-/// Who sees an automated transcript message (R-M1). SPEC §10 also names
+/// Who sees an automated transcript message (R-M1). docs/rules.md §10 also names
 /// `all`; no rule writes such a message, so there is no such value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -154,7 +154,7 @@ pub struct Event {
     pub kind: EventKind,
 }
 
-/// The type of an event and its fields (SPEC §10 table).
+/// The type of an event and its fields (docs/rules.md §10 table).
 #[derive(Debug, Clone, PartialEq)]
 pub enum EventKind {
     ConversationStarted { policy: Arc<str>, customer: Id },
@@ -183,7 +183,7 @@ pub enum EventKind {
     HoldChanged { on_hold: bool, reason: HoldReason },
 }
 
-/// Every event type name, in SPEC §10 order. Bindings number event types by
+/// Every event type name, in docs/rules.md §10 order. Bindings number event types by
 /// position (C enum values), so append only: never reorder or remove.
 pub const EVENT_TYPES: [&str; 24] = [
     "conversation_started",
@@ -244,7 +244,7 @@ impl EventKind {
         }
     }
 
-    /// The snake_case `type` of SPEC §10.
+    /// The snake_case `type` of docs/rules.md §10.
     pub fn type_name(&self) -> &'static str {
         EVENT_TYPES[self.type_index()]
     }
@@ -292,6 +292,7 @@ impl Serialize for Event {
                 m.serialize_entry("role", role)?;
                 m.serialize_entry("reason", reason)?;
             }
+            // R-T10 (and W3): notices for participants, not transcript entries.
             ParticipantIdle { participant, role } | ParticipantReturned { participant, role } => {
                 m.serialize_entry("participant", &**participant)?;
                 m.serialize_entry("role", role)?;

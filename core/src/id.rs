@@ -1,7 +1,7 @@
-//! Ids (SPEC §2): conversations, participants, agents and identities are
+//! Ids (docs/rules.md §2): conversations, participants, agents and identities are
 //! 1–256 bytes of UTF-8 without control characters.
 
-/// Longest id or display name, in bytes (SPEC §2).
+/// Longest id or display name, in bytes (docs/rules.md §2).
 pub const MAX_ID_BYTES: usize = 256;
 /// Checks an id: 1–256 bytes of UTF-8 without control characters. Returns the
 /// problem, for the caller to put behind the field name.

@@ -1,4 +1,5 @@
-//! Scenario files (SPEC §11): the shared conformance vectors every language
+//! Scenario files (docs/rules.md §11: SC1 the steps and expectations, SC2 the
+//! output and exit codes): the shared conformance vectors every language
 //! runs. This module parses them, runs them through the Rust API and checks
 //! their expectations; the CLI and `cargo test` both use it.
 
@@ -123,7 +124,7 @@ impl Scenario {
     pub fn check(&self) -> Result<Vec<String>, Error> {
         let mut engine = Engine::new(self.config.clone())?;
         let mut failures = Vec::new();
-        // Canonical lines, compared byte for byte (SPEC §10): key order counts.
+        // Canonical lines, compared byte for byte (docs/rules.md §10): key order counts.
         let mut since_expect: Vec<String> = Vec::new();
         for (i, step) in self.steps.iter().enumerate() {
             match step {

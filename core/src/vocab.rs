@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Conversation states of the Dynamics 365 model (SPEC §3).
+/// Conversation states of the Dynamics 365 model (docs/rules.md §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum State {
@@ -34,7 +34,7 @@ impl State {
     }
 }
 
-/// Participant roles (SPEC §2).
+/// Participant roles (docs/rules.md §2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -60,7 +60,7 @@ impl Role {
     }
 }
 
-/// Why a state changed (SPEC §3 table).
+/// Why a state changed (docs/rules.md §3 table).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
@@ -103,7 +103,7 @@ impl Reason {
     }
 }
 
-/// Why a participant left (SPEC §10).
+/// Why a participant left (docs/rules.md §10).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LeftReason {

@@ -35,6 +35,8 @@ fn every_scenario_meets_its_expectations() {
 /// One row of docs/rules.md: `| id | decides | enforced in | scenarios | status |`.
 struct Rule {
     id: String,
+    /// The files of the "enforced in" column.
+    modules: Vec<String>,
     scenarios: BTreeSet<String>,
     implemented: bool,
 }
@@ -51,7 +53,14 @@ fn rules() -> Vec<Rule> {
             assert_eq!(cells.len(), 5, "docs/rules.md: the row of {} has {} cells, not 5", cells[0], cells.len());
             let scenarios =
                 cells[3].split(", ").filter(|s| *s != "—").map(|s| s.trim_matches('`').to_owned()).collect();
-            Rule { id: cells[0].to_owned(), scenarios, implemented: cells[4] != NOT_YET }
+            let modules = cells[2]
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .filter(|m| m.ends_with(".rs") || m.ends_with('/'))
+                .map(str::to_owned)
+                .collect();
+            Rule { id: cells[0].to_owned(), modules, scenarios, implemented: cells[4] != NOT_YET }
         })
         .collect();
     assert!(rules.len() >= 60, "docs/rules.md holds only {} rows", rules.len());
@@ -79,14 +88,14 @@ fn the_event_table_lists_every_event_type_in_canonical_order() {
         .flat_map(|l| l[2..].split(" | ").next().unwrap().split(", ").map(str::to_owned).collect::<Vec<_>>())
         .filter_map(|cell| Some(cell.strip_prefix('`')?.split('`').next()?.to_owned()))
         .collect();
-    assert_eq!(implemented, chatlife::events::EVENT_TYPES, "docs/rules.md §10 against the engine's event types");
+    assert_eq!(implemented, chatlife::EVENT_TYPES, "docs/rules.md §10 against the engine's event types");
 }
 
 #[test]
 fn rule_e1_lists_every_error_code() {
     let text = rules_text();
     let e1 = text.lines().find(|l| l.starts_with("| E1 |")).expect("docs/rules.md has a row for E1");
-    for code in chatlife::error::ERROR_CODES {
+    for code in chatlife::ERROR_CODES {
         assert!(e1.contains(&format!("`{code}`")), "docs/rules.md E1 does not list {code}");
     }
 }
@@ -132,6 +141,33 @@ fn every_rule_lists_exactly_the_scenarios_that_name_it() {
             "docs/rules.md: the scenarios of {} should be exactly the scenarios whose `rules` name it",
             rule.id
         );
+    }
+}
+
+/// Every implemented rule is named in the source its row says enforces it (a
+/// file, or any file of a folder), so a reader can go from the rule to the code.
+#[test]
+fn every_rule_is_named_where_it_is_enforced() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mentions = |text: &str, id: &str| {
+        text.match_indices(id).any(|(i, _)| {
+            let before = text[..i].chars().next_back();
+            let after = text[i + id.len()..].chars().next();
+            !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '-') && !after.is_some_and(|c| c.is_ascii_digit())
+        })
+    };
+    for rule in rules().iter().filter(|r| r.implemented && !r.id.starts_with('§')) {
+        assert!(!rule.modules.is_empty(), "docs/rules.md: {} names no module", rule.id);
+        let found = rule.modules.iter().any(|m| {
+            let path = root.join(m);
+            let files: Vec<PathBuf> = if m.ends_with('/') {
+                std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()).collect()
+            } else {
+                vec![path]
+            };
+            files.iter().any(|f| std::fs::read_to_string(f).is_ok_and(|text| mentions(&text, &rule.id)))
+        });
+        assert!(found, "{} is enforced in {:?} says docs/rules.md, but none of them names it", rule.id, rule.modules);
     }
 }
 

@@ -49,7 +49,7 @@ impl<'de> Deserialize<'de> for DurationText {
     }
 }
 
-// Ranges of SPEC §6–§8; where the SPEC gives none, docs/decisions.md explains ours.
+// Ranges of docs/rules.md §6–§8; where the SPEC gives none, docs/decisions.md explains ours.
 pub(crate) type Grace = Bounded<{ 10 * SECOND }, HOUR>;
 pub(crate) type TimeLimit = Bounded<MINUTE, { 24 * HOUR }>;
 pub(crate) type AutoClose = Bounded<MINUTE, { 7 * DAY }>;

@@ -1,4 +1,4 @@
-//! Configuration (SPEC §8): the JSON the host gives `Engine::new`, parsed with
+//! Configuration (docs/rules.md §8): the JSON the host gives `Engine::new`, parsed with
 //! unknown fields refused and every problem reported as `json.path: problem`
 //! (CFG1), and resolved into the [`Config`] and [`Policy`] the engine reads.
 //!

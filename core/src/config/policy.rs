@@ -1,4 +1,4 @@
-//! One named policy (SPEC §8): the JSON shape, its defaults (CFG1) and the
+//! One named policy (docs/rules.md §8): the JSON shape, its defaults (CFG1) and the
 //! resolved [`Policy`] the engine reads.
 
 use std::sync::Arc;
@@ -11,7 +11,7 @@ use super::timers::TimerSettings;
 use super::warnings::{RawWarnings, Warnings};
 use crate::time::{parse_duration, Millis, HOUR, MINUTE, SECOND};
 
-/// How to point a reconnect link at its token (SPEC §7).
+/// How to point a reconnect link at its token (docs/rules.md §7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LinkStyle {
@@ -23,7 +23,7 @@ pub enum LinkStyle {
 }
 
 impl LinkStyle {
-    /// Appends the token to a portal URL in this style (SPEC §7).
+    /// Appends the token to a portal URL in this style (docs/rules.md §7).
     pub fn link(self, portal: &str, token: &str) -> String {
         match self {
             LinkStyle::Fragment => format!("{portal}#reconnect={token}"),
@@ -112,7 +112,7 @@ struct RawMessages {
     agent_disconnected: Option<String>,
 }
 
-/// Reconnection settings of a policy whose reconnect is enabled (SPEC §7).
+/// Reconnection settings of a policy whose reconnect is enabled (docs/rules.md §7).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReconnectPolicy {
     pub time_limit: Millis,
@@ -172,7 +172,7 @@ pub struct Policy {
 
 /// The default grace for a lost connection, customer or agent (R-D1).
 pub const DEFAULT_GRACE: Millis = 3 * MINUTE;
-/// The default reconnect time limit (SPEC §7).
+/// The default reconnect time limit (docs/rules.md §7).
 pub const DEFAULT_TIME_LIMIT: Millis = 10 * MINUTE;
 /// How long a closed conversation is remembered by default (S1).
 pub const DEFAULT_RETAIN_CLOSED: Millis = HOUR;

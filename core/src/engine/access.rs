@@ -1,4 +1,4 @@
-//! How commands find what they name (SPEC §2, E1): conversations by id,
+//! How commands find what they name (docs/rules.md §2, E1): conversations by id,
 //! participants present in them, the assigned agent; the argument checks whose
 //! messages name the field; and the one way events are emitted.
 

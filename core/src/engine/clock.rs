@@ -1,4 +1,4 @@
-//! Timers (T3–T5): the one way a timer is armed, moved or cancelled, and the
+//! Timers (T3, T4, T5): the one way a timer is armed, moved or cancelled, and the
 //! firing of due timers in deadline order (ties in arming order), each timer
 //! event stamped with its deadline, not the time the host happened to call.
 //! What a timer does when it fires lives in the module of its rule; this file

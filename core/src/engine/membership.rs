@@ -1,4 +1,4 @@
-//! Who is in a conversation (SPEC §2, §3, §9): `start_conversation` (the
+//! Who is in a conversation (docs/rules.md §2, §3, §9): `start_conversation` (the
 //! customer joins with it), `join`, `leave`, `end` (the End button; a
 //! customer's end is "closed the chat window") and `close_session` (the
 //! assigned agent closes the session window). The rows of §3 they take: open →

@@ -185,7 +185,7 @@ impl Engine {
         Ok(())
     }
 
-    /// Applies one command of SPEC §9.
+    /// Applies one command of docs/rules.md §9.
     pub fn apply(&mut self, now: Millis, command: &Command) -> Result<(), Error> {
         match command {
             Command::StartConversation { conversation, customer, policy, authenticated_as, display_name } => self

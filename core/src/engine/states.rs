@@ -1,4 +1,4 @@
-//! Conversation states (S1, S2 and the transition table of SPEC §3): one
+//! Conversation states (S1, S2 and the transition table of docs/rules.md §3): one
 //! function moves a conversation from one state to another, emits
 //! `state_changed {from, to, reason}` (S2) and does what entering the new
 //! state implies — participant timers run only in `open` and `active` (R-T3),
