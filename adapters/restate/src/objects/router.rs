@@ -12,6 +12,10 @@ use crate::wire::Reply;
 
 pub struct Chatlife(pub Shared);
 
+/// The key of the object that answers links whose token names no
+/// conversation. DEL is a control character, which no conversation id holds.
+pub const FORGED_TOKENS: &str = "\u{7f}forged-tokens";
+
 #[restate_sdk::service]
 impl Chatlife {
     /// Any command of SPEC §9 but `advance`, which names no conversation here:
@@ -37,7 +41,12 @@ impl Chatlife {
                 Some(conversation) => {
                     ctx.object_client::<ConversationClient>(conversation.as_str()).apply(body).call().await?
                 }
-                // What names no conversation (a malformed token, ...): the engine's own refusal.
+                // A link whose token names no conversation is answered like any
+                // forged one (R-RC10), by an object that holds none.
+                None if matches!(command, Command::Reconnect { token: Some(_), .. }) => {
+                    ctx.object_client::<ConversationClient>(FORGED_TOKENS).apply(body).call().await?
+                }
+                // Anything else that names no conversation: the engine's own refusal.
                 None => {
                     let refused = Engine::new(self.0.config.clone())
                         .and_then(|mut e| e.apply(parsed.at.unwrap_or(0), command))

@@ -158,7 +158,8 @@ pub async fn tell(ingress: &Ingress, story: &Story, pace: bool) -> Result<Vec<Op
 
 /// The canonical form (docs/decisions.md): per conversation, its events in
 /// order with each link token replaced by its ordinal; per agent, its
-/// `capacity_changed` lines in time order; the `no_reconnect_offer` lines.
+/// `capacity_changed` lines in time order; the lines that name no
+/// conversation (`no_reconnect_offer`, and R-RC10's answer to a forged token).
 #[derive(Debug, Default, PartialEq)]
 pub struct Canonical {
     pub conversations: BTreeMap<String, Vec<String>>,
@@ -204,7 +205,8 @@ impl Canonical {
         let mut across: Vec<(u64, &'a Numbered)> = Vec::new();
         for n in events {
             let kind = n.event["type"].as_str();
-            if kind == Some("capacity_changed") || n.source != "conversation" {
+            let named = !n.event["conversation"].is_null();
+            if kind == Some("capacity_changed") || n.source != "conversation" || !named {
                 across.push((n.event["at"].as_u64().unwrap_or_default(), n));
             } else {
                 canonical.add(&n.event);
@@ -232,7 +234,7 @@ impl Canonical {
         }
         if self.no_offers != other.no_offers {
             return Some(format!(
-                "no_reconnect_offer:\n  one engine:\n{}\n  restate:\n{}",
+                "events naming no conversation:\n  one engine:\n{}\n  restate:\n{}",
                 lines(&self.no_offers),
                 lines(&other.no_offers)
             ));
