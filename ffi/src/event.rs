@@ -338,11 +338,9 @@ fn make_view(event: &Event, names: &mut Vec<String>, disconnected_ids: &mut Vec<
             ..blank(T::ExpiryWarning)
         },
         K::ConversationInactive { since } => chatlife_event { since: *since, ..blank(T::ConversationInactive) },
-        K::HoldChanged { on_hold, reason } => chatlife_event {
-            on_hold: *on_hold,
-            reason: s(reason.as_str()),
-            ..blank(T::HoldChanged)
-        },
+        K::HoldChanged { on_hold, reason } => {
+            chatlife_event { on_hold: *on_hold, reason: s(reason.as_str()), ..blank(T::HoldChanged) }
+        }
     }
 }
 
