@@ -184,6 +184,9 @@ enum chatlife_event_type
   CHATLIFE_EVENT_TYPE_RECONNECT_REFUSED = 18,
   CHATLIFE_EVENT_TYPE_RECONNECT_WINDOW_EXPIRED = 19,
   CHATLIFE_EVENT_TYPE_CAPACITY_CHANGED = 20,
+  CHATLIFE_EVENT_TYPE_EXPIRY_WARNING = 21,
+  CHATLIFE_EVENT_TYPE_CONVERSATION_INACTIVE = 22,
+  CHATLIFE_EVENT_TYPE_HOLD_CHANGED = 23,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -232,7 +235,8 @@ typedef uint32_t chatlife_wait_for;
 #endif // __cplusplus
 
 // Which command a `chatlife_command` holds: the `op` of docs/rules.md §9, numbered in
-// the order docs/rules.md §9 lists them. Numbers are fixed and never reused. Passed
+// the order docs/rules.md §9 lists them, then the ops later versions of the rules added
+// (`hold`, `resume`: §14). Numbers are fixed and never reused. Passed
 // as a `uint32_t`: any other number is refused for that command with
 // `CHATLIFE_STATUS_INVALID_ARGUMENT`.
 enum chatlife_op
@@ -257,6 +261,8 @@ enum chatlife_op
   CHATLIFE_OP_SET_WAIT = 14,
   CHATLIFE_OP_SET_AGENT_CAPACITY = 15,
   CHATLIFE_OP_ADVANCE = 16,
+  CHATLIFE_OP_HOLD = 17,
+  CHATLIFE_OP_RESUME = 18,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -306,7 +312,7 @@ typedef struct chatlife_timers {
 // |---|---|
 // | start_conversation | conversation, customer, [policy], [authenticated_as], [display_name] |
 // | join | conversation, participant, role, [display_name] |
-// | leave, message, connection_lost, connection_restored, end, close_session | conversation, participant |
+// | leave, message, connection_lost, connection_restored, end, close_session, hold, resume | conversation, participant |
 // | issue_reconnect_link | conversation |
 // | reconnect | [token], [conversation], [authenticated_as] |
 // | returning_customer | authenticated_as |
@@ -360,7 +366,9 @@ typedef struct chatlife_event {
   uint64_t at;
   // The `type` as its snake_case name (`"state_changed"`).
   struct chatlife_str type_name;
-  // Absent for `capacity_changed` and `no_reconnect_offer`.
+  // Absent for `capacity_changed`, `no_reconnect_offer` and a
+  // `reconnect_refused` that must not say which conversation a token
+  // named (R-RC10): JSON `null` or no field.
   struct chatlife_str conversation;
   // `conversation_started`.
   struct chatlife_str policy;
@@ -369,10 +377,10 @@ typedef struct chatlife_event {
   // `state_changed`: the states (`"open"`, `"active"`, `"waiting"`, `"wrap_up"`, `"closed"`).
   struct chatlife_str from;
   struct chatlife_str to;
-  // `state_changed`, `participant_left`, `reconnect_refused`.
+  // `state_changed`, `participant_left`, `reconnect_refused`, `hold_changed`.
   struct chatlife_str reason;
   // Participant events, `auto_disconnected`, `bot_disconnected_branch`,
-  // `customer_disconnected`, `customer_reconnected`.
+  // `customer_disconnected`, `customer_reconnected`, `expiry_warning`.
   struct chatlife_str participant;
   // `"customer"`, `"agent"`, `"supervisor"` or `"bot"`, with `participant`
   // where docs/rules.md §10 lists it.
@@ -403,6 +411,18 @@ typedef struct chatlife_event {
   uint32_t used;
   uint32_t capacity;
   bool capacity_bounded;
+  // `expiry_warning`: which timer (`"customer_auto_disconnect"`,
+  // `"agent_auto_disconnect"`, `"inactivity"`, `"hold"`, `"auto_close"`,
+  // `"max_duration"`, `"reconnect_window"`) ends at `deadline` (ms). Its
+  // `participant` is absent for the conversation's own timers.
+  struct chatlife_str timer;
+  uint64_t deadline;
+  // `conversation_inactive`: when the inactivity timer last (re)started, in ms.
+  uint64_t since;
+  // `hold_changed`: whether the conversation is now on hold; why is in
+  // `reason` (`"agent"`, `"customer_message"`, `"customer_returned"`,
+  // `"customer_inactive"`), as the JSON has it.
+  bool on_hold;
 } chatlife_event;
 
 // Bytes chatlife made for the caller: a snapshot or an exported
@@ -553,6 +573,29 @@ chatlife_status chatlife_close_session(struct chatlife_engine *engine,
                                        const char *participant,
                                        size_t participant_len,
                                        struct chatlife_error **error_out);
+
+// `hold`: the assigned agent parks an active conversation (docs/rules.md §14, H1).
+// Refused with `CHATLIFE_STATUS_INVALID_STATE` when its policy does not
+// enable hold, it is not active or already on hold, its customer has left,
+// or `participant` is not its assigned agent.
+chatlife_status chatlife_hold(struct chatlife_engine *engine,
+                              uint64_t now,
+                              const char *conversation,
+                              size_t conversation_len,
+                              const char *participant,
+                              size_t participant_len,
+                              struct chatlife_error **error_out);
+
+// `resume`: the assigned agent ends the hold (H2). Refused as `hold` is,
+// when not on hold, and with `CHATLIFE_STATUS_CAPACITY_EXCEEDED` when taking
+// the units back would put the agent above capacity.
+chatlife_status chatlife_resume(struct chatlife_engine *engine,
+                                uint64_t now,
+                                const char *conversation,
+                                size_t conversation_len,
+                                const char *participant,
+                                size_t participant_len,
+                                struct chatlife_error **error_out);
 
 // `issue_reconnect_link`: emits `reconnect_link_issued` with the URL and token.
 chatlife_status chatlife_issue_reconnect_link(struct chatlife_engine *engine,

@@ -41,7 +41,7 @@ INCLUDEDIR ?= $(PREFIX)/include
 
 TEST_SUITES += test-c
 .PHONY: c-deps ffi header check-header check-header-compiles c-runner install test-c test-c-rust \
-	test-c-runner test-c-api test-c-batch test-c-snapshot test-c-panic test-c-install FORCE
+	test-c-runner test-c-api test-c-batch test-c-snapshot test-c-hold test-c-panic test-c-install FORCE
 
 # Debian packages, installed only when one is missing so repeated runs are
 # quick. apt-get needs root: without it the step stops and names what to install.
@@ -137,6 +137,13 @@ $(C_OUT)/asan/test-batch: tests/c/test_batch.c tests/c/check.h include/chatlife.
 
 # Durable state (snapshots, moved conversations), built like the API tests.
 $(C_OUT)/test-snapshot $(C_OUT)/asan/test-snapshot: tests/c/test_snapshot.c tests/c/check.h include/chatlife.h \
+    $(C_LIB)/libchatlife.so.$(CHATLIFE_ABI) | c-deps
+	@mkdir -p $(@D)
+	gcc -std=c11 $(C_STRICT) $(if $(findstring /asan/,$@),$(C_SANITIZE)) -g -Iinclude -Itests/c $< \
+	  -L$(C_LIB) -lchatlife -Wl,-rpath,$(abspath $(C_LIB)) -o $@
+
+# hold, resume and the v2 event fields, built like the API tests.
+$(C_OUT)/test-hold $(C_OUT)/asan/test-hold: tests/c/test_hold.c tests/c/check.h include/chatlife.h \
     $(C_LIB)/libchatlife.so.$(CHATLIFE_ABI) | c-deps
 	@mkdir -p $(@D)
 	gcc -std=c11 $(C_STRICT) $(if $(findstring /asan/,$@),$(C_SANITIZE)) -g -Iinclude -Itests/c $< \
@@ -244,6 +251,10 @@ test-c-snapshot: $(C_OUT)/test-snapshot $(C_OUT)/asan/test-snapshot
 	$(C_TEST_ENV) $(C_OUT)/asan/test-snapshot
 	$(C_VALGRIND) $(C_OUT)/test-snapshot
 
+test-c-hold: $(C_OUT)/test-hold $(C_OUT)/asan/test-hold
+	$(C_TEST_ENV) $(C_OUT)/asan/test-hold
+	$(C_VALGRIND) $(C_OUT)/test-hold
+
 test-c-panic: $(C_OUT)/test-panic $(C_OUT)/asan/test-panic
 	$(C_TEST_ENV) $(C_OUT)/asan/test-panic 2> $(C_OUT)/panic-asan.stderr
 	$(C_TEST_ENV) $(C_VALGRIND) $(C_OUT)/test-panic 2> $(C_OUT)/panic-valgrind.stderr \
@@ -302,7 +313,7 @@ test-c-install: $(FFI_STATIC) $(FFI_SHARED) | c-deps
 	@echo "installed with pkg-config; examples/c/hello.c builds against it and prints examples/c/hello.expected; uninstall removed it all"
 
 test-c: c-deps test-c-rust check-header check-header-compiles test-c-runner test-c-api test-c-batch test-c-snapshot \
-    test-c-panic test-c-install
-	@echo "test-c: header, runner, sanitizers, valgrind, API, batch, snapshot, panic boundary and install checks passed"
+    test-c-hold test-c-panic test-c-install
+	@echo "test-c: header, runner, sanitizers, valgrind, API, batch, snapshot, hold, panic boundary and install checks passed"
 
 FORCE:

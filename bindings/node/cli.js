@@ -37,6 +37,8 @@ const POSITIONAL = {
   set_wait: ['conversation', 'for'],
   set_agent_capacity: ['agent', 'capacity'],
   advance: [],
+  hold: ['conversation', 'participant'],
+  resume: ['conversation', 'participant'],
 }
 const TAKES_OPTIONS = new Set(['start_conversation', 'reconnect'])
 

@@ -24,6 +24,17 @@ export interface ChatlifeError extends Error {
 export type Role = 'customer' | 'agent' | 'supervisor' | 'bot'
 export type State = 'open' | 'active' | 'waiting' | 'wrap_up' | 'closed'
 export type WaitFor = 'customer' | 'bot' | 'none'
+/** A timer that ends something, which a policy may warn about (§12). */
+export type WarnedTimer =
+  | 'customer_auto_disconnect'
+  | 'agent_auto_disconnect'
+  | 'inactivity'
+  | 'hold'
+  | 'auto_close'
+  | 'max_duration'
+  | 'reconnect_window'
+/** Why a hold began or ended (§14). */
+export type HoldReason = 'agent' | 'customer_message' | 'customer_returned' | 'customer_inactive'
 /** A duration string: `"500ms"`, `"90s"`, `"3m"`, `"1h30m"`, `"2d"`. */
 export type Duration = string
 
@@ -56,6 +67,20 @@ export interface Policy {
     customer_disconnected?: string
     customer_reconnected?: string
     agent_disconnected?: string
+  }
+  /** 1–3 distinct lead times (10s–1h) per timer (§12). */
+  warnings?: { [timer in WarnedTimer]?: Duration[] }
+  /** Off when absent (§13). */
+  inactivity?: {
+    after: Duration
+    action?: 'wrap_up' | 'requeue'
+    while?: 'silent' | 'customer_owes_reply'
+  }
+  hold?: {
+    enabled?: boolean
+    release_capacity?: boolean
+    auto_close?: Duration
+    on_customer_inactive?: boolean
   }
 }
 
@@ -99,7 +124,7 @@ export type Command =
   | ({ op: 'start_conversation'; conversation: string; customer: string } & StartOptions)
   | { op: 'join'; conversation: string; participant: string; role: Role; display_name?: string | null }
   | {
-      op: 'leave' | 'message' | 'connection_lost' | 'connection_restored' | 'end' | 'close_session'
+      op: 'leave' | 'message' | 'connection_lost' | 'connection_restored' | 'end' | 'close_session' | 'hold' | 'resume'
       conversation: string
       participant: string
     }
@@ -156,12 +181,13 @@ export type Event =
         | 'disconnect_flow'
         | 'agent_closed_session'
         | 'customer_returned'
+        | 'inactivity'
     })
   | (EventOf<'participant_joined'> & { participant: string; role: Role })
   | (EventOf<'participant_left'> & {
       participant: string
       role: Role
-      reason: 'left' | 'ended' | 'disconnected' | 'auto_disconnected'
+      reason: 'left' | 'ended' | 'disconnected' | 'auto_disconnected' | 'inactivity'
     })
   | (EventOf<'participant_idle' | 'participant_returned'> & {
       participant: string
@@ -192,12 +218,25 @@ export type Event =
       method: 'link' | 'prompt'
       same_agent: boolean
     })
-  | (EventOf<'reconnect_refused'> & {
+  /** `conversation` is `null` when the token was not genuine or the prompt
+   * named no conversation of that identity: the answer must not say which (R-RC10). */
+  | (Omit<EventOf<'reconnect_refused'>, 'conversation'> & {
+      conversation: string | null
       reason: 'expired' | 'ended' | 'invalid' | 'reused' | 'identity_mismatch'
       redirect_url: string | null
       start_new: boolean
     })
   | (EventOf<'reconnect_window_expired'> & { redirect_url: string | null })
   | { at: number; type: 'capacity_changed'; agent: string; used: number; capacity: number | null }
+  /** A notice before a timer ends something (§12); `participant` is `null`
+   * for the conversation's own timers. Not a transcript entry. */
+  | (EventOf<'expiry_warning'> & {
+      timer: WarnedTimer
+      participant: string | null
+      deadline: number
+      transcript: false
+    })
+  | (EventOf<'conversation_inactive'> & { since: number })
+  | (EventOf<'hold_changed'> & { on_hold: boolean; reason: HoldReason })
 
 export type EventType = Event['type']

@@ -12,7 +12,8 @@ use crate::status::chatlife_status;
 use crate::text::chatlife_str;
 
 /// Which command a `chatlife_command` holds: the `op` of docs/rules.md §9, numbered in
-/// the order docs/rules.md §9 lists them. Numbers are fixed and never reused. Passed
+/// the order docs/rules.md §9 lists them, then the ops later versions of the rules added
+/// (`hold`, `resume`: §14). Numbers are fixed and never reused. Passed
 /// as a `uint32_t`: any other number is refused for that command with
 /// `CHATLIFE_STATUS_INVALID_ARGUMENT`.
 #[repr(u32)]
@@ -35,6 +36,8 @@ pub enum chatlife_op {
     SetWait = 14,
     SetAgentCapacity = 15,
     Advance = 16,
+    Hold = 17,
+    Resume = 18,
 }
 
 impl chatlife_op {
@@ -44,7 +47,7 @@ impl chatlife_op {
     }
 
     /// Every op with its docs/rules.md §9 name, in number order.
-    const ALL: [(chatlife_op, &'static str); 17] = [
+    const ALL: [(chatlife_op, &'static str); 19] = [
         (chatlife_op::StartConversation, "start_conversation"),
         (chatlife_op::Join, "join"),
         (chatlife_op::Leave, "leave"),
@@ -62,6 +65,8 @@ impl chatlife_op {
         (chatlife_op::SetWait, "set_wait"),
         (chatlife_op::SetAgentCapacity, "set_agent_capacity"),
         (chatlife_op::Advance, "advance"),
+        (chatlife_op::Hold, "hold"),
+        (chatlife_op::Resume, "resume"),
     ];
 
     fn of(op: u32) -> Result<chatlife_op, Failure> {
@@ -80,7 +85,7 @@ impl chatlife_op {
 /// |---|---|
 /// | start_conversation | conversation, customer, [policy], [authenticated_as], [display_name] |
 /// | join | conversation, participant, role, [display_name] |
-/// | leave, message, connection_lost, connection_restored, end, close_session | conversation, participant |
+/// | leave, message, connection_lost, connection_restored, end, close_session, hold, resume | conversation, participant |
 /// | issue_reconnect_link | conversation |
 /// | reconnect | [token], [conversation], [authenticated_as] |
 /// | returning_customer | authenticated_as |
@@ -234,6 +239,8 @@ unsafe fn apply(core: &mut Engine, command: &chatlife_command) -> Result<(), Fai
             Ok(core.set_agent_capacity(now, agent, capacity)?)
         }
         chatlife_op::Advance => Ok(core.advance(now)?),
+        chatlife_op::Hold => participant_command(core, chatlife::Engine::hold),
+        chatlife_op::Resume => participant_command(core, chatlife::Engine::resume),
     }
 }
 
@@ -371,6 +378,6 @@ mod tests {
             assert_eq!(*op as usize, i);
             assert_eq!(chatlife::OPS[i], *name);
         }
-        assert!(chatlife_op::of(17).is_err());
+        assert!(chatlife_op::of(19).is_err());
     }
 }

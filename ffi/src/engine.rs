@@ -210,7 +210,7 @@ pub unsafe extern "C" fn chatlife_join(
     })
 }
 
-/// The six commands that name a conversation and a participant.
+/// The eight commands that name a conversation and a participant.
 pub(crate) type ParticipantCommand = fn(&mut Engine, u64, &str, &str) -> Result<(), chatlife::Error>;
 
 /// # Safety
@@ -370,6 +370,61 @@ pub unsafe extern "C" fn chatlife_close_session(
         unsafe {
             participant_command(
                 Engine::close_session,
+                engine,
+                now,
+                (conversation, conversation_len),
+                (participant, participant_len),
+            )
+        }
+    })
+}
+
+/// `hold`: the assigned agent parks an active conversation (docs/rules.md §14, H1).
+/// Refused with `CHATLIFE_STATUS_INVALID_STATE` when its policy does not
+/// enable hold, it is not active or already on hold, its customer has left,
+/// or `participant` is not its assigned agent.
+#[no_mangle]
+pub unsafe extern "C" fn chatlife_hold(
+    engine: *mut chatlife_engine,
+    now: u64,
+    conversation: *const c_char,
+    conversation_len: usize,
+    participant: *const c_char,
+    participant_len: usize,
+    error_out: *mut *mut chatlife_error,
+) -> chatlife_status {
+    ffi_boundary!(status, error_out, {
+        // SAFETY: header contract, passed on.
+        unsafe {
+            participant_command(
+                Engine::hold,
+                engine,
+                now,
+                (conversation, conversation_len),
+                (participant, participant_len),
+            )
+        }
+    })
+}
+
+/// `resume`: the assigned agent ends the hold (H2). Refused as `hold` is,
+/// when not on hold, and with `CHATLIFE_STATUS_CAPACITY_EXCEEDED` when taking
+/// the units back would put the agent above capacity.
+#[no_mangle]
+pub unsafe extern "C" fn chatlife_resume(
+    engine: *mut chatlife_engine,
+    now: u64,
+    conversation: *const c_char,
+    conversation_len: usize,
+    participant: *const c_char,
+    participant_len: usize,
+    error_out: *mut *mut chatlife_error,
+) -> chatlife_status {
+    ffi_boundary!(status, error_out, {
+        // SAFETY: header contract, passed on.
+        unsafe {
+            participant_command(
+                Engine::resume,
                 engine,
                 now,
                 (conversation, conversation_len),

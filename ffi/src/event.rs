@@ -77,6 +77,9 @@ pub enum chatlife_event_type {
     ReconnectRefused = 18,
     ReconnectWindowExpired = 19,
     CapacityChanged = 20,
+    ExpiryWarning = 21,
+    ConversationInactive = 22,
+    HoldChanged = 23,
 }
 
 /// One event, as filled in by `chatlife_poll_event`.
@@ -95,7 +98,9 @@ pub struct chatlife_event {
     pub at: u64,
     /// The `type` as its snake_case name (`"state_changed"`).
     pub type_name: chatlife_str,
-    /// Absent for `capacity_changed` and `no_reconnect_offer`.
+    /// Absent for `capacity_changed`, `no_reconnect_offer` and a
+    /// `reconnect_refused` that must not say which conversation a token
+    /// named (R-RC10): JSON `null` or no field.
     pub conversation: chatlife_str,
     /// `conversation_started`.
     pub policy: chatlife_str,
@@ -104,10 +109,10 @@ pub struct chatlife_event {
     /// `state_changed`: the states (`"open"`, `"active"`, `"waiting"`, `"wrap_up"`, `"closed"`).
     pub from: chatlife_str,
     pub to: chatlife_str,
-    /// `state_changed`, `participant_left`, `reconnect_refused`.
+    /// `state_changed`, `participant_left`, `reconnect_refused`, `hold_changed`.
     pub reason: chatlife_str,
     /// Participant events, `auto_disconnected`, `bot_disconnected_branch`,
-    /// `customer_disconnected`, `customer_reconnected`.
+    /// `customer_disconnected`, `customer_reconnected`, `expiry_warning`.
     pub participant: chatlife_str,
     /// `"customer"`, `"agent"`, `"supervisor"` or `"bot"`, with `participant`
     /// where docs/rules.md §10 lists it.
@@ -138,6 +143,19 @@ pub struct chatlife_event {
     pub used: u32,
     pub capacity: u32,
     pub capacity_bounded: bool,
+    // Fields added by SPEC v2 (§12–§14); the struct grows at its end only.
+    /// `expiry_warning`: which timer (`"customer_auto_disconnect"`,
+    /// `"agent_auto_disconnect"`, `"inactivity"`, `"hold"`, `"auto_close"`,
+    /// `"max_duration"`, `"reconnect_window"`) ends at `deadline` (ms). Its
+    /// `participant` is absent for the conversation's own timers.
+    pub timer: chatlife_str,
+    pub deadline: u64,
+    /// `conversation_inactive`: when the inactivity timer last (re)started, in ms.
+    pub since: u64,
+    /// `hold_changed`: whether the conversation is now on hold; why is in
+    /// `reason` (`"agent"`, `"customer_message"`, `"customer_returned"`,
+    /// `"customer_inactive"`), as the JSON has it.
+    pub on_hold: bool,
 }
 
 impl chatlife_event {
@@ -170,6 +188,10 @@ impl chatlife_event {
             used: 0,
             capacity: 0,
             capacity_bounded: false,
+            timer: chatlife_str::ABSENT,
+            deadline: 0,
+            since: 0,
+            on_hold: false,
         }
     }
 }
@@ -309,6 +331,16 @@ fn make_view(event: &Event, names: &mut Vec<String>, disconnected_ids: &mut Vec<
             capacity_bounded: capacity.is_some(),
             ..blank(T::CapacityChanged)
         },
+        K::ExpiryWarning { timer, participant, deadline } => chatlife_event {
+            timer: s(timer.as_str()),
+            participant: chatlife_str::of_option(participant.as_deref()),
+            deadline: *deadline,
+            ..blank(T::ExpiryWarning)
+        },
+        K::ConversationInactive { since } => chatlife_event { since: *since, ..blank(T::ConversationInactive) },
+        K::HoldChanged { on_hold, reason } => {
+            chatlife_event { on_hold: *on_hold, reason: s(reason.as_str()), ..blank(T::HoldChanged) }
+        }
     }
 }
 
@@ -334,6 +366,35 @@ mod tests {
         engine.advance(20 * 60_000).unwrap();
         engine.returning_customer(21 * 60_000, "id-1").unwrap();
         engine.set_participant_timers(22 * 60_000, "c1", chatlife::TimerSettings::default()).unwrap();
+        let seen = assert_views_match(&mut engine);
+        assert!(seen.len() >= 10, "the scenario should show many types, saw {seen:?}");
+    }
+
+    /// The v2 events (§12–§14): a warning with and without a participant,
+    /// inactivity, and a hold that begins and ends.
+    #[test]
+    fn v2_views_match_the_canonical_json() {
+        let mut engine = chatlife::Engine::from_json(
+            r#"{"policies": {"default": {"timers": {"customer_auto_disconnect": 20},
+                "warnings": {"customer_auto_disconnect": ["15m"], "inactivity": ["2m"]},
+                "inactivity": {"after": "10m"}, "hold": {"enabled": true}}}}"#,
+        )
+        .unwrap();
+        engine.start_conversation(0, "c1", "cu", Default::default()).unwrap();
+        engine.join(0, "c1", "ag", chatlife::Role::Agent, None).unwrap();
+        engine.advance(9 * 60_000).unwrap();
+        engine.hold(9 * 60_000, "c1", "ag").unwrap();
+        engine.resume(9 * 60_000 + 1, "c1", "ag").unwrap();
+        engine.advance(60 * 60_000).unwrap();
+        let seen = assert_views_match(&mut engine);
+        for index in [21, 22, 23] {
+            assert!(seen.contains(&index), "type {index} missing from {seen:?}");
+        }
+    }
+
+    /// Checks every pending event's view against its JSON; returns the type
+    /// numbers seen.
+    fn assert_views_match(engine: &mut chatlife::Engine) -> std::collections::BTreeSet<usize> {
         let mut seen = std::collections::BTreeSet::new();
         while let Some(event) = engine.poll_event() {
             let index = event.kind.type_index();
@@ -369,6 +430,9 @@ mod tests {
                     }
                     "same_agent" => Some(view.same_agent.into()),
                     "start_new" => Some(view.start_new.into()),
+                    "deadline" => Some(view.deadline.into()),
+                    "since" => Some(view.since.into()),
+                    "on_hold" => Some(view.on_hold.into()),
                     other => Some(field(&view, other)),
                 };
                 if let Some(shown) = shown {
@@ -377,7 +441,7 @@ mod tests {
             }
             seen.insert(index);
         }
-        assert!(seen.len() >= 10, "the scenario should show many types, saw {seen:?}");
+        seen
     }
 
     fn view_text(s: chatlife_str) -> &'static str {
@@ -403,6 +467,7 @@ mod tests {
             "redirect_url" => view.redirect_url,
             "method" => view.method,
             "agent" => view.agent,
+            "timer" => view.timer,
             other => panic!("no view for {other}"),
         };
         if s.data.is_null() {

@@ -135,6 +135,8 @@ chatlife_status apply_typed(chatlife_engine *engine, uint64_t now, const json &c
     if (op == "connection_restored") participant_fn = chatlife_connection_restored;
     if (op == "end") participant_fn = chatlife_end;
     if (op == "close_session") participant_fn = chatlife_close_session;
+    if (op == "hold") participant_fn = chatlife_hold;
+    if (op == "resume") participant_fn = chatlife_resume;
     if (participant_fn) {
         return participant_fn(engine, now, conversation.data, conversation.len, participant.data, participant.len,
                               error);
@@ -203,7 +205,7 @@ chatlife_command batch_command(uint64_t at, const json &command, std::vector<std
                                       "connection_restored", "end", "close_session", "issue_reconnect_link",
                                       "reconnect", "returning_customer", "decline_reconnect",
                                       "set_participant_timers", "update_participant_role_config", "set_wait",
-                                      "set_agent_capacity", "advance"};
+                                      "set_agent_capacity", "advance", "hold", "resume"};
     chatlife_command c{};
     c.op = UINT32_MAX;
     for (uint32_t i = 0; i < sizeof ops / sizeof *ops; i++) {
@@ -280,12 +282,16 @@ json struct_field(const chatlife_event &e, const std::string &key) {
     if (key == "agent") return view_json(e.agent);
     if (key == "used") return e.used;
     if (key == "capacity") return e.capacity_bounded ? json(e.capacity) : json(nullptr);
+    if (key == "timer") return view_json(e.timer);
+    if (key == "deadline") return e.deadline;
+    if (key == "since") return e.since;
+    if (key == "on_hold") return e.on_hold;
     throw BindingBug("the canonical line has a field the struct lacks: " + key);
 }
 
 void check_struct_matches_line(const chatlife_event &event, const std::string &line) {
     json canonical = json::parse(line);
-    if (static_cast<uint32_t>(event.type) > CHATLIFE_EVENT_TYPE_CAPACITY_CHANGED) {
+    if (static_cast<uint32_t>(event.type) > CHATLIFE_EVENT_TYPE_HOLD_CHANGED) {
         throw BindingBug("event type number out of range in " + line);
     }
     for (auto &[key, value] : canonical.items()) {

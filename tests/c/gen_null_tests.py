@@ -208,6 +208,8 @@ NEEDS = {
     "chatlife_reconnect": Needs(setup="fixture_setup_link_and_lost", expected="CHATLIFE_STATUS_INVALID_ARGUMENT"),
     "chatlife_decline_reconnect": Needs(setup="fixture_setup_offer"),
     "chatlife_close_session": Needs(setup="fixture_setup_wrap_up", strings={"participant": "ag"}),
+    "chatlife_hold": Needs(strings={"participant": "ag"}),
+    "chatlife_resume": Needs(setup="fixture_setup_on_hold", strings={"participant": "ag"}),
     "chatlife_event_to_json": Needs(setup="fixture_setup_polled_event"),
     "chatlife_apply_json": Needs(strings={"command_json": '{"op":"message","conversation":"c1","participant":"cu"}'}),
     "chatlife_check_timed_command_json": Needs(strings={"command_json": '{"at":"5s","op":"advance"}'}),
@@ -226,10 +228,11 @@ FIXTURE_C = r"""
 
 #define S CHATLIFE_STR_ARG
 #define FIXTURE_NOW 1000
-/* Reconnect on, so that link, prompt and decline calls can succeed. */
+/* Reconnect on, so that link, prompt and decline calls can succeed; hold
+ * on, so that hold and resume can. */
 static const char fixture_config[] =
     "{\"seed\": 1, \"policies\": {\"default\": {\"reconnect\": "
-    "{\"enabled\": true, \"portal_url\": \"https://example.com/chat\"}}}}";
+    "{\"enabled\": true, \"portal_url\": \"https://example.com/chat\"}, \"hold\": {\"enabled\": true}}}}";
 static const chatlife_timers fixture_timers = {0, 0, 0, 0};
 static const uint32_t fixture_capacity = 2;
 /* The fixture's error comes from a refused duration. */
@@ -309,6 +312,11 @@ static inline void fixture_setup_offer(struct fixture *fx) {
 
 static inline void fixture_setup_wrap_up(struct fixture *fx) {
     FIXTURE_MUST(chatlife_end(fx->engine, FIXTURE_NOW, S("c1"), S("ag"), &err));
+    fixture_drain(fx->engine);
+}
+
+static inline void fixture_setup_on_hold(struct fixture *fx) {
+    FIXTURE_MUST(chatlife_hold(fx->engine, FIXTURE_NOW, S("c1"), S("ag"), &err));
     fixture_drain(fx->engine);
 }
 

@@ -36,6 +36,7 @@ _Static_assert(CHATLIFE_STATUS_LIMIT_EXCEEDED == 109, "status numbers are never 
 _Static_assert(CHATLIFE_EVENT_TYPE_CONVERSATION_STARTED == 0, "event type numbers are never reused");
 _Static_assert(CHATLIFE_EVENT_TYPE_RECONNECT_LINK_ISSUED == 14, "event type numbers are never reused");
 _Static_assert(CHATLIFE_EVENT_TYPE_CAPACITY_CHANGED == 20, "event type numbers are never reused");
+_Static_assert(CHATLIFE_EVENT_TYPE_HOLD_CHANGED == 23, "event type numbers are never reused");
 _Static_assert(CHATLIFE_ROLE_CUSTOMER == 0 && CHATLIFE_ROLE_BOT == 3, "role numbers are never reused");
 _Static_assert(CHATLIFE_WAIT_FOR_NONE == 0 && CHATLIFE_WAIT_FOR_BOT == 2, "wait numbers are never reused");
 
@@ -119,6 +120,8 @@ static void test_null_engine_everywhere(void) {
                 "engine");
     CHECK_FAILS(chatlife_end(NULL, 0, S("c"), S("a"), &err), CHATLIFE_STATUS_NULL_ARGUMENT, "engine");
     CHECK_FAILS(chatlife_close_session(NULL, 0, S("c"), S("a"), &err), CHATLIFE_STATUS_NULL_ARGUMENT, "engine");
+    CHECK_FAILS(chatlife_hold(NULL, 0, S("c"), S("a"), &err), CHATLIFE_STATUS_NULL_ARGUMENT, "engine");
+    CHECK_FAILS(chatlife_resume(NULL, 0, S("c"), S("a"), &err), CHATLIFE_STATUS_NULL_ARGUMENT, "engine");
     CHECK_FAILS(chatlife_issue_reconnect_link(NULL, 0, S("c"), &err), CHATLIFE_STATUS_NULL_ARGUMENT, "engine");
     CHECK_FAILS(chatlife_reconnect(NULL, 0, S("t"), NULL, 0, NULL, 0, &err), CHATLIFE_STATUS_NULL_ARGUMENT,
                 "engine");

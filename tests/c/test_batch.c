@@ -19,6 +19,7 @@ _Static_assert(CHATLIFE_OP_START_CONVERSATION == 0, "op numbers are never reused
 _Static_assert(CHATLIFE_OP_MESSAGE == 3, "op numbers are never reused");
 _Static_assert(CHATLIFE_OP_RECONNECT == 9, "op numbers are never reused");
 _Static_assert(CHATLIFE_OP_ADVANCE == 16, "op numbers are never reused");
+_Static_assert(CHATLIFE_OP_RESUME == 18, "op numbers are never reused");
 
 /* A view of a NUL-terminated string the caller owns. */
 static chatlife_str str(const char *text) {
@@ -255,9 +256,9 @@ static void test_event_buffer(void) {
 static void test_every_op(void) {
     chatlife_engine *engine = new_engine(
         "{\"seed\": 1, \"policies\": {\"default\": {\"reconnect\": {\"enabled\": true,"
-        " \"portal_url\": \"https://example.com/chat\"}}}}");
-    chatlife_command c[17];
-    for (int i = 0; i < 17; i++) {
+        " \"portal_url\": \"https://example.com/chat\"}, \"hold\": {\"enabled\": true}}}}");
+    chatlife_command c[19];
+    for (int i = 0; i < 19; i++) {
         c[i] = op_at((uint32_t)i, 1000 + (uint64_t)i);
         c[i].conversation = str("c1");
         c[i].participant = str("ag");
@@ -279,10 +280,10 @@ static void test_every_op(void) {
     c[CHATLIFE_OP_SET_AGENT_CAPACITY].agent = str("ag");
     c[CHATLIFE_OP_SET_AGENT_CAPACITY].capacity = 3;
     c[CHATLIFE_OP_SET_AGENT_CAPACITY].capacity_bounded = true;
-    chatlife_status statuses[17];
-    chatlife_error *errors[17];
+    chatlife_status statuses[19];
+    chatlife_error *errors[19];
     size_t pending = 0;
-    apply(engine, c, 17, statuses, errors, &pending);
+    apply(engine, c, 19, statuses, errors, &pending);
     /* Each status is the one the single call gives on the same engine history. */
     CHECK(statuses[CHATLIFE_OP_START_CONVERSATION] == CHATLIFE_STATUS_OK);
     CHECK(statuses[CHATLIFE_OP_JOIN] == CHATLIFE_STATUS_OK);
@@ -290,11 +291,13 @@ static void test_every_op(void) {
     CHECK(statuses[CHATLIFE_OP_MESSAGE] == CHATLIFE_STATUS_OK);
     CHECK(statuses[CHATLIFE_OP_CONNECTION_LOST] == CHATLIFE_STATUS_OK);
     CHECK(statuses[CHATLIFE_OP_CONNECTION_RESTORED] == CHATLIFE_STATUS_OK);
-    CHECK(statuses[CHATLIFE_OP_RECONNECT] == CHATLIFE_STATUS_INVALID_ARGUMENT);
+    CHECK(statuses[CHATLIFE_OP_RECONNECT] == CHATLIFE_STATUS_OK); /* R-RC10: refused by an event, not an error */
     CHECK(statuses[CHATLIFE_OP_SET_PARTICIPANT_TIMERS] != CHATLIFE_STATUS_INVALID_ARGUMENT);
     CHECK(statuses[CHATLIFE_OP_SET_AGENT_CAPACITY] == CHATLIFE_STATUS_OK);
     CHECK(statuses[CHATLIFE_OP_ADVANCE] == CHATLIFE_STATUS_OK);
-    for (int i = 0; i < 17; i++) {
+    CHECK(statuses[CHATLIFE_OP_HOLD] == CHATLIFE_STATUS_INVALID_STATE); /* the agent ended it: wrap-up */
+    CHECK(statuses[CHATLIFE_OP_RESUME] == CHATLIFE_STATUS_INVALID_STATE);
+    for (int i = 0; i < 19; i++) {
         CHECK((statuses[i] == CHATLIFE_STATUS_OK) == (errors[i] == NULL));
         if (errors[i]) CHECK(chatlife_error_code(errors[i]) == statuses[i]);
         chatlife_error_free(errors[i]);
@@ -304,8 +307,8 @@ static void test_every_op(void) {
     /* The same history through the single calls gives the same statuses. */
     chatlife_engine *single = new_engine(
         "{\"seed\": 1, \"policies\": {\"default\": {\"reconnect\": {\"enabled\": true,"
-        " \"portal_url\": \"https://example.com/chat\"}}}}");
-    chatlife_status one[17];
+        " \"portal_url\": \"https://example.com/chat\"}, \"hold\": {\"enabled\": true}}}}");
+    chatlife_status one[19];
     one[0] = chatlife_start_conversation(single, 1000, S("c1"), S("cu"), NULL, 0, S("id-1"), S("Kim"), NULL);
     one[1] = chatlife_join(single, 1001, S("c1"), S("ag"), CHATLIFE_ROLE_AGENT, S("Ann"), NULL);
     one[2] = chatlife_leave(single, 1002, S("c1"), S("sup"), NULL);
@@ -327,7 +330,9 @@ static void test_every_op(void) {
     uint32_t capacity = 3;
     one[15] = chatlife_set_agent_capacity(single, 1015, S("ag"), &capacity, NULL);
     one[16] = chatlife_advance(single, 1016, NULL);
-    for (int i = 0; i < 17; i++) {
+    one[17] = chatlife_hold(single, 1017, S("c1"), S("ag"), NULL);
+    one[18] = chatlife_resume(single, 1018, S("c1"), S("ag"), NULL);
+    for (int i = 0; i < 19; i++) {
         if (one[i] != statuses[i]) {
             fprintf(stderr, "op %d: batch %s, single call %s\n", i, chatlife_status_str(statuses[i]),
                     chatlife_status_str(one[i]));

@@ -270,12 +270,12 @@ static void test_damaged_snapshots(void) {
     }
     copies[0][0] ^= 0xFF;             /* the opening brace */
     copies[1][good.len / 2] = '\x01'; /* a control byte mid-document */
-    long version = find(good, "\"schema_version\":1");
+    long version = find(good, "\"schema_version\":2");
     long id = find(good, "\"c1\"");
     CHECK(version >= 0 && id >= 0);
     if (version < 0 || id < 0) return;
-    copies[2][version + strlen("\"schema_version\":")] = '2'; /* a newer version */
-    copies[3][version + strlen("\"schema_version\":")] = '0'; /* an older one */
+    copies[2][version + strlen("\"schema_version\":")] = '3'; /* a newer version */
+    copies[3][version + strlen("\"schema_version\":")] = '0'; /* older than any this library reads */
     copies[4][id + 1] = 0xFF;                                  /* not UTF-8 */
     static const uint8_t not_a_snapshot[] = "{\"conversations\": []}";
     static const uint8_t empty[1] = {0};
@@ -285,7 +285,7 @@ static void test_damaged_snapshots(void) {
         {"empty", "snapshot", empty, 0},
         {"first byte flipped", "snapshot", copies[0], good.len},
         {"control byte inside", "snapshot", copies[1], good.len},
-        {"schema_version 2", "snapshot.schema_version", copies[2], good.len},
+        {"schema_version 3", "snapshot.schema_version", copies[2], good.len},
         {"schema_version 0", "snapshot.schema_version", copies[3], good.len},
         {"invalid UTF-8 in an id", "snapshot", copies[4], good.len},
         {"JSON, but no snapshot", "snapshot.schema_version", not_a_snapshot, sizeof not_a_snapshot - 1},

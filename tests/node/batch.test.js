@@ -13,7 +13,11 @@ const { applyStep } = require('../../bindings/node/cli.js')
 
 const { Engine } = chatlife
 
-const CONFIG = { seed: 3, agents: { default_capacity: 2 }, policies: { default: {}, vip: { timers: { customer_idle: 2 } } } }
+const CONFIG = {
+  seed: 3,
+  agents: { default_capacity: 2 },
+  policies: { default: { hold: { enabled: true } }, vip: { timers: { customer_idle: 2 } } },
+}
 
 /** An engine with c1 active: customer cu, agent ag. */
 function engineWithChat() {
@@ -67,6 +71,12 @@ const CASES = [
   [{ op: 'connection_lost', conversation: 'c1', participant: 'cu' }],
   [{ op: 'connection_restored', conversation: 'c1', participant: 'cu' }],
   [{ op: 'connection_restored', conversation: 'c1', participant: 'cu' }],
+  [{ op: 'hold', conversation: 'c1', participant: 'cu' }],
+  [{ op: 'hold', conversation: 'c1', participant: 'ag' }],
+  [{ op: 'hold', conversation: 'c1', participant: 'ag' }],
+  [{ op: 'resume', conversation: 'c1', participant: 5 }, 'parse'],
+  [{ op: 'resume', conversation: 'c1', participant: 'ag' }],
+  [{ op: 'hold', conversation: 'c3', participant: 'ag' }],
   [{ op: 'end', conversation: 'c2', participant: 'cu2' }],
   [{ op: 'message', conversation: 'c2', participant: 'cu2' }],
   [{ op: 'close_session', conversation: 'c2', participant: 'ag' }],
@@ -222,6 +232,11 @@ const EDGES = [
   { at: 4000, op: 'close_session', conversation: 'c3', participant: 'cu3' },
   { at: 4000, op: 'message', conversation: 'c3', participant: 'cu3' },
   { at: 3999, op: 'message', conversation: 'c1', participant: 'cu' },
+  { at: 4000, op: 'hold', conversation: 'c1', participant: 'ag' },
+  { at: 4000, op: 'hold', conversation: 'c1', participant: 'ag', for: 'none' },
+  { at: 4000, op: 'resume', participant: 'ag' },
+  { at: 4000, op: 'resume', conversation: 'c1', participant: 'ag' },
+  { at: 4000, op: 'resume', conversation: 'c1', participant: 'ag' },
   { at: 4000, op: 'set_wait', conversation: 'c1', for: 'none' },
   { at: '10m', op: 'advance' },
   { at: '1h30m', op: 'advance' },

@@ -62,6 +62,7 @@ test('every method of docs/rules.md §9 is there, camelCase', () => {
     'start_conversation', 'join', 'leave', 'message', 'connection_lost', 'connection_restored', 'end',
     'close_session', 'issue_reconnect_link', 'reconnect', 'returning_customer', 'decline_reconnect',
     'set_participant_timers', 'update_participant_role_config', 'set_wait', 'set_agent_capacity', 'advance',
+    'hold', 'resume',
   ]
   for (const op of ops) {
     const method = op.replace(/_([a-z])/g, (_, letter) => letter.toUpperCase())

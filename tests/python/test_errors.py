@@ -74,7 +74,9 @@ REJECTIONS: list[tuple[str, Callable[[chatlife.Engine], object], type[chatlife.C
     ("wait for", lambda e: e.set_wait(LATER, "c1", "nobody"), chatlife.InvalidArgument, "for"),  # type: ignore[arg-type]
     ("capacity", lambda e: e.set_agent_capacity(LATER, "ag", -1), chatlife.InvalidArgument, "capacity"),
     ("no token", lambda e: e.reconnect(LATER), chatlife.InvalidArgument, "token"),
-    ("bad token", lambda e: e.reconnect(LATER, token="x"), chatlife.InvalidArgument, "token"),
+    ("hold not enabled", lambda e: e.hold(LATER, "c1", "ag"), chatlife.InvalidState, "conversation"),
+    ("resume stranger", lambda e: e.resume(LATER, "c1", "nobody"), chatlife.UnknownParticipant, "participant"),
+    ("hold wrong type", lambda e: e.hold(LATER, "c1", 5), chatlife.InvalidArgument, "participant"),  # type: ignore[arg-type]
     ("prompt alone", lambda e: e.reconnect(LATER, conversation="c1"), chatlife.InvalidArgument, "authenticated_as"),
     ("bad snapshot", lambda e: e.restore(b"{"), chatlife.InvalidArgument, "snapshot"),
     ("str snapshot", lambda e: e.restore("{}"), chatlife.InvalidArgument, "snapshot"),  # type: ignore[arg-type]

@@ -61,11 +61,22 @@ FIELD_TYPES: dict[str, Any] = {
     "agent": str,
     "used": int,
     "capacity": (int, type(None)),
+    "timer": chatlife.Warned,
+    "deadline": int,
+    "since": int,
+    "on_hold": bool,
 }
 REASON_TYPES = {
     "state_changed": chatlife.Reason,
     "participant_left": chatlife.LeftReason,
     "reconnect_refused": chatlife.RefusedReason,
+    "hold_changed": chatlife.HoldReason,
+}
+# Fields that are null in some events of a type (R-RC10; §12's conversation timers).
+NULLABLE = {
+    ("no_reconnect_offer", "conversation"),
+    ("reconnect_refused", "conversation"),
+    ("expiry_warning", "participant"),
 }
 
 
@@ -103,8 +114,8 @@ def test_fields_are_typed_attributes(event_type: str) -> None:
         for key, value in canonical.items():
             got = getattr(event, attribute(key))
             expected_type = REASON_TYPES[event_type] if key == "reason" else FIELD_TYPES[key]
-            if event_type == "no_reconnect_offer" and key == "conversation":
-                expected_type = (str, type(None))
+            if (event_type, key) in NULLABLE:
+                expected_type = (expected_type, type(None))
             assert isinstance(got, expected_type), (event, key, got)
             if isinstance(got, enum.Enum):
                 assert got.value == value and got == value
@@ -189,7 +200,7 @@ def test_vocabularies_are_str_enums() -> None:
     assert [s.value for s in chatlife.State] == ["open", "active", "waiting", "wrap_up", "closed"]
     assert [r.value for r in chatlife.Role] == ["customer", "agent", "supervisor", "bot"]
     assert [w.value for w in chatlife.WaitFor] == ["none", "customer", "bot"]
-    for cls in (chatlife.Reason, chatlife.LeftReason, chatlife.RefusedReason, chatlife.VisibleTo):
+    for cls in (chatlife.Reason, chatlife.LeftReason, chatlife.RefusedReason, chatlife.VisibleTo, chatlife.HoldReason, chatlife.Warned):
         assert all(member.name == member.value.upper() for member in cls)
     with pytest.raises(ValueError):
         chatlife.State("gone")
@@ -200,7 +211,7 @@ def test_every_enum_value_seen_is_a_member() -> None:
     for event in ALL_EVENTS:
         for key in event.to_dict():
             value = getattr(event, attribute(key))
-            if key in ("from", "to", "role", "reason", "visible_to", "method"):
+            if key in ("from", "to", "role", "reason", "visible_to", "method", "timer"):
                 assert isinstance(value, enum.Enum), (event, key)
 
 

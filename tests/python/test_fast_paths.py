@@ -17,7 +17,7 @@ import chatlife
 
 CONFIG = {
     "agents": {"default_capacity": 1},
-    "policies": {"default": {"timers": {"customer_idle": 2}}, "vip": {"timers": {"agent_idle": 3}}},
+    "policies": {"default": {"timers": {"customer_idle": 2}, "hold": {"enabled": True}}, "vip": {"timers": {"agent_idle": 3}}},
 }
 LATER = 300_000
 
@@ -30,13 +30,16 @@ class Text(str):
     """A ``str`` subclass, as an enum member or a host's own id type is."""
 
 
-def engine_with_chats() -> chatlife.Engine:
+def engine_with_chats(op: object = None) -> chatlife.Engine:
     """c1 with its customer and the only agent, whose connection is lost (its
-    grace runs past LATER); c2 waiting for an agent."""
+    grace runs past LATER); c2 waiting for an agent. For `op` resume, c1 is on
+    hold, so that resume can be accepted too."""
     engine = chatlife.Engine(CONFIG)
     engine.start_conversation(0, "c1", "cu")
     engine.join(0, "c1", "ag", "agent")
     engine.start_conversation(0, "c2", "cu2")
+    if op == "resume":
+        engine.hold(100_000, "c1", "ag")
     engine.connection_lost(200_000, "c1", "ag")
     engine.poll_events()
     return engine
@@ -115,6 +118,8 @@ FIELDS = {
     "connection_restored": ["conversation", "participant"],
     "end": ["conversation", "participant"],
     "close_session": ["conversation", "participant"],
+    "hold": ["conversation", "participant"],
+    "resume": ["conversation", "participant"],
     "join": ["conversation", "participant", "role"],
     "start_conversation": ["conversation", "customer"],
 }
@@ -153,7 +158,7 @@ def test_apply_many_fast_and_parser_paths_agree_on_every_variant(chunk: int) -> 
     commands = variants()[chunk::4]
     assert len(commands) > 100
     for command in commands:
-        fast, slow = engine_with_chats(), engine_with_chats()
+        fast, slow = engine_with_chats(command.get("op")), engine_with_chats(command.get("op"))
         [fast_result] = fast.apply_many([dict(command)])
         [slow_result] = slow.apply_many([SlowDict(command)])
         assert outcome(fast_result) == outcome(slow_result), command
@@ -165,7 +170,7 @@ def test_the_variants_reach_both_outcomes_of_every_op() -> None:
     accepted: set[str] = set()
     refused: set[str] = set()
     for command in variants():
-        [result] = engine_with_chats().apply_many([command])
+        [result] = engine_with_chats(command.get("op")).apply_many([command])
         op = command.get("op")
         (accepted if result is None else refused).add(str(op))
     assert set(FIELDS) <= accepted and set(FIELDS) <= refused
@@ -187,6 +192,7 @@ def test_a_long_mixed_batch_equals_its_commands_through_the_parser() -> None:
             {"op": "connection_restored", "conversation": c, "participant": f"u{c}"},
             {"op": "leave", "conversation": c, "participant": rng.choice(["a1", "a2", "b"])},
             {"op": "end", "conversation": c, "participant": f"u{c}"},
+            {"op": rng.choice(["hold", "resume"]), "conversation": c, "participant": rng.choice(["a1", "a2", f"u{c}"])},
             {"op": "advance"},
             {"op": "set_wait", "conversation": c, "for": rng.choice(["customer", "bot", "later"])},
             {"op": "set_agent_capacity", "agent": "a1", "capacity": rng.choice([1, 2, None, -1])},
@@ -208,6 +214,8 @@ TYPED: dict[str, Callable[..., object]] = {
     "connection_restored": chatlife.Engine.connection_restored,
     "end": chatlife.Engine.end,
     "close_session": chatlife.Engine.close_session,
+    "hold": chatlife.Engine.hold,
+    "resume": chatlife.Engine.resume,
 }
 
 
@@ -233,7 +241,7 @@ def test_typed_methods_agree_with_the_parser(op: str) -> None:
     for field in OPTIONAL.get(op, []):
         cases += [(LATER, {**good, field: value}) for value in [None, "vip", "Sam", "nope", "", 5, "\ud800"]]
     for now, arguments in cases:
-        method, batch = engine_with_chats(), engine_with_chats()
+        method, batch = engine_with_chats(op), engine_with_chats(op)
         positional = [arguments[f] for f in fields]
         keywords = {k: v for k, v in arguments.items() if k not in fields}
         by_method = raised(lambda: getattr(method, op)(now, *positional, **keywords))

@@ -12,7 +12,7 @@ const { withChatDurations, CONNECT_DEFAULT } = require('./config')
 const websocket = require('./websocket')
 
 /**
- * `config`: the chatlife configuration (SPEC §8) as an object, or null for
+ * `config`: the chatlife configuration (docs/rules.md §8) as an object, or null for
  * Connect's defaults; `clock`: 'real' or 'manual'. Throws the engine's
  * `invalid_config` error when the configuration is bad.
  */

@@ -1,5 +1,5 @@
 'use strict'
-// The engine's configuration (SPEC §8) for the emulated instance.
+// The engine's configuration (docs/rules.md §8) for the emulated instance.
 //
 // StartChatContact's ChatDurationInMinutes (60–10080) is a max_duration, and
 // the engine takes policies only when it is built. So every policy of the

@@ -13,7 +13,7 @@ class ConnectError extends Error {
   }
 }
 
-/** Engine refusal (SPEC E1 code) → the kind of exception, in either service. */
+/** Engine refusal (docs/rules.md E1 code) → the kind of exception, in either service. */
 const ENGINE_KINDS = {
   invalid_argument: 'validation',
   limit_exceeded: 'validation',

@@ -97,14 +97,19 @@ const EVENT_ITEMS = {
 }
 
 /**
- * SPEC v2 events the engine does not emit yet: add their mappings here when
- * it does. The content types are reserved in docs/connect.md:
- *   expiry_warning        → chatlife `expiry_warning` (to every participant: "closes in 1 minute")
- *   conversation_inactive → chatlife `conversation.inactive`
- *   hold_changed          → chatlife `hold.changed`
- * Until then an event type found in neither table is logged once and sends nothing.
+ * The events SPEC v2 added (§12–§14), under the content types docs/connect.md
+ * reserved for them. A warning is the one chatlife item every participant
+ * receives: it is what a chat window shows ("this chat closes in 1 minute").
+ * It comes from the participant whose timer it is, or SYSTEM for the
+ * conversation's own timers. Inactivity and holds are for the agent side.
  */
-const SPEC_V2_EVENT_ITEMS = {}
+const SPEC_V2_EVENT_ITEMS = {
+  expiry_warning: (e, c) => [
+    { ...chatlifeNotice('expiry_warning', e.participant === null ? c.system : c.member(e.participant), e), audience: 'all' },
+  ],
+  conversation_inactive: (e, c) => [chatlifeNotice('conversation.inactive', c.system, e)],
+  hold_changed: (e, c) => [chatlifeNotice('hold.changed', c.system, e)],
+}
 
 const MAPPINGS = { ...EVENT_ITEMS, ...SPEC_V2_EVENT_ITEMS }
 

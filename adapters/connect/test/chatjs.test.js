@@ -15,6 +15,7 @@ const CONFIG = {
   policies: {
     default: {
       timers: { customer_idle: 2, customer_auto_disconnect: 3 },
+      warnings: { customer_auto_disconnect: ['1m'] },
       disconnect_grace: '30s',
       reconnect: { enabled: true, portal_url: 'https://example.com/chat', time_limit: '10m' },
     },
@@ -60,7 +61,7 @@ async function stop({ start, customer }) {
   await ended
 }
 
-test('customer idle at the exact millisecond, back with a message, then auto-disconnected', async () => {
+test('customer idle at the exact millisecond, back with a message, warned, then auto-disconnected', async () => {
   const c = await chat()
   await emulator.advance(119_999)
   await pause(200)
@@ -85,8 +86,14 @@ test('customer idle at the exact millisecond, back with a message, then auto-dis
     ['MESSAGE', 'CUSTOMER', 'Ana', iso(sentAt)],
   )
 
-  // Idle again two minutes after the message, auto-disconnected three after that.
+  // Idle again two minutes after the message, auto-disconnected three after
+  // that; ChatJS hands the warning a minute before to onMessage (SPEC §12).
   await emulator.advance(120_000 + 180_000)
+  const warning = await c.customer.next('onMessage', (data) => data.ContentType === chatlifeType('expiry_warning'))
+  assert.equal(warning.AbsoluteTime, iso(sentAt + 240_000))
+  assert.deepEqual(JSON.parse(warning.Content), {
+    timer: 'customer_auto_disconnect', participant: c.start.ParticipantId, deadline: sentAt + 300_000, transcript: false,
+  })
   const auto = await c.customer.next('onAutoDisconnection')
   assert.equal(auto.AbsoluteTime, iso(sentAt + 300_000))
   const left = await c.agent.waitItem(isType(connectType('participant.left')))

@@ -55,6 +55,8 @@ pub enum ParticipantOp {
     ConnectionRestored,
     End,
     CloseSession,
+    Hold,
+    Resume,
 }
 
 impl ParticipantOp {
@@ -66,6 +68,8 @@ impl ParticipantOp {
             "connection_restored" => ParticipantOp::ConnectionRestored,
             "end" => ParticipantOp::End,
             "close_session" => ParticipantOp::CloseSession,
+            "hold" => ParticipantOp::Hold,
+            "resume" => ParticipantOp::Resume,
             _ => return None,
         })
     }
@@ -84,6 +88,8 @@ impl Fast<'_> {
                     ParticipantOp::ConnectionRestored => chatlife::Engine::connection_restored,
                     ParticipantOp::End => chatlife::Engine::end,
                     ParticipantOp::CloseSession => chatlife::Engine::close_session,
+                    ParticipantOp::Hold => chatlife::Engine::hold,
+                    ParticipantOp::Resume => chatlife::Engine::resume,
                 };
                 method(engine, at, conversation, participant)
             }

@@ -768,6 +768,12 @@ commands! {
     #[doc = "The agent closes the session window."]
     ids close_session(conversation: "conversation", participant: "participant"),
         "now: number, conversation: string, participant: string";
+    #[doc = "The assigned agent puts an active conversation on hold (docs/rules.md §14, H1)."]
+    ids hold(conversation: "conversation", participant: "participant"),
+        "now: number, conversation: string, participant: string";
+    #[doc = "The assigned agent takes the conversation off hold (H2)."]
+    ids resume(conversation: "conversation", participant: "participant"),
+        "now: number, conversation: string, participant: string";
     #[doc = "Emits `reconnect_link_issued`; its url and token are secrets."]
     ids issue_reconnect_link(conversation: "conversation"),
         "now: number, conversation: string";

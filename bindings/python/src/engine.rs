@@ -248,6 +248,10 @@ participant_commands! {
     end = End,
     /// The agent closes the session window.
     close_session = CloseSession,
+    /// The assigned agent puts an active conversation on hold (docs/rules.md §14, H1).
+    hold = Hold,
+    /// The assigned agent takes the conversation off hold (H2).
+    resume = Resume,
 }
 
 /// Locks the core even if an earlier panic poisoned the lock: `broken` is what

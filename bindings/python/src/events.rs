@@ -89,7 +89,8 @@ impl PyEvent {
         }
     }
 
-    /// The conversation id; `None` for `capacity_changed` and `no_reconnect_offer`.
+    /// The conversation id; `None` for `capacity_changed`, `no_reconnect_offer`
+    /// and a `reconnect_refused` that must not say which one a token named (R-RC10).
     #[getter]
     fn conversation(&self) -> Option<&str> {
         self.inner.conversation.as_deref()
@@ -256,4 +257,16 @@ event_classes! {
     ReconnectWindowExpired = "reconnect_window_expired" { redirect_url = "redirect_url" }
     /// An agent's used capacity changed (C5); has no conversation.
     CapacityChanged = "capacity_changed" { agent = "agent", used = "used", capacity = "capacity" }
+    /// A timer that ends something runs out at `deadline` (§12); a notice,
+    /// not a transcript entry. `participant` is `None` for the conversation's timers.
+    ExpiryWarning = "expiry_warning" {
+        timer = "timer": Warned,
+        participant = "participant",
+        deadline = "deadline",
+        transcript = "transcript",
+    }
+    /// Nobody wrote for the inactivity period since `since` (I2).
+    ConversationInactive = "conversation_inactive" { since = "since" }
+    /// The conversation went on hold or came off it (H1, H2, H4).
+    HoldChanged = "hold_changed" { on_hold = "on_hold", reason = "reason": HoldReason }
 }

@@ -31,6 +31,8 @@ pub enum ParticipantOp {
     ConnectionRestored,
     End,
     CloseSession,
+    Hold,
+    Resume,
 }
 
 /// A command whose fields have been read, its strings in a [`Texts`].
@@ -84,6 +86,8 @@ impl Fast {
                     ParticipantOp::ConnectionRestored => core.connection_restored(now, conversation, participant),
                     ParticipantOp::End => core.end(now, conversation, participant),
                     ParticipantOp::CloseSession => core.close_session(now, conversation, participant),
+                    ParticipantOp::Hold => core.hold(now, conversation, participant),
+                    ParticipantOp::Resume => core.resume(now, conversation, participant),
                 }
             }
             Fast::Join { conversation, participant, role, display_name } => {
@@ -166,7 +170,7 @@ enum Op {
 }
 
 /// The ops the fast path takes from a batch.
-const FAST_OPS: [(&str, Op); 9] = [
+const FAST_OPS: [(&str, Op); 11] = [
     ("advance", Op::Advance),
     ("leave", Op::Participant(ParticipantOp::Leave)),
     ("message", Op::Participant(ParticipantOp::Message)),
@@ -174,6 +178,8 @@ const FAST_OPS: [(&str, Op); 9] = [
     ("connection_restored", Op::Participant(ParticipantOp::ConnectionRestored)),
     ("end", Op::Participant(ParticipantOp::End)),
     ("close_session", Op::Participant(ParticipantOp::CloseSession)),
+    ("hold", Op::Participant(ParticipantOp::Hold)),
+    ("resume", Op::Participant(ParticipantOp::Resume)),
     ("join", Op::Join),
     ("start_conversation", Op::Start),
 ];

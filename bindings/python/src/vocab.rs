@@ -2,7 +2,7 @@
 //! enums. Their values come from the core's own names, so a member always
 //! equals the string in the canonical JSON (`State.WRAP_UP == "wrap_up"`).
 
-use chatlife::{LeftReason, Reason, Role, State, WaitFor};
+use chatlife::{HoldReason, LeftReason, Reason, Role, State, WaitFor, Warned};
 use chatlife::{ReconnectMethod, RefusedReason, VisibleTo};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
@@ -57,11 +57,19 @@ fn refused_reasons() -> Vec<String> {
     RefusedReason::ALL.map(wire).to_vec()
 }
 
+fn hold_reasons() -> Vec<String> {
+    HoldReason::ALL.map(wire).to_vec()
+}
+
+fn warned_timers() -> Vec<String> {
+    Warned::ALL.map(wire).to_vec()
+}
+
 fn wait_for() -> Vec<String> {
     WaitFor::ALL.map(wire).to_vec()
 }
 
-/// Which enum an event field holds.
+/// Which enum an event field holds: its position in `VOCABULARIES`.
 #[derive(Debug, Clone, Copy)]
 pub enum Kind {
     State,
@@ -71,9 +79,11 @@ pub enum Kind {
     VisibleTo,
     ReconnectMethod,
     RefusedReason,
+    HoldReason,
+    Warned,
 }
 
-const VOCABULARIES: [Vocabulary; 8] = [
+const VOCABULARIES: [Vocabulary; 10] = [
     Vocabulary { name: "State", doc: "Conversation states (docs/rules.md §3).", values: states },
     Vocabulary { name: "Role", doc: "Participant roles (docs/rules.md §2).", values: roles },
     Vocabulary { name: "Reason", doc: "Why a conversation changed state (docs/rules.md §3).", values: reasons },
@@ -84,6 +94,12 @@ const VOCABULARIES: [Vocabulary; 8] = [
         name: "RefusedReason",
         doc: "Why a reconnect attempt was refused (R-RC9); for the audit log.",
         values: refused_reasons,
+    },
+    Vocabulary { name: "HoldReason", doc: "Why a hold began or ended (docs/rules.md §14).", values: hold_reasons },
+    Vocabulary {
+        name: "Warned",
+        doc: "A timer an expiry warning is about (docs/rules.md §12).",
+        values: warned_timers,
     },
     Vocabulary { name: "WaitFor", doc: "What a flow's Wait block waits for (R-T9).", values: wait_for },
 ];

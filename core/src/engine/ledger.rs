@@ -93,7 +93,7 @@ mod tests {
         e.set_agent_ledger("ag", Some(3), 2).unwrap();
         e.join(10, "c1", "ag", Role::Agent, None).unwrap();
         e.check_invariants().unwrap();
-        let mut again = Engine::from_snapshot(&e.snapshot()).unwrap();
+        let again = Engine::from_snapshot(&e.snapshot()).unwrap();
         assert_eq!(again.agent_load("ag"), (3, Some(3)));
         assert_eq!(again.snapshot(), e.snapshot());
     }

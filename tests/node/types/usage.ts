@@ -25,6 +25,9 @@ const config: Config = {
       timers: { customer_idle: 5, agent_idle: 3 },
       reconnect: { enabled: true, portal_url: 'https://example.com/chat', link_style: 'query' },
       wrap_up: { block_capacity: '30s' },
+      warnings: { inactivity: ['1m'], reconnect_window: ['30s', '10s'] },
+      inactivity: { after: '10m', action: 'requeue', while: 'customer_owes_reply' },
+      hold: { enabled: true, release_capacity: false, auto_close: '1h', on_customer_inactive: true },
     },
   },
 }
@@ -49,6 +52,8 @@ engine.setAgentCapacity(7000, 'ag', null)
 engine.issueReconnectLink(8000, 'c1')
 engine.reconnect(9000, { token: 'crl1_x_y' })
 engine.reconnect(9000, { conversation: 'c1', authenticated_as: 'user-1' })
+engine.hold(parseAt('1m'), 'c1', 'ag')
+engine.resume(parseAt('1m'), 'c1', 'ag')
 engine.advance(parseAt('1m'))
 
 const deadline: number | null = engine.nextDeadline()
@@ -68,6 +73,14 @@ function describe(event: Event): string {
       return String(event.timers.customer_idle ?? 'off')
     case 'no_reconnect_offer':
       return event.redirect_url ?? 'start a new chat'
+    case 'expiry_warning':
+      return `${event.timer} of ${event.participant ?? 'the conversation'} ends at ${event.deadline}`
+    case 'conversation_inactive':
+      return `silent since ${event.since}`
+    case 'hold_changed':
+      return `${event.on_hold ? 'on hold' : 'resumed'} (${event.reason})`
+    case 'reconnect_refused':
+      return `${event.reason} for ${event.conversation ?? 'a token that names no conversation'}`
     default:
       return `${event.at} ${event.type} ${event.conversation}`
   }
@@ -77,6 +90,8 @@ for (const event of engine.pollEvents()) describe(event)
 const batch: TimedCommand[] = [
   { at: '2m', op: 'message', conversation: 'c1', participant: 'cu' },
   { at: 130_000, op: 'set_wait', conversation: 'c1', for: 'none' },
+  { at: 140_000, op: 'hold', conversation: 'c1', participant: 'ag' },
+  { at: 140_000, op: 'resume', conversation: 'c1', participant: 'ag' },
   { at: 140_000, op: 'advance' },
 ]
 const results: Array<ChatlifeError | null> = engine.applyMany(batch)
@@ -116,6 +131,8 @@ engine.applyMany([{ at: 0, op: 'fly' }])
 engine.messages(0, [{ op: 'message' }], ['cu'])
 // @ts-expect-error: an unknown configuration field
 const badConfig: Config = { policy: {} }
+// @ts-expect-error: a timer that gives no warning
+const badWarning: Config = { policies: { default: { warnings: { customer_idle: ['1m'] } } } }
 function noSuchField(event: Event) {
   // @ts-expect-error: only state_changed events carry `from`
   if (event.type === 'capacity_changed') return event.from

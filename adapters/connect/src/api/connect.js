@@ -57,7 +57,7 @@ function install(router, ctx) {
 
   router.route('PUT', '/contact/participant-role-config/{InstanceId}/{ContactId}', CONTROL, ({ body, params }) => {
     const contact = findContact(registry, params.InstanceId, params.ContactId)
-    // The engine validates the request exactly as Connect does (SPEC CFG4);
+    // The engine validates the request exactly as Connect does (docs/rules.md CFG4);
     // only the field it reads is passed, so a signed SDK request's extras
     // are not refused as unknown fields.
     const request = { ChannelConfiguration: body.ChannelConfiguration }

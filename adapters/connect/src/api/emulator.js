@@ -63,6 +63,18 @@ function install(router, ctx) {
     return { ContactId: back.conversation, ParticipantId: back.participant, ParticipantToken: registry.issueParticipantToken(participant) }
   })
 
+  // The assigned agent parks the chat or takes it back (docs/rules.md §14): the
+  // engine's hold and resume, refused as the engine refuses them.
+  for (const command of ['hold', 'resume']) {
+    router.route('POST', `/emulator/contact/{ContactId}/${command}`, CONTROL, ({ body, params }) => {
+      const contact = contactOr404(params.ContactId)
+      const participantId = new Fields(CONTROL, body).string('ParticipantId')
+      const { error } = host.run((now) => engine[command](now, contact.id, participantId))
+      if (error) throw error
+      return {}
+    })
+  }
+
   // The network drops under a participant: its sockets end without a close
   // handshake, as a lost connection does. Replies once the emulator saw them go.
   router.route('POST', '/emulator/contact/{ContactId}/participant/{ParticipantId}/drop', CONTROL, async ({ params }) => {

@@ -35,6 +35,8 @@ __all__ = [
     "VisibleTo",
     "ReconnectMethod",
     "RefusedReason",
+    "HoldReason",
+    "Warned",
     "WaitFor",
     "Event",
     "ConversationStarted",
@@ -58,6 +60,9 @@ __all__ = [
     "ReconnectRefused",
     "ReconnectWindowExpired",
     "CapacityChanged",
+    "ExpiryWarning",
+    "ConversationInactive",
+    "HoldChanged",
     "EVENT_CLASSES",
 ]
 
@@ -128,6 +133,7 @@ class Reason(str, enum.Enum):
     DISCONNECT_FLOW = "disconnect_flow"
     AGENT_CLOSED_SESSION = "agent_closed_session"
     CUSTOMER_RETURNED = "customer_returned"
+    INACTIVITY = "inactivity"
 
 class LeftReason(str, enum.Enum):
     def __new__(cls, value: str) -> Self: ...
@@ -135,6 +141,7 @@ class LeftReason(str, enum.Enum):
     ENDED = "ended"
     DISCONNECTED = "disconnected"
     AUTO_DISCONNECTED = "auto_disconnected"
+    INACTIVITY = "inactivity"
 
 class VisibleTo(str, enum.Enum):
     def __new__(cls, value: str) -> Self: ...
@@ -153,6 +160,23 @@ class RefusedReason(str, enum.Enum):
     INVALID = "invalid"
     REUSED = "reused"
     IDENTITY_MISMATCH = "identity_mismatch"
+
+class HoldReason(str, enum.Enum):
+    def __new__(cls, value: str) -> Self: ...
+    AGENT = "agent"
+    CUSTOMER_MESSAGE = "customer_message"
+    CUSTOMER_RETURNED = "customer_returned"
+    CUSTOMER_INACTIVE = "customer_inactive"
+
+class Warned(str, enum.Enum):
+    def __new__(cls, value: str) -> Self: ...
+    CUSTOMER_AUTO_DISCONNECT = "customer_auto_disconnect"
+    AGENT_AUTO_DISCONNECT = "agent_auto_disconnect"
+    INACTIVITY = "inactivity"
+    HOLD = "hold"
+    AUTO_CLOSE = "auto_close"
+    MAX_DURATION = "max_duration"
+    RECONNECT_WINDOW = "reconnect_window"
 
 class WaitFor(str, enum.Enum):
     def __new__(cls, value: str) -> Self: ...
@@ -397,7 +421,9 @@ class ReconnectRefused(Event):
     @property
     def type(self) -> Literal["reconnect_refused"]: ...
     @property
-    def conversation(self) -> str: ...
+    def conversation(self) -> str | None:
+        """``None`` when the token was not genuine or the prompt named no
+        conversation of that identity: the answer must not say which (R-RC10)."""
     @property
     def reason(self) -> RefusedReason: ...
     @property
@@ -426,6 +452,43 @@ class CapacityChanged(Event):
     def used(self) -> int: ...
     @property
     def capacity(self) -> int | None: ...
+
+@final
+class ExpiryWarning(Event):
+    """A notice (§12), not a transcript entry and not activity."""
+
+    @property
+    def type(self) -> Literal["expiry_warning"]: ...
+    @property
+    def conversation(self) -> str: ...
+    @property
+    def timer(self) -> Warned: ...
+    @property
+    def participant(self) -> str | None: ...
+    @property
+    def deadline(self) -> int: ...
+    @property
+    def transcript(self) -> bool: ...
+
+@final
+class ConversationInactive(Event):
+    @property
+    def type(self) -> Literal["conversation_inactive"]: ...
+    @property
+    def conversation(self) -> str: ...
+    @property
+    def since(self) -> int: ...
+
+@final
+class HoldChanged(Event):
+    @property
+    def type(self) -> Literal["hold_changed"]: ...
+    @property
+    def conversation(self) -> str: ...
+    @property
+    def on_hold(self) -> bool: ...
+    @property
+    def reason(self) -> HoldReason: ...
 
 # ---- the engine ----------------------------------------------------------------
 
@@ -457,6 +520,8 @@ class Engine:
     def connection_restored(self, now: int, conversation: str, participant: str) -> None: ...
     def end(self, now: int, conversation: str, participant: str) -> None: ...
     def close_session(self, now: int, conversation: str, participant: str) -> None: ...
+    def hold(self, now: int, conversation: str, participant: str) -> None: ...
+    def resume(self, now: int, conversation: str, participant: str) -> None: ...
     def issue_reconnect_link(self, now: int, conversation: str) -> None: ...
     def reconnect(
         self,
