@@ -152,7 +152,8 @@ fn unchanged(meta: &Meta) -> Committed {
 /// Whether the caller holds the lock this step needs: the agent whose units
 /// the conversation holds, and the agent a join names, must be the caller's.
 fn route_error(meta: &Meta, command: &Command, via: Option<&str>, now: u64) -> Option<Reroute> {
-    let holding = meta.agent.as_deref().filter(|_| meta.units > 0);
+    // `agent` is set while the chat holds its units or has parked them (H1).
+    let holding = meta.agent.as_deref();
     let to = |agent: Option<&str>, advance_first| Some(Reroute { agent: agent.map(str::to_owned), advance_first });
     if holding.is_some() && holding != via {
         return to(holding, false);
@@ -209,7 +210,7 @@ fn apply(config: &Config, key: &str, stored: Option<&[u8]>, meta: &Meta, commit:
     }
 
     let mut engine = Engine::new(step_config(config, key, meta.seq)).map_err(Refusal::from)?;
-    let holding = meta.agent.as_deref().filter(|_| meta.units > 0);
+    let holding = meta.agent.as_deref();
     match stored {
         Some(bytes) => {
             if let Some(agent) = holding {
@@ -261,7 +262,9 @@ fn apply(config: &Config, key: &str, stored: Option<&[u8]>, meta: &Meta, commit:
 
     let agent = via.or(holding).map(str::to_owned);
     let units = agent.as_deref().map_or(0, |a| engine.agent_load(a).0.saturating_sub(elsewhere));
-    new_meta.agent = agent.filter(|_| units > 0);
+    // A parked chat (H1) holds no units but takes them back: it stays the
+    // agent's, so its steps keep going through the agent's ledger.
+    new_meta.agent = agent.filter(|a| units > 0 || engine.is_holder(a, key));
     new_meta.units = units;
     new_meta.clock = engine.now();
     new_meta.next_deadline = engine.next_deadline();

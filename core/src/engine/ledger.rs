@@ -34,6 +34,15 @@ impl Engine {
         self.agents.insert(id, load);
         Ok(())
     }
+
+    /// Whether `conversation` is one of `agent`'s holders here: it holds the
+    /// agent's units, or parked them on hold (H1) and takes them back when
+    /// the hold ends. A host's ledger must step every such conversation
+    /// under that agent, units or not.
+    pub fn is_holder(&self, agent: &str, conversation: &str) -> bool {
+        let Some(ci) = self.conversations.find(conversation) else { return false };
+        self.agents.get(agent).is_some_and(|load| load.holders.contains(&ci))
+    }
 }
 
 #[cfg(test)]
@@ -107,6 +116,21 @@ mod tests {
         assert_eq!(e.agent_load("ag"), (1, Some(2)));
         e.check_invariants().unwrap();
         Engine::from_snapshot(&e.snapshot()).unwrap();
+    }
+
+    #[test]
+    fn a_parked_chat_stays_its_agents_holder() {
+        let mut e = Engine::from_json(r#"{"policies": {"default": {"hold": {"enabled": true}}}}"#).unwrap();
+        e.start_conversation(0, "c1", "cu", Default::default()).unwrap();
+        e.join(0, "c1", "ag", Role::Agent, None).unwrap();
+        assert!(e.is_holder("ag", "c1"));
+        e.hold(1, "c1", "ag").unwrap();
+        assert_eq!(e.agent_load("ag").0, 0);
+        assert!(e.is_holder("ag", "c1"), "parked, not gone");
+        e.end(2, "c1", "cu").unwrap();
+        assert!(e.is_holder("ag", "c1"), "wrap-up took the units again");
+        e.close_session(3, "c1", "ag").unwrap();
+        assert!(!e.is_holder("ag", "c1") && !e.is_holder("ag", "zz"));
     }
 
     #[test]

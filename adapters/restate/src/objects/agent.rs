@@ -64,10 +64,11 @@ impl AgentState {
 
     /// Records what a chat answered about this agent's units.
     fn update(&mut self, agent: &str, conversation: &str, committed: &Committed) {
-        if committed.reroute.is_none() && committed.agent.as_deref() == Some(agent) && committed.units > 0 {
+        // A chat holding the agent's units, or parked on hold with none (H1).
+        if committed.reroute.is_none() && committed.agent.as_deref() == Some(agent) {
             let holder = Holder { units: committed.units, next_deadline: committed.next_deadline };
             self.holders.insert(conversation.to_owned(), holder);
-        } else if committed.reroute.is_some() || committed.units == 0 || committed.agent.as_deref() != Some(agent) {
+        } else if committed.reroute.is_some() || committed.agent.as_deref() != Some(agent) {
             self.holders.remove(conversation);
         }
     }

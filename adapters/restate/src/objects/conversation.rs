@@ -16,9 +16,10 @@ use crate::wire::{Commit, Committed, Meta, Now, Reply, Started};
 
 pub struct Conversation(pub Shared);
 
-/// The agent whose lock a step of this chat needs, as far as its state says.
+/// The agent whose lock a step of this chat needs, as far as its state says:
+/// set while the chat holds the agent's units or has parked them (H1).
 fn holding(meta: &Meta) -> Option<String> {
-    meta.agent.clone().filter(|_| meta.units > 0)
+    meta.agent.clone()
 }
 
 #[restate_sdk::object(invocation_retry_policy(
