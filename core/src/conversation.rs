@@ -259,12 +259,6 @@ impl Conversation {
         &mut self.warnings[i].key
     }
 
-    /// Every armed timer key but the participants' activity timers, whose
-    /// deadlines the participants keep themselves.
-    pub fn timer_keys_but_activity(&self) -> impl Iterator<Item = TimerKey> + '_ {
-        self.own_keys().chain(self.participants.iter().map(|p| p.grace)).flatten()
-    }
-
     /// Every timer key this conversation owns, to read.
     pub fn timer_keys(&self) -> impl Iterator<Item = Option<TimerKey>> + '_ {
         self.own_keys().chain(self.participants.iter().flat_map(|p| [p.activity, p.grace]))

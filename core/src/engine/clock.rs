@@ -68,11 +68,26 @@ impl Engine {
 
     /// Whether a timer of this conversation is due at `now`. Activity
     /// deadlines are read from the record (every message moves them); the
-    /// others, rarely armed, from the wheel.
+    /// others, rarely armed, from the wheel. Plain loops: this runs for every
+    /// command that arrives while some timer is due.
     pub(crate) fn conversation_due(&self, ci: u32, now: Millis) -> bool {
         let conv = self.conv(ci);
-        conv.participants.iter().any(|p| p.activity.is_some() && p.activity_due <= now)
-            || conv.timer_keys_but_activity().any(|key| self.wheel.deadline(key).is_some_and(|d| d <= now))
+        let due = |key: Option<TimerKey>| key.is_some_and(|k| self.wheel.deadline(k).is_some_and(|d| d <= now));
+        for p in &conv.participants {
+            if (p.activity.is_some() && p.activity_due <= now) || due(p.grace) {
+                return true;
+            }
+        }
+        let own = [
+            conv.window,
+            conv.auto_close,
+            conv.capacity_block,
+            conv.max_duration,
+            conv.forget,
+            conv.inactivity,
+            conv.hold_close,
+        ];
+        own.into_iter().any(due) || conv.warnings.iter().any(|w| due(w.key))
     }
 
     /// T3: every timer due at or before `now`, in order.
