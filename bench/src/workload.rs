@@ -116,8 +116,8 @@ impl Churn {
                     commands.push(TimedCommand {
                         at: now,
                         command: Command::Message {
-                            conversation: self.conversations[conv as usize].clone(),
-                            participant: self.sender(conv, agent).to_owned(),
+                            conversation: self.conversations[conv as usize].clone().into(),
+                            participant: self.sender(conv, agent).to_owned().into(),
                         },
                     });
                 }

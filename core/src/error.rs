@@ -116,11 +116,29 @@ pub fn join_path(outer: &str, message: &str) -> String {
     }
 }
 
+/// serde's words for Rust types, in the words of the JSON a caller wrote.
+fn plain_words(message: &str) -> String {
+    let mut message = message.replace("expected u32", "expected a whole number from 0 to 4294967295");
+    message = message.replace("expected u64", "expected a whole number from 0 up");
+    if let Some(at) = message.find("expected struct ") {
+        message.replace_range(at.., "expected an object");
+    }
+    if let Some(at) = message.find("expected a map") {
+        message.replace_range(at.., "expected an object");
+    }
+    message
+}
+
 /// Turns a serde error carrying a JSON path into `path: problem`.
 pub(crate) fn path_message(err: serde_path_to_error::Error<serde_json::Error>) -> String {
     let path = err.path().to_string();
     let root = path == "." || path.is_empty();
-    let inner = err.into_inner().to_string();
+    let inner = err.into_inner();
+    // Read from JSON text, serde_json ends its message with where it was; the
+    // path says that better, and a value gives none, so both read the same.
+    let position = format!(" at line {} column {}", inner.line(), inner.column());
+    let inner = inner.to_string();
+    let inner = plain_words(inner.strip_suffix(&position).unwrap_or(&inner));
     // serde names a missing field inside its message; name it as the path instead.
     if let Some(field) = inner.strip_prefix("missing field `").and_then(|rest| rest.strip_suffix('`')) {
         return if root { format!("{field}: missing") } else { format!("{path}.{field}: missing") };
@@ -164,6 +182,26 @@ mod tests {
         assert_eq!(e.message(), "participant: missing");
         let e = crate::Config::from_value(serde_json::json!({"policies": {"p": {"wrap_up": {}, "reconnect": {"enabled": true, "portal_url": "u", "x": 1}}}})).unwrap_err();
         assert!(e.message().starts_with("policies.p.reconnect.x: "), "{e}");
+    }
+
+    #[test]
+    fn messages_name_json_types_not_rust_ones() {
+        for (command, message) in [
+            (
+                serde_json::json!({"op": "set_agent_capacity", "agent": "a", "capacity": -1}),
+                "capacity: invalid value: integer `-1`, expected a whole number from 0 to 4294967295",
+            ),
+            (
+                serde_json::json!({"op": "set_participant_timers", "conversation": "c", "timers": 5}),
+                "timers: invalid type: integer `5`, expected an object",
+            ),
+            (
+                serde_json::json!({"op": "join", "conversation": "c", "participant": "a", "role": 1}),
+                "role: 1 is not a string; expected one of `customer`, `agent`, `supervisor`, `bot`",
+            ),
+        ] {
+            assert_eq!(crate::Command::from_value(command).unwrap_err().message(), message);
+        }
     }
 
     #[test]

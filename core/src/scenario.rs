@@ -14,7 +14,7 @@ use crate::time::Millis;
 /// One entry of `steps`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Step {
-    Command { at: Millis, command: Command, error: Option<String> },
+    Command { at: Millis, command: Command<'static>, error: Option<String> },
     Expect(Vec<Value>),
 }
 

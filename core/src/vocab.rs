@@ -4,6 +4,7 @@
 //! timers a warning names (§12). Each has
 //! one spelling, `as_str`, pinned to its canonical JSON by a test.
 
+use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 
 /// Conversation states of the Dynamics 365 model (docs/rules.md §3).
@@ -35,7 +36,7 @@ impl State {
 }
 
 /// Participant roles (docs/rules.md §2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Customer,
@@ -207,7 +208,7 @@ const _: fn(Warned) = |v| match v {
 };
 
 /// What a flow's Wait block waits for (R-T9).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WaitFor {
     #[default]
@@ -305,3 +306,39 @@ impl WaitFor {
 const _: fn(WaitFor) = |v| match v {
     WaitFor::None | WaitFor::Customer | WaitFor::Bot => (),
 };
+
+/// Reads a word of the vocabulary by its name. Anything but a string is refused
+/// with the names a caller may give, as an unknown name is.
+fn by_name<'de, D: Deserializer<'de>, T: Copy>(d: D, all: &[T], name: fn(T) -> &'static str) -> Result<T, D::Error> {
+    let names: Vec<&'static str> = all.iter().map(|&v| name(v)).collect();
+    let expected = || format!("one of {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "));
+    let value = serde_json::Value::deserialize(d)?;
+    let given =
+        value.as_str().ok_or_else(|| de::Error::custom(format!("{value} is not a string; expected {}", expected())))?;
+    all.iter()
+        .copied()
+        .find(|&v| name(v) == given)
+        .ok_or_else(|| de::Error::custom(format!("unknown value `{given}`, expected {}", expected())))
+}
+
+impl<'de> Deserialize<'de> for Role {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        by_name(d, &Role::ALL, Role::as_str)
+    }
+}
+
+impl WaitFor {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WaitFor::None => "none",
+            WaitFor::Customer => "customer",
+            WaitFor::Bot => "bot",
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for WaitFor {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        by_name(d, &WaitFor::ALL, WaitFor::as_str)
+    }
+}

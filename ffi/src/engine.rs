@@ -481,15 +481,15 @@ pub unsafe extern "C" fn chatlife_reconnect(
 
 /// `reconnect` as the core's command; the engine then applies its own rules
 /// to the combination given.
-pub(crate) fn reconnect_command(
-    token: Option<&str>,
-    conversation: Option<&str>,
-    authenticated_as: Option<&str>,
-) -> Command {
+pub(crate) fn reconnect_command<'a>(
+    token: Option<&'a str>,
+    conversation: Option<&'a str>,
+    authenticated_as: Option<&'a str>,
+) -> Command<'a> {
     Command::Reconnect {
-        token: token.map(chatlife::Secret::new),
-        conversation: conversation.map(str::to_owned),
-        authenticated_as: authenticated_as.map(str::to_owned),
+        token: token.map(chatlife::SecretText::new),
+        conversation: conversation.map(Into::into),
+        authenticated_as: authenticated_as.map(Into::into),
     }
 }
 

@@ -20,7 +20,7 @@ pub struct Parsed {
     pub at: Option<u64>,
     /// The step without `at`, as the client wrote it.
     pub fields: Value,
-    pub command: Command,
+    pub command: Command<'static>,
 }
 
 fn invalid(message: String) -> Refusal {
@@ -43,7 +43,7 @@ pub fn parse(body: &[u8]) -> Result<Parsed, Refusal> {
 }
 
 /// The agent a command joins, if it is an agent's join.
-pub fn joining_agent(command: &Command) -> Option<&str> {
+pub fn joining_agent<'a>(command: &'a Command<'_>) -> Option<&'a str> {
     match command {
         Command::Join { participant, role: Role::Agent, .. } => Some(participant),
         _ => None,

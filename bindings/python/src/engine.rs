@@ -78,7 +78,7 @@ const DETACH_AT: usize = 64;
 /// One command of a batch, read by the fast path or parsed by the core.
 enum Batched {
     Fast(chatlife::Millis, Fast),
-    Parsed(Result<TimedCommand, chatlife::Error>),
+    Parsed(Result<TimedCommand<'static>, chatlife::Error>),
 }
 
 impl Batched {

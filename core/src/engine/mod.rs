@@ -185,8 +185,9 @@ impl Engine {
         Ok(())
     }
 
-    /// Applies one command of docs/rules.md §9.
-    pub fn apply(&mut self, now: Millis, command: &Command) -> Result<(), Error> {
+    /// Applies one command of docs/rules.md §9: the one dispatch every caller
+    /// goes through (CLI, C, Python, Node, Restate).
+    pub fn apply(&mut self, now: Millis, command: &Command<'_>) -> Result<(), Error> {
         match command {
             Command::StartConversation { conversation, customer, policy, authenticated_as, display_name } => self
                 .start_conversation(
@@ -245,7 +246,7 @@ impl Engine {
 
     /// Applies commands in order; one result per command. A rejected command
     /// does not stop the batch.
-    pub fn apply_many(&mut self, commands: &[TimedCommand]) -> Vec<Result<(), Error>> {
+    pub fn apply_many(&mut self, commands: &[TimedCommand<'_>]) -> Vec<Result<(), Error>> {
         self.apply_in_windows(commands, |c| c.command.conversation(), |engine, c| engine.apply(c.at, &c.command))
     }
 

@@ -1,0 +1,202 @@
+//! The fields of a command's JSON object, read in one pass whatever the order
+//! of its keys (`op` may come last), then taken by the command `op` names.
+
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+
+use crate::config::TimerSettings;
+use crate::error::Error;
+use crate::text::{SecretText, Text};
+use crate::time::Millis;
+use crate::vocab::{Role, WaitFor};
+
+/// One field: not in the object, `null`, or a value.
+#[derive(Default)]
+pub(super) enum Slot<T> {
+    #[default]
+    Absent,
+    Null,
+    Value(T),
+}
+
+impl<T> Slot<T> {
+    pub(super) fn required(self, key: &str) -> Result<T, Error> {
+        match self {
+            Slot::Value(v) => Ok(v),
+            Slot::Absent => Err(Error::InvalidArgument(format!("{key}: missing"))),
+            Slot::Null => Err(Error::InvalidArgument(format!("{key}: must not be null"))),
+        }
+    }
+
+    pub(super) fn optional(self) -> Option<T> {
+        match self {
+            Slot::Value(v) => Some(v),
+            Slot::Absent | Slot::Null => None,
+        }
+    }
+
+    pub(super) fn nullable(self, key: &str) -> Result<Option<T>, Error> {
+        match self {
+            Slot::Value(v) => Ok(Some(v)),
+            Slot::Null => Ok(None),
+            Slot::Absent => Err(Error::InvalidArgument(format!("{key}: missing (null is allowed)"))),
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Slot<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Option::<T>::deserialize(d).map(|v| v.map_or(Slot::Null, Slot::Value))
+    }
+}
+
+/// `at`: integer milliseconds or a duration string from zero (SC1).
+pub(super) struct At(pub(super) Millis);
+
+impl<'de> Deserialize<'de> for At {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(d)?;
+        super::parse_at(&value).map(At).map_err(de::Error::custom)
+    }
+}
+
+/// The JSON key of a command field (Rust keywords are renamed).
+pub(super) const fn key(field: &'static str) -> &'static str {
+    match field.as_bytes() {
+        b"wait_for" => "for",
+        _ => field,
+    }
+}
+
+/// Declares [`Fields`]: every key any command has, its type, and the bit that
+/// says it was present.
+macro_rules! fields {
+    ($( $field:ident = $key:literal : $ty:ty ),* $(,)?) => {
+        /// Every field any command has, as read from one JSON object.
+        #[derive(Default)]
+        pub(super) struct Fields<'a> {
+            $( pub(super) $field: Slot<$ty>, )*
+            /// Bit `i` is set when the `i`th key of `KEYS` was in the object.
+            present: u32,
+            /// The first key that is no command's field.
+            unknown: Option<String>,
+        }
+
+        const KEYS: &[&str] = &[$($key),*];
+
+        impl<'de> Visitor<'de> for FieldsVisitor<'de> {
+            type Value = Fields<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Fields<'de>, M::Error> {
+                let mut fields = Fields::default();
+                while let Some(name) = map.next_key::<Text<'de>>()? {
+                    let Some(index) = KEYS.iter().position(|k| *k == name.as_str()) else {
+                        fields.unknown.get_or_insert_with(|| name.as_str().to_owned());
+                        map.next_value::<IgnoredAny>()?;
+                        continue;
+                    };
+                    if fields.present & (1 << index) != 0 {
+                        return Err(de::Error::custom(format_args!("{name}: given twice")));
+                    }
+                    fields.present |= 1 << index;
+                    let mut i = 0;
+                    $(
+                        if i == index {
+                            fields.$field = map.next_value()?;
+                        }
+                        i += 1;
+                    )*
+                    let _ = i;
+                }
+                Ok(fields)
+            }
+        }
+    };
+}
+
+fields! {
+    op = "op": Text<'a>,
+    at = "at": At,
+    conversation = "conversation": Text<'a>,
+    participant = "participant": Text<'a>,
+    customer = "customer": Text<'a>,
+    policy = "policy": Text<'a>,
+    authenticated_as = "authenticated_as": Text<'a>,
+    display_name = "display_name": Text<'a>,
+    agent = "agent": Text<'a>,
+    token = "token": SecretText<'a>,
+    role = "role": Role,
+    wait_for = "for": WaitFor,
+    timers = "timers": TimerSettings,
+    request = "request": serde_json::Value,
+    capacity = "capacity": u32,
+}
+
+struct FieldsVisitor<'de>(std::marker::PhantomData<&'de ()>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Fields<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(FieldsVisitor(std::marker::PhantomData))
+    }
+}
+
+impl Fields<'_> {
+    /// Refuses any key present beyond `op`, `at` and the keys `op` takes.
+    pub(super) fn only(&self, op: &str, takes: &[&str]) -> Result<(), Error> {
+        let extra = KEYS
+            .iter()
+            .enumerate()
+            .find(|&(i, k)| self.present & (1 << i) != 0 && !matches!(*k, "op" | "at") && !takes.contains(k))
+            .map(|(_, k)| *k)
+            .or(self.unknown.as_deref());
+        let Some(extra) = extra else { return Ok(()) };
+        let expected = if takes.is_empty() {
+            "it takes no field".to_owned()
+        } else {
+            format!("expected one of {}", takes.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "))
+        };
+        Err(Error::InvalidArgument(format!("{extra}: not a field of {op}; {expected}")))
+    }
+
+    /// Whether `at` was given.
+    pub(super) fn has_at(&self) -> bool {
+        !matches!(self.at, Slot::Absent)
+    }
+}
+
+/// A field as it is once the command no longer borrows.
+pub(super) trait Own {
+    type Owned;
+    fn own(self) -> Self::Owned;
+}
+
+impl Own for Text<'_> {
+    type Owned = Text<'static>;
+    fn own(self) -> Text<'static> {
+        self.into_owned()
+    }
+}
+
+impl Own for SecretText<'_> {
+    type Owned = SecretText<'static>;
+    fn own(self) -> SecretText<'static> {
+        self.into_owned()
+    }
+}
+
+impl<T: Own> Own for Option<T> {
+    type Owned = Option<T::Owned>;
+    fn own(self) -> Option<T::Owned> {
+        self.map(Own::own)
+    }
+}
+
+macro_rules! owned_as_is {
+    ($($ty:ty),*) => { $( impl Own for $ty { type Owned = $ty; fn own(self) -> $ty { self } } )* };
+}
+owned_as_is!(Role, WaitFor, TimerSettings, serde_json::Value, u32);
