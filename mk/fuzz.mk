@@ -8,7 +8,7 @@
 
 CARGO_FUZZ_VERSION := 0.13.2
 CARGO_FUZZ := .tools/bin/cargo-fuzz
-FUZZ_TARGETS := config connect_request commands snapshot token
+FUZZ_TARGETS := config connect_request commands command_json snapshot token
 FUZZ_SECONDS ?= 60
 
 $(CARGO_FUZZ):
