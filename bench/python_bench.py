@@ -23,6 +23,8 @@ Every implementation gets the same messages as (conversation id, sender id)
 strings; the peers look the conversation up in a dict and compare the sender
 with the customer's and the agent's ids, as chatlife does inside. Expiries are
 included for all five: idle after 5 minutes, then auto-disconnect after 10.
+The peers hand the host what chatlife's ``poll_events()`` does: an event (a
+dict of SPEC §10's fields) for each participant going idle or returning.
 Only the step loop is timed (not building the engine or the records), with
 the garbage collector off, as timeit does. Building each batch's command
 dicts (or lists) is timed: a host has to build them. Each implementation runs
@@ -99,8 +101,18 @@ def timed(loop):
 
 
 def idle_events(events):
-    """A host reads every event; counting the idle ones checks the peers."""
-    return sum(1 for event in events if event.type == "participant_idle")
+    """A host reads every event; counting who went idle and who came back
+    checks that every implementation ran the same lifecycle."""
+    return sum(1 for event in events if event.type in LIFECYCLE_TYPES)
+
+
+def peer_idle_events(events):
+    """The same count over a peer's events, which are dicts."""
+    return sum(1 for event in events if event["type"] in LIFECYCLE_TYPES)
+
+
+LIFECYCLE_TYPES = ("participant_idle", "participant_returned")
+ROLES = ("customer", "agent")
 
 
 def chatlife_engine(churn):
@@ -169,18 +181,26 @@ class Chat:
     """A peer's record of one conversation: ids, and per participant
     (customer 0, agent 1) its phase and pending timer."""
 
-    __slots__ = ("customer", "agent", "phase", "timer")
+    __slots__ = ("id", "customer", "agent", "phase", "timer")
 
-    def __init__(self, customer, agent):
+    def __init__(self, conversation, customer, agent):
+        self.id = conversation
         self.customer = customer
         self.agent = agent
         self.phase = [IDLE, IDLE]
         self.timer = [None, None]
 
+    def event(self, at, kind, who):
+        """What chatlife hands the host for an expiry or a return (SPEC §10's
+        fields), so the peers do the host's share of the work too."""
+        participant = self.agent if who else self.customer
+        return {"at": at, "type": kind, "conversation": self.id, "participant": participant,
+                "role": ROLES[who], "transcript": False}
+
 
 def chats_of(churn):
     return {
-        conversation: Chat(customer, agent)
+        conversation: Chat(conversation, customer, agent)
         for conversation, customer, agent in zip(churn.conversations, churn.customers, churn.agents)
     }
 
@@ -214,13 +234,12 @@ def run_asyncio(churn):
     loop = VirtualTimeLoop()
     chats = chats_of(churn)
     idle, auto_disconnect = float(IDLE_MS), float(AUTO_DISCONNECT_MS)
-    fired = 0
+    events = []
 
     def expired(chat, who):
-        nonlocal fired
-        fired += 1
         if chat.phase[who] == IDLE:
             chat.phase[who] = AUTO_DISCONNECT
+            events.append(chat.event(int(loop.time()), "participant_idle", who))
             chat.timer[who] = loop.call_later(auto_disconnect, expired, chat, who)
         else:
             chat.phase = [OFF, OFF]
@@ -231,9 +250,12 @@ def run_asyncio(churn):
         chat.timer = [loop.call_later(idle, expired, chat, 0), loop.call_later(idle, expired, chat, 1)]
 
     def run():
+        nonlocal seen
         call_later = loop.call_later
         for step in range(1, len(churn.steps)):
-            loop.step_to(step * STEP_MS)
+            now = step * STEP_MS
+            events.clear()
+            loop.step_to(now)
             for conversation, sender in churn.steps[step]:
                 chat = chats.get(conversation)
                 if chat is None:
@@ -242,11 +264,15 @@ def run_asyncio(churn):
                 if who < 0 or chat.phase[who] == OFF:
                     continue
                 chat.timer[who].cancel()
+                if chat.phase[who] == AUTO_DISCONNECT:
+                    events.append(chat.event(now, "participant_returned", who))
                 chat.phase[who] = IDLE
                 chat.timer[who] = call_later(idle, expired, chat, who)
+            seen += peer_idle_events(events)
 
+    seen = 0
     try:
-        return timed(run), fired
+        return timed(run), seen
     finally:
         loop.close()
 
@@ -266,23 +292,24 @@ def run_heapq(churn):
         generation[slot] = sequence
         heap.append((IDLE_MS, sequence, slot))
     heapq.heapify(heap)
-    fired = 0
+    seen = 0
 
     # The sender lookup is written out in each peer rather than shared: a
     # Python call per message would add tens of ns to the peers' times.
     def run():
-        nonlocal sequence, fired
+        nonlocal sequence, seen
         push, pop = heapq.heappush, heapq.heappop
         for step in range(1, len(churn.steps)):
             now = step * STEP_MS
+            events = []
             while heap and heap[0][0] <= now:
                 at, seq, slot = pop(heap)
                 if generation[slot] != seq:
                     continue
-                fired += 1
                 chat, who = records[slot >> 1], slot & 1
                 if chat.phase[who] == IDLE:
                     chat.phase[who] = AUTO_DISCONNECT
+                    events.append(chat.event(at, "participant_idle", who))
                     sequence += 1
                     generation[slot] = sequence
                     push(heap, (at + AUTO_DISCONNECT_MS, sequence, slot))
@@ -296,13 +323,16 @@ def run_heapq(churn):
                 who = 0 if sender == chat.customer else 1 if sender == chat.agent else -1
                 if who < 0 or chat.phase[who] == OFF:
                     continue
+                if chat.phase[who] == AUTO_DISCONNECT:
+                    events.append(chat.event(now, "participant_returned", who))
                 chat.phase[who] = IDLE
                 slot = slots[conversation] + who
                 sequence += 1
                 generation[slot] = sequence
                 push(heap, (now + IDLE_MS, sequence, slot))
+            seen += peer_idle_events(events)
 
-    return timed(run), fired
+    return timed(run), seen
 
 
 def emit(workload, impl, n, ns, messages):
@@ -322,9 +352,9 @@ def main(directory, sizes, repeat):
                 ns, idle[impl] = run(churn)
                 best[impl] = min(best.get(impl, ns), ns)
         # Within the 6 virtual minutes only idle timers can fire, so every
-        # implementation must have seen the same participants go idle.
+        # implementation must have seen the same participants go idle and return.
         if len(set(idle.values())) != 1:
-            sys.exit(f"idle participants differ between implementations: {idle}")
+            sys.exit(f"idle and returned participants differ between implementations: {idle}")
         for impl, _ in RUNS:
             emit("python_churn", impl, n, best[impl], churn.messages)
         emit("ffi", "python_batch", n, best["chatlife_apply_many"], churn.messages)
