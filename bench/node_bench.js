@@ -38,7 +38,8 @@
 // Prints JSON lines {"workload", "impl", "n", "ns_per_op", "bytes_per_conversation"}
 // with ns_per_op per message: workload node_churn for all six, and the
 // chatlife runs again as workload ffi (node_batch, node_messages, node_call),
-// next to C's.
+// next to C's; and the peers' bytes per chat as workload memory
+// (node_js_lazy_heap, node_set_timeout), next to chatlife's (Rust).
 //
 // Usage: node --expose-gc bench/node_bench.js DUMP_DIR N [N...]
 
@@ -252,9 +253,37 @@ function runLazyHeap (churn) {
   return { ns, idle, resets }
 }
 
-function emit (workload, impl, n, ns, messages) {
-  const line = { workload, impl, n, ns_per_op: Math.round((ns / messages) * 10) / 10, bytes_per_conversation: null }
+function emit (workload, impl, n, ns, messages, bytes = null) {
+  const line = { workload, impl, n, ns_per_op: Math.round((ns / messages) * 10) / 10, bytes_per_conversation: bytes }
   console.log(JSON.stringify(line))
+}
+
+/** What V8 holds, typed arrays' buffers included, after a full collection. */
+function usedBytes () {
+  global.gc()
+  const { heapUsed, arrayBuffers } = process.memoryUsage()
+  return heapUsed + arrayBuffers
+}
+
+/**
+ * A peer's bytes per chat at rest, as Rust's `memory` row counts chatlife's:
+ * its records and timers once built, before any message (the lazy heap's
+ * stale entries come later). The ids are the host's strings, shared, and not
+ * counted. `build()` returns what to keep alive; `release` undoes it.
+ */
+function peerBytes (churn, build, release = () => {}) {
+  const before = usedBytes()
+  const kept = build()
+  const bytes = (usedBytes() - before) / churn.n
+  release(kept)
+  return Math.round(bytes)
+}
+
+function emitPeerBytes (churn) {
+  if (!global.gc) return
+  emit('memory', 'node_js_lazy_heap', churn.n, 0, 1,
+    peerBytes(churn, () => lazyHeapLifecycle(churn, { idleMs: IDLE_MS, autoDisconnectMs: AUTO_DISCONNECT_MS })))
+  emit('memory', 'node_set_timeout', churn.n, 0, 1, peerBytes(churn, () => peerChats(churn, expired), clearAll))
 }
 
 const RUNS = [
@@ -299,6 +328,7 @@ function main (directory, sizes, repeat) {
     emit('ffi', 'node_batch', n, best.chatlife_apply_many, churn.messages)
     emit('ffi', 'node_messages', n, best.chatlife_messages, churn.messages)
     emit('ffi', 'node_call', n, best.chatlife_call, churn.messages)
+    emitPeerBytes(churn)
   }
 }
 

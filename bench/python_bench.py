@@ -33,7 +33,8 @@ BENCH_REPEAT times (default 3), round after round; its fastest run counts.
 Prints JSON lines {"workload", "impl", "n", "ns_per_op", "bytes_per_conversation"}
 with ns_per_op per message: workload python_churn for all five, and the three
 chatlife runs again as workload ffi (python_batch, python_call,
-python_messages), next to C's.
+python_messages), next to C's; and the peers' bytes per chat as workload
+memory (python_asyncio_call_later, python_heapq_lazy), next to chatlife's (Rust).
 
 Usage: .venv/bin/python bench/python_bench.py DUMP_DIR N [N...]
 """
@@ -46,6 +47,7 @@ import os
 import selectors
 import sys
 import time
+import tracemalloc
 
 import chatlife
 
@@ -230,9 +232,17 @@ class VirtualTimeLoop(asyncio.SelectorEventLoop):
         self._run_once()
 
 
+def asyncio_chats(loop, churn, expired):
+    """The chats, each participant's idle timer armed on `loop`."""
+    chats = chats_of(churn)
+    for chat in chats.values():
+        chat.timer = [loop.call_later(float(IDLE_MS), expired, chat, 0),
+                      loop.call_later(float(IDLE_MS), expired, chat, 1)]
+    return chats
+
+
 def run_asyncio(churn):
     loop = VirtualTimeLoop()
-    chats = chats_of(churn)
     idle, auto_disconnect = float(IDLE_MS), float(AUTO_DISCONNECT_MS)
     events = []
 
@@ -246,8 +256,7 @@ def run_asyncio(churn):
             for timer in chat.timer:
                 timer.cancel()
 
-    for chat in chats.values():
-        chat.timer = [loop.call_later(idle, expired, chat, 0), loop.call_later(idle, expired, chat, 1)]
+    chats = asyncio_chats(loop, churn, expired)
 
     def run():
         nonlocal seen
@@ -277,21 +286,24 @@ def run_asyncio(churn):
         loop.close()
 
 
-def run_heapq(churn):
+def heapq_state(churn):
+    """The chats, their slots (conversation -> the customer's slot; the agent
+    is +1), the records by slot // 2, each slot's generation, the heap."""
     chats = chats_of(churn)
-    slots = {}  # conversation -> its first slot (customer; the agent is +1)
+    slots = {}
     records = []
     for i, (conversation, chat) in enumerate(chats.items()):
         slots[conversation] = 2 * i
         records.append(chat)
-    generation = [0] * (2 * len(records))
-    heap = []
-    sequence = 0
-    for slot in range(len(generation)):
-        sequence += 1
-        generation[slot] = sequence
-        heap.append((IDLE_MS, sequence, slot))
+    generation = list(range(1, 2 * len(records) + 1))
+    heap = [(IDLE_MS, sequence, slot) for slot, sequence in enumerate(generation)]
     heapq.heapify(heap)
+    return chats, slots, records, generation, heap
+
+
+def run_heapq(churn):
+    chats, slots, records, generation, heap = heapq_state(churn)
+    sequence = len(generation)
     seen = 0
 
     # The sender lookup is written out in each peer rather than shared: a
@@ -335,9 +347,36 @@ def run_heapq(churn):
     return timed(run), seen
 
 
-def emit(workload, impl, n, ns, messages):
+def peer_bytes(churn, build):
+    """A peer's bytes per chat at rest, as Rust's `memory` row counts
+    chatlife's: its records and timers once built, before any message (the
+    lazy heap's stale entries come later). The ids are the host's strings,
+    shared, and not counted."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        kept = build()
+        gc.collect()
+        bytes_, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    del kept
+    return round(bytes_ / churn.n)
+
+
+def emit_peer_bytes(churn):
+    loop = VirtualTimeLoop()
+    try:
+        emit("memory", "python_asyncio_call_later", churn.n, 0, 1,
+             peer_bytes(churn, lambda: asyncio_chats(loop, churn, lambda chat, who: None)))
+    finally:
+        loop.close()
+    emit("memory", "python_heapq_lazy", churn.n, 0, 1, peer_bytes(churn, lambda: heapq_state(churn)))
+
+
+def emit(workload, impl, n, ns, messages, bytes_=None):
     line = {"workload": workload, "impl": impl, "n": n, "ns_per_op": round(ns / messages, 1),
-            "bytes_per_conversation": None}
+            "bytes_per_conversation": bytes_}
     print(json.dumps(line), flush=True)
 
 
@@ -360,6 +399,7 @@ def main(directory, sizes, repeat):
         emit("ffi", "python_batch", n, best["chatlife_apply_many"], churn.messages)
         emit("ffi", "python_call", n, best["chatlife_call"], churn.messages)
         emit("ffi", "python_messages", n, best["chatlife_messages"], churn.messages)
+        emit_peer_bytes(churn)
 
 
 RUNS = [

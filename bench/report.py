@@ -83,6 +83,10 @@ WORKLOAD_NOTES = {
     "one message a millisecond to another, quiet conversation. `chatlife` sends the message alone (the "
     "engine checks it, fires the due timer, applies it); `advance_then_command` is the host calling "
     "`advance` first, then the same message. Both include the fired timer; best of three runs each.",
+    "memory": "`chatlife` is the Rust engine's live heap per conversation (bench/src). The `node_*` and "
+    "`python_*` rows are the peers' own bytes per chat, at rest once built, before any message: V8's heap "
+    "and typed arrays after a full collection, or what tracemalloc counts. The ids are the host's strings "
+    "there, shared and not counted, and the lazy heaps grow stale entries later, so these rows favour the peers.",
     "next_deadline": "What a host's loop asks after every call (`Engine::next_deadline`), asked after each "
     "of the churn's first 100k messages; the clock read around each call is included.",
 }

@@ -21,8 +21,7 @@ PARTS = {"chatlife_messages_poll_events_part", "json_parse_of_those_events"}
 COLOURS = {"Rust": ["#b8420f", "#e6803c", "#f2b07f", "#7a2a08"],
            "C": ["#555555", "#999999"],
            "Python": ["#1f5fa8", "#4f8fd6", "#86b6ea", "#0d3566", "#a9c9ef"],
-           "Node": ["#2a7d2e", "#54b058", "#8fd18f", "#145217", "#b5e3b5", "#6e9f2e"],
-           "memory": ["#6a3d9a", "#9e7cc1", "#cab2d6", "#3f1f66"]}
+           "Node": ["#2a7d2e", "#54b058", "#8fd18f", "#145217", "#b5e3b5", "#6e9f2e"]}
 DASHES = ["", "6 3", "2 3", "8 3 2 3", "1 2", "10 4"]
 
 WIDTH = 980
@@ -46,12 +45,19 @@ def message_series(results):
 
 
 def memory_series(results):
-    """{label: [(n, bytes per chat)]}: every row that measured bytes."""
+    """{label: [(n, bytes per chat)]}: every row that measured bytes. Rows of
+    the other languages' peers name their language first (node_js_lazy_heap);
+    the rest are Rust's."""
     series = {}
     for r in results:
         if r.get("bytes_per_conversation") is not None:
-            series.setdefault(("memory", r["impl"]), []).append((r["n"], r["bytes_per_conversation"]))
+            prefix, _, rest = r["impl"].partition("_")
+            key = (MEMORY_LANGUAGES[prefix], rest) if prefix in MEMORY_LANGUAGES and rest else ("Rust", r["impl"])
+            series.setdefault(key, []).append((r["n"], r["bytes_per_conversation"]))
     return {key: sorted(points) for key, points in series.items()}
+
+
+MEMORY_LANGUAGES = {"node": "Node", "python": "Python"}
 
 
 def si(n):
@@ -129,11 +135,15 @@ def styles(series):
     return style
 
 
-def draw(panel, series, style, legend_top):
+def series_name(key, panel_name):
+    return f"{key[0]} {key[1]}" if panel_name == "ns" else f"{key[0]} {key[1]} (bytes)"
+
+
+def draw(panel, series, style, legend_top, panel_name):
     out = []
     for i, (key, points) in enumerate(series.items()):
         colour, dash = style[key]
-        name = f"{key[0]} {key[1]}"
+        name = series_name(key, panel_name)
         coords = " ".join(f"{panel.x(n):.1f},{panel.y(v):.1f}" for n, v in points)
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         out.append(f'<polyline class="series" data-series={quoteattr(name)} points="{coords}" fill="none" '
@@ -156,18 +166,20 @@ def render(results, note=""):
            f'<rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>']
     if note:
         out.append(f'<text x="{LEFT}" y="20" font-size="12" fill="#555">{escape(note)}</text>')
-    for series, top, height, log_y, title, y_label in (
-            (ns, NS_TOP, NS_H, True, "ns per message, expiries included (but Node's setTimeout rows)",
-             "ns per message (log scale)"),
-            (memory, MEM_TOP, MEM_H, False, "bytes per chat", "bytes per chat")):
+    # One x axis for both panels, so a size sits at the same place in each.
+    every_size = [n for series in (ns, memory) for points in series.values() for n, _ in points]
+    for series, top, height, log_y, title, y_label, panel_name in (
+            (ns, NS_TOP, NS_H, True, "ns per message (expiries included, but not in Node's setTimeout rows)",
+             "ns per message (log scale)", "ns"),
+            (memory, MEM_TOP, MEM_H, False, "bytes per chat at rest (peers: their records and timers)",
+             "bytes per chat", "bytes")):
         if not series:
             out.append(f'<text x="{LEFT}" y="{top + 20}" font-size="13">{escape(title)}: no rows in this run</text>')
             continue
-        sizes = [n for points in series.values() for n, _ in points]
         values = [v for points in series.values() for _, v in points]
-        panel = Panel(top, height, sizes, min(values), max(values), log_y)
-        out += panel.axes(sizes, title, y_label)
-        out += draw(panel, series, styles(series), top + 6)
+        panel = Panel(top, height, every_size, min(values), max(values), log_y)
+        out += panel.axes(every_size, title, y_label)
+        out += draw(panel, series, styles(series), top + 6, panel_name)
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
@@ -179,8 +191,9 @@ def check(text, results):
     if root.tag != "{http://www.w3.org/2000/svg}svg":
         raise AssertionError(f"the root element is {root.tag}, not svg")
     lines = {p.get("data-series"): p for p in root.iter("{http://www.w3.org/2000/svg}polyline")}
-    wanted = {**message_series(results), **memory_series(results)}
-    names = {f"{language} {impl}": points for (language, impl), points in wanted.items()}
+    names = {series_name(key, panel_name): points
+             for panel_name, series in (("ns", message_series(results)), ("bytes", memory_series(results)))
+             for key, points in series.items()}
     polylines = sum(1 for _ in root.iter("{http://www.w3.org/2000/svg}polyline"))
     if polylines != len(names) or set(lines) != set(names):
         raise AssertionError(f"{polylines} polylines {sorted(lines)} for the series {sorted(names)}")
@@ -208,11 +221,16 @@ def self_test():
             results.append({"workload": workload, "impl": impl, "n": n, "ns_per_op": ns, "bytes_per_conversation": None})
     results.append({"workload": "memory", "impl": "chatlife", "n": 1_000_000, "ns_per_op": 0.0,
                     "bytes_per_conversation": 460})
+    for n in (10_000, 100_000):
+        results.append({"workload": "memory", "impl": "node_js_lazy_heap", "n": n, "ns_per_op": 0,
+                        "bytes_per_conversation": 160})
     text = render(results, "self-test")
     check(text, results)
     series = text.count("<polyline")
-    if series != 6:  # churn, js_lazy_heap, chatlife_messages, c_call, asyncio, memory
-        raise AssertionError(f"{series} polylines, not 6: parts and ffi copies are not series")
+    if series != 7:  # churn, js_lazy_heap, chatlife_messages, c_call, asyncio; two of bytes
+        raise AssertionError(f"{series} polylines, not 7: parts and ffi copies are not series")
+    if 'data-series="Node js_lazy_heap (bytes)"' not in text or 'data-series="Rust chatlife (bytes)"' not in text:
+        raise AssertionError("bytes series are named by language")
     for broken in (text.replace("</svg>", ""), text.replace('class="series"', 'class="series" class="x"', 1),
                    text.replace("<polyline", "<path", 1)):
         try:
