@@ -43,48 +43,43 @@ class DeadlineHeap {
     this.gen = grown(this.gen)
   }
 
+  // Small enough for V8 to inline into the loops below.
+  put (i, at, slot, gen) {
+    this.at[i] = at
+    this.slot[i] = slot
+    this.gen[i] = gen
+  }
+
   push (at, slot, gen) {
     if (this.size === this.at.length) this.grow()
     const heapAt = this.at
-    const heapSlot = this.slot
-    const heapGen = this.gen
     let i = this.size++
     while (i > 0) {
       const parent = (i - 1) >> 1
       if (heapAt[parent] <= at) break
-      heapAt[i] = heapAt[parent]
-      heapSlot[i] = heapSlot[parent]
-      heapGen[i] = heapGen[parent]
+      this.put(i, heapAt[parent], this.slot[parent], this.gen[parent])
       i = parent
     }
-    heapAt[i] = at
-    heapSlot[i] = slot
-    heapGen[i] = gen
+    this.put(i, at, slot, gen)
   }
 
   /** Removes the top entry (the caller read it from index 0 first). */
   pop () {
     const heapAt = this.at
-    const heapSlot = this.slot
-    const heapGen = this.gen
     const last = --this.size
     const at = heapAt[last]
-    const slot = heapSlot[last]
-    const gen = heapGen[last]
+    const slot = this.slot[last]
+    const gen = this.gen[last]
     let i = 0
     for (;;) {
       let child = 2 * i + 1
       if (child >= last) break
       if (child + 1 < last && heapAt[child + 1] < heapAt[child]) child++
       if (heapAt[child] >= at) break
-      heapAt[i] = heapAt[child]
-      heapSlot[i] = heapSlot[child]
-      heapGen[i] = heapGen[child]
+      this.put(i, heapAt[child], this.slot[child], this.gen[child])
       i = child
     }
-    heapAt[i] = at
-    heapSlot[i] = slot
-    heapGen[i] = gen
+    this.put(i, at, slot, gen)
   }
 }
 
