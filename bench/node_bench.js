@@ -14,14 +14,18 @@
 //   its `refresh()`.
 // - clear_then_set: a message `clearTimeout`s the participant's timer and
 //   `setTimeout`s a new one.
+// - js_lazy_heap (issue 17): the same lifecycle in plain JavaScript, a Map of
+//   chats and a lazy binary heap of deadlines on the virtual clock
+//   (bench/js_lazy_heap.js). Like for like: it fires every expiry and hands
+//   the host an event object for each, as chatlife does.
 //
-// What is measured differs, and the report says so: Node's timers run on the
-// real clock only, so the peers cannot follow the virtual 6 minutes. Their
-// timers are due 5 minutes after the run starts and never fire during it:
-// the peers' rows are the cost of resetting a timer per message (with the
-// same id lookups), expiries NOT included. chatlife's rows run the virtual
-// clock and include every expiry it fires (participants going idle), so
-// they do strictly more work than the peers.
+// The setTimeout peers measure less, and the report says so: Node's timers
+// run on the real clock only, so they cannot follow the virtual 6 minutes.
+// Their timers are due 5 minutes after the run starts and never fire during
+// it: their rows are the cost of resetting a timer per message (with the same
+// id lookups), expiries NOT included. chatlife's rows and js_lazy_heap's run
+// the virtual clock and include every expiry (participants going idle, and
+// returning when they write again).
 //
 // Every implementation gets the same messages as (conversation id, sender id)
 // strings; the peers look the conversation up in a Map and compare the sender
@@ -32,15 +36,17 @@
 // round; its fastest run counts.
 //
 // Prints JSON lines {"workload", "impl", "n", "ns_per_op", "bytes_per_conversation"}
-// with ns_per_op per message: workload node_churn for all five, and the
+// with ns_per_op per message: workload node_churn for all six, and the
 // chatlife runs again as workload ffi (node_batch, node_messages, node_call),
-// next to C's.
+// next to C's; and the peers' bytes per chat as workload memory
+// (node_js_lazy_heap, node_set_timeout), next to chatlife's (Rust).
 //
 // Usage: node --expose-gc bench/node_bench.js DUMP_DIR N [N...]
 
 const fs = require('node:fs')
 const path = require('node:path')
 const { Engine } = require(path.join(__dirname, '..', 'bindings', 'node'))
+const { lazyHeapLifecycle } = require('./js_lazy_heap')
 
 // Must match bench/src/workload.rs (STEP_MS, SPAN_MS, Churn::config()).
 const STEP_MS = 100
@@ -95,10 +101,15 @@ function chatlifeEngine (churn) {
   return engine
 }
 
-/** A host reads every event; counting the idle ones checks both runs agree. */
+/**
+ * A host reads every event; counting who went idle and who came back checks
+ * that every run did the same lifecycle.
+ */
 function idleEvents (events) {
   let idle = 0
-  for (const event of events) if (event.type === 'participant_idle') idle++
+  for (const event of events) {
+    if (event.type === 'participant_idle' || event.type === 'participant_returned') idle++
+  }
   return idle
 }
 
@@ -223,9 +234,56 @@ function runClearThenSet (churn) {
   })
 }
 
-function emit (workload, impl, n, ns, messages) {
-  const line = { workload, impl, n, ns_per_op: Math.round((ns / messages) * 10) / 10, bytes_per_conversation: null }
+/** js_lazy_heap through the churn: the step's expiries, then its messages. */
+function runLazyHeap (churn) {
+  const lifecycle = lazyHeapLifecycle(churn, { idleMs: IDLE_MS, autoDisconnectMs: AUTO_DISCONNECT_MS })
+  let idle = 0
+  let resets = 0
+  const ns = timed(() => {
+    for (let step = 1; step < churn.steps.length; step++) {
+      const now = step * STEP_MS
+      const events = []
+      lifecycle.expire(now, events)
+      for (const [conversation, sender] of churn.steps[step]) {
+        if (lifecycle.message(now, conversation, sender, events)) resets++
+      }
+      idle += idleEvents(events)
+    }
+  })
+  return { ns, idle, resets }
+}
+
+function emit (workload, impl, n, ns, messages, bytes = null) {
+  const line = { workload, impl, n, ns_per_op: Math.round((ns / messages) * 10) / 10, bytes_per_conversation: bytes }
   console.log(JSON.stringify(line))
+}
+
+/** What V8 holds, typed arrays' buffers included, after a full collection. */
+function usedBytes () {
+  global.gc()
+  const { heapUsed, arrayBuffers } = process.memoryUsage()
+  return heapUsed + arrayBuffers
+}
+
+/**
+ * A peer's bytes per chat at rest, as Rust's `memory` row counts chatlife's:
+ * its records and timers once built, before any message (the lazy heap's
+ * stale entries come later). The ids are the host's strings, shared, and not
+ * counted. `build()` returns what to keep alive; `release` undoes it.
+ */
+function peerBytes (churn, build, release = () => {}) {
+  const before = usedBytes()
+  const kept = build()
+  const bytes = (usedBytes() - before) / churn.n
+  release(kept)
+  return Math.round(bytes)
+}
+
+function emitPeerBytes (churn) {
+  if (!global.gc) return
+  emit('memory', 'node_js_lazy_heap', churn.n, 0, 1,
+    peerBytes(churn, () => lazyHeapLifecycle(churn, { idleMs: IDLE_MS, autoDisconnectMs: AUTO_DISCONNECT_MS })))
+  emit('memory', 'node_set_timeout', churn.n, 0, 1, peerBytes(churn, () => peerChats(churn, expired), clearAll))
 }
 
 const RUNS = [
@@ -234,6 +292,7 @@ const RUNS = [
   ['chatlife_call', runCalls],
   ['set_timeout_refresh', runRefresh],
   ['clear_then_set', runClearThenSet],
+  ['js_lazy_heap', runLazyHeap],
 ]
 
 function main (directory, sizes, repeat) {
@@ -253,13 +312,13 @@ function main (directory, sizes, repeat) {
       bestPoll = Math.min(bestPoll, last.chatlife_messages.pollNs)
       bestParse = Math.min(bestParse, parseFloor(churn))
     }
-    for (const impl of ['chatlife_apply_many', 'chatlife_messages']) {
+    for (const impl of ['chatlife_apply_many', 'chatlife_messages', 'js_lazy_heap']) {
       if (last[impl].idle !== last.chatlife_call.idle) {
-        throw new Error(`chatlife saw ${last[impl].idle} idle participants in ${impl} ` +
-          `but ${last.chatlife_call.idle} one call at a time`)
+        throw new Error(`${impl} saw ${last[impl].idle} participants go idle or return ` +
+          `but chatlife one call at a time ${last.chatlife_call.idle}`)
       }
     }
-    if (last.set_timeout_refresh.resets !== churn.messages || last.clear_then_set.resets !== churn.messages) {
+    if (['set_timeout_refresh', 'clear_then_set', 'js_lazy_heap'].some((impl) => last[impl].resets !== churn.messages)) {
       throw new Error('a peer skipped messages: every sender is in its conversation and no timer is off')
     }
     for (const [impl] of RUNS) emit('node_churn', impl, n, best[impl], churn.messages)
@@ -269,6 +328,7 @@ function main (directory, sizes, repeat) {
     emit('ffi', 'node_batch', n, best.chatlife_apply_many, churn.messages)
     emit('ffi', 'node_messages', n, best.chatlife_messages, churn.messages)
     emit('ffi', 'node_call', n, best.chatlife_call, churn.messages)
+    emitPeerBytes(churn)
   }
 }
 

@@ -23,6 +23,8 @@ Every implementation gets the same messages as (conversation id, sender id)
 strings; the peers look the conversation up in a dict and compare the sender
 with the customer's and the agent's ids, as chatlife does inside. Expiries are
 included for all five: idle after 5 minutes, then auto-disconnect after 10.
+The peers hand the host what chatlife's ``poll_events()`` does: an event (a
+dict of SPEC §10's fields) for each participant going idle or returning.
 Only the step loop is timed (not building the engine or the records), with
 the garbage collector off, as timeit does. Building each batch's command
 dicts (or lists) is timed: a host has to build them. Each implementation runs
@@ -31,7 +33,8 @@ BENCH_REPEAT times (default 3), round after round; its fastest run counts.
 Prints JSON lines {"workload", "impl", "n", "ns_per_op", "bytes_per_conversation"}
 with ns_per_op per message: workload python_churn for all five, and the three
 chatlife runs again as workload ffi (python_batch, python_call,
-python_messages), next to C's.
+python_messages), next to C's; and the peers' bytes per chat as workload
+memory (python_asyncio_call_later, python_heapq_lazy), next to chatlife's (Rust).
 
 Usage: .venv/bin/python bench/python_bench.py DUMP_DIR N [N...]
 """
@@ -44,6 +47,7 @@ import os
 import selectors
 import sys
 import time
+import tracemalloc
 
 import chatlife
 
@@ -99,8 +103,18 @@ def timed(loop):
 
 
 def idle_events(events):
-    """A host reads every event; counting the idle ones checks the peers."""
-    return sum(1 for event in events if event.type == "participant_idle")
+    """A host reads every event; counting who went idle and who came back
+    checks that every implementation ran the same lifecycle."""
+    return sum(1 for event in events if event.type in LIFECYCLE_TYPES)
+
+
+def peer_idle_events(events):
+    """The same count over a peer's events, which are dicts."""
+    return sum(1 for event in events if event["type"] in LIFECYCLE_TYPES)
+
+
+LIFECYCLE_TYPES = ("participant_idle", "participant_returned")
+ROLES = ("customer", "agent")
 
 
 def chatlife_engine(churn):
@@ -169,18 +183,26 @@ class Chat:
     """A peer's record of one conversation: ids, and per participant
     (customer 0, agent 1) its phase and pending timer."""
 
-    __slots__ = ("customer", "agent", "phase", "timer")
+    __slots__ = ("id", "customer", "agent", "phase", "timer")
 
-    def __init__(self, customer, agent):
+    def __init__(self, conversation, customer, agent):
+        self.id = conversation
         self.customer = customer
         self.agent = agent
         self.phase = [IDLE, IDLE]
         self.timer = [None, None]
 
+    def event(self, at, kind, who):
+        """What chatlife hands the host for an expiry or a return (SPEC §10's
+        fields), so the peers do the host's share of the work too."""
+        participant = self.agent if who else self.customer
+        return {"at": at, "type": kind, "conversation": self.id, "participant": participant,
+                "role": ROLES[who], "transcript": False}
+
 
 def chats_of(churn):
     return {
-        conversation: Chat(customer, agent)
+        conversation: Chat(conversation, customer, agent)
         for conversation, customer, agent in zip(churn.conversations, churn.customers, churn.agents)
     }
 
@@ -210,30 +232,39 @@ class VirtualTimeLoop(asyncio.SelectorEventLoop):
         self._run_once()
 
 
+def asyncio_chats(loop, churn, expired):
+    """The chats, each participant's idle timer armed on `loop`."""
+    chats = chats_of(churn)
+    for chat in chats.values():
+        chat.timer = [loop.call_later(float(IDLE_MS), expired, chat, 0),
+                      loop.call_later(float(IDLE_MS), expired, chat, 1)]
+    return chats
+
+
 def run_asyncio(churn):
     loop = VirtualTimeLoop()
-    chats = chats_of(churn)
     idle, auto_disconnect = float(IDLE_MS), float(AUTO_DISCONNECT_MS)
-    fired = 0
+    events = []
 
     def expired(chat, who):
-        nonlocal fired
-        fired += 1
         if chat.phase[who] == IDLE:
             chat.phase[who] = AUTO_DISCONNECT
+            events.append(chat.event(int(loop.time()), "participant_idle", who))
             chat.timer[who] = loop.call_later(auto_disconnect, expired, chat, who)
         else:
             chat.phase = [OFF, OFF]
             for timer in chat.timer:
                 timer.cancel()
 
-    for chat in chats.values():
-        chat.timer = [loop.call_later(idle, expired, chat, 0), loop.call_later(idle, expired, chat, 1)]
+    chats = asyncio_chats(loop, churn, expired)
 
     def run():
+        nonlocal seen
         call_later = loop.call_later
         for step in range(1, len(churn.steps)):
-            loop.step_to(step * STEP_MS)
+            now = step * STEP_MS
+            events.clear()
+            loop.step_to(now)
             for conversation, sender in churn.steps[step]:
                 chat = chats.get(conversation)
                 if chat is None:
@@ -242,47 +273,55 @@ def run_asyncio(churn):
                 if who < 0 or chat.phase[who] == OFF:
                     continue
                 chat.timer[who].cancel()
+                if chat.phase[who] == AUTO_DISCONNECT:
+                    events.append(chat.event(now, "participant_returned", who))
                 chat.phase[who] = IDLE
                 chat.timer[who] = call_later(idle, expired, chat, who)
+            seen += peer_idle_events(events)
 
+    seen = 0
     try:
-        return timed(run), fired
+        return timed(run), seen
     finally:
         loop.close()
 
 
-def run_heapq(churn):
+def heapq_state(churn):
+    """The chats, their slots (conversation -> the customer's slot; the agent
+    is +1), the records by slot // 2, each slot's generation, the heap."""
     chats = chats_of(churn)
-    slots = {}  # conversation -> its first slot (customer; the agent is +1)
+    slots = {}
     records = []
     for i, (conversation, chat) in enumerate(chats.items()):
         slots[conversation] = 2 * i
         records.append(chat)
-    generation = [0] * (2 * len(records))
-    heap = []
-    sequence = 0
-    for slot in range(len(generation)):
-        sequence += 1
-        generation[slot] = sequence
-        heap.append((IDLE_MS, sequence, slot))
+    generation = list(range(1, 2 * len(records) + 1))
+    heap = [(IDLE_MS, sequence, slot) for slot, sequence in enumerate(generation)]
     heapq.heapify(heap)
-    fired = 0
+    return chats, slots, records, generation, heap
+
+
+def run_heapq(churn):
+    chats, slots, records, generation, heap = heapq_state(churn)
+    sequence = len(generation)
+    seen = 0
 
     # The sender lookup is written out in each peer rather than shared: a
     # Python call per message would add tens of ns to the peers' times.
     def run():
-        nonlocal sequence, fired
+        nonlocal sequence, seen
         push, pop = heapq.heappush, heapq.heappop
         for step in range(1, len(churn.steps)):
             now = step * STEP_MS
+            events = []
             while heap and heap[0][0] <= now:
                 at, seq, slot = pop(heap)
                 if generation[slot] != seq:
                     continue
-                fired += 1
                 chat, who = records[slot >> 1], slot & 1
                 if chat.phase[who] == IDLE:
                     chat.phase[who] = AUTO_DISCONNECT
+                    events.append(chat.event(at, "participant_idle", who))
                     sequence += 1
                     generation[slot] = sequence
                     push(heap, (at + AUTO_DISCONNECT_MS, sequence, slot))
@@ -296,18 +335,48 @@ def run_heapq(churn):
                 who = 0 if sender == chat.customer else 1 if sender == chat.agent else -1
                 if who < 0 or chat.phase[who] == OFF:
                     continue
+                if chat.phase[who] == AUTO_DISCONNECT:
+                    events.append(chat.event(now, "participant_returned", who))
                 chat.phase[who] = IDLE
                 slot = slots[conversation] + who
                 sequence += 1
                 generation[slot] = sequence
                 push(heap, (now + IDLE_MS, sequence, slot))
+            seen += peer_idle_events(events)
 
-    return timed(run), fired
+    return timed(run), seen
 
 
-def emit(workload, impl, n, ns, messages):
+def peer_bytes(churn, build):
+    """A peer's bytes per chat at rest, as Rust's `memory` row counts
+    chatlife's: its records and timers once built, before any message (the
+    lazy heap's stale entries come later). The ids are the host's strings,
+    shared, and not counted."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        kept = build()
+        gc.collect()
+        bytes_, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    del kept
+    return round(bytes_ / churn.n)
+
+
+def emit_peer_bytes(churn):
+    loop = VirtualTimeLoop()
+    try:
+        emit("memory", "python_asyncio_call_later", churn.n, 0, 1,
+             peer_bytes(churn, lambda: asyncio_chats(loop, churn, lambda chat, who: None)))
+    finally:
+        loop.close()
+    emit("memory", "python_heapq_lazy", churn.n, 0, 1, peer_bytes(churn, lambda: heapq_state(churn)))
+
+
+def emit(workload, impl, n, ns, messages, bytes_=None):
     line = {"workload": workload, "impl": impl, "n": n, "ns_per_op": round(ns / messages, 1),
-            "bytes_per_conversation": None}
+            "bytes_per_conversation": bytes_}
     print(json.dumps(line), flush=True)
 
 
@@ -322,14 +391,15 @@ def main(directory, sizes, repeat):
                 ns, idle[impl] = run(churn)
                 best[impl] = min(best.get(impl, ns), ns)
         # Within the 6 virtual minutes only idle timers can fire, so every
-        # implementation must have seen the same participants go idle.
+        # implementation must have seen the same participants go idle and return.
         if len(set(idle.values())) != 1:
-            sys.exit(f"idle participants differ between implementations: {idle}")
+            sys.exit(f"idle and returned participants differ between implementations: {idle}")
         for impl, _ in RUNS:
             emit("python_churn", impl, n, best[impl], churn.messages)
         emit("ffi", "python_batch", n, best["chatlife_apply_many"], churn.messages)
         emit("ffi", "python_call", n, best["chatlife_call"], churn.messages)
         emit("ffi", "python_messages", n, best["chatlife_messages"], churn.messages)
+        emit_peer_bytes(churn)
 
 
 RUNS = [

@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Merges the benchmark JSON lines of every language into
 target/bench/results.json and writes target/bench/report.md: the tables, the
-ratios against the peers run side by side, and each issue-6 target, met or
-missed by how much."""
+ratios against the peers run side by side, each issue-6 and issue-17 target,
+met or missed by how much, and target/bench/scaling.svg (bench/scaling_svg.py)."""
 
 import json
 import os
 import platform
 import sys
 from collections import defaultdict
+
+import scaling_svg
 
 OUT = "target/bench"
 
@@ -20,7 +22,7 @@ TARGETS = [
     ("jump", "chatlife", None, 1_000_000, "ns for one 8-hour advance"),
     ("memory", "chatlife", None, 256, "bytes per conversation"),
 ]
-# (workload, ours, peer, at least this many times faster)
+# (workload, ours, peer, at least this many times faster, or None: reported only)
 RATIOS = [
     ("churn", "chatlife", "delay_queue", 5.0),
     ("churn", "chatlife", "binary_heap", 1.0),
@@ -30,8 +32,27 @@ RATIOS = [
     ("python_churn", "chatlife_apply_many", "asyncio_call_later", 20.0),
     ("python_churn", "chatlife_apply_many", "heapq_lazy", 1.0),
     ("python_churn", "chatlife_messages", "asyncio_call_later", 20.0),
+    ("python_churn", "chatlife_call", "asyncio_call_later", 12.0),
+    ("python_churn", "chatlife_messages", "heapq_lazy", None),
+    ("python_churn", "chatlife_call", "heapq_lazy", None),
     ("node_churn", "chatlife_apply_many", "set_timeout_refresh", 5.0),
     ("node_churn", "chatlife_apply_many", "clear_then_set", 1.0),
+    ("node_churn", "chatlife_messages", "set_timeout_refresh", 3.0),
+    ("node_churn", "chatlife_call", "set_timeout_refresh", 1.0),
+    # The like-for-like Node peer (issue 17): plain JavaScript on the virtual clock.
+    ("node_churn", "chatlife_messages", "js_lazy_heap", None),
+    ("node_churn", "chatlife_call", "js_lazy_heap", None),
+    ("node_churn", "chatlife_apply_many", "js_lazy_heap", None),
+]
+# Issue 17's targets: (workload, ours, peer, at least this many times faster, what).
+ISSUE_17 = [
+    ("python_churn", "chatlife_messages", "asyncio_call_later", 20.0,
+     "Python `messages` against asyncio `call_later` (expiries included)"),
+    ("python_churn", "chatlife_call", "asyncio_call_later", 12.0, "Python one call per message against asyncio"),
+    ("node_churn", "chatlife_messages", "set_timeout_refresh", 3.0,
+     "Node `messages` against `setTimeout` + `refresh()` per message"),
+    ("node_churn", "chatlife_call", "set_timeout_refresh", 1.0,
+     "Node one call per message against `refresh()` (faster)"),
 ]
 
 # What a workload's rows measure, where its table alone would mislead.
@@ -42,8 +63,12 @@ WORKLOAD_NOTES = {
     "chatlife costs. Each language ran in its own process; the Python and Node rows are the chatlife "
     "runs of `python_churn` and `node_churn`.",
     "python_churn": "Every implementation fires its expiries: asyncio runs on a virtual-time event loop "
-    "(bench/python_bench.py). Building the batch's command dicts is timed.",
-    "node_churn": "**Not like for like.** Node's timers only run on the real clock, so "
+    "(bench/python_bench.py), and the peers hand the host an event dict per participant going idle or "
+    "returning, as `poll_events()` does. Building the batch's command dicts is timed.",
+    "node_churn": "`js_lazy_heap` is like for like: plain JavaScript (a Map of chats, a lazy binary heap of "
+    "deadlines on the virtual clock, bench/js_lazy_heap.js) that fires every expiry and makes an event "
+    "object for each, as `pollEvents()` does. **The setTimeout rows are not like for like.** Node's timers "
+    "only run on the real clock, so "
     "`set_timeout_refresh` and `clear_then_set` measure the reset per message alone (their timers are "
     "minutes away and none fires during the run); chatlife's rows also fire every expiry of the "
     "virtual 6 minutes. Building the batch's command objects is timed. Two rows are parts, not "
@@ -58,6 +83,10 @@ WORKLOAD_NOTES = {
     "one message a millisecond to another, quiet conversation. `chatlife` sends the message alone (the "
     "engine checks it, fires the due timer, applies it); `advance_then_command` is the host calling "
     "`advance` first, then the same message. Both include the fired timer; best of three runs each.",
+    "memory": "`chatlife` is the Rust engine's live heap per conversation (bench/src). The `node_*` and "
+    "`python_*` rows are the peers' own bytes per chat, at rest once built, before any message: V8's heap "
+    "and typed arrays after a full collection, or what tracemalloc counts. The ids are the host's strings "
+    "there, shared and not counted, and the lazy heaps grow stale entries later, so these rows favour the peers.",
     "next_deadline": "What a host's loop asks after every call (`Engine::next_deadline`), asked after each "
     "of the churn's first 100k messages; the clock read around each call is included.",
 }
@@ -119,15 +148,21 @@ def main(paths):
         if w in WORKLOAD_NOTES:
             lines += [WORKLOAD_NOTES[w], ""]
 
+    def ratio(w, ours, peer, n):
+        a, b = by.get((w, ours, n)), by.get((w, peer, n))
+        return b["ns_per_op"] / a["ns_per_op"] if a and b and a["ns_per_op"] > 0 else None
+
     lines += ["## Ratios (peer time / chatlife time, same run)", "", "| workload | n | chatlife | peer | ratio | wanted |", "|---|---:|---|---|---:|---:|"]
     for w, ours, peer, want in RATIOS:
         for n in sorted({r["n"] for r in results if r["workload"] == w}):
-            a, b = by.get((w, ours, n)), by.get((w, peer, n))
-            if a and b and a["ns_per_op"] > 0:
-                ratio = b["ns_per_op"] / a["ns_per_op"]
-                mark = "" if n != largest[w] else (" ✓" if ratio >= want else " ✗")
-                lines.append(f"| {w} | {n:,} | {ours} | {peer} | {ratio:.2f}×{mark} | ≥ {want:g}× |")
+            value = ratio(w, ours, peer, n)
+            if value is not None:
+                mark = "" if n != largest[w] or want is None else (" ✓" if value >= want else " ✗")
+                wanted = "—" if want is None else f"≥ {want:g}×"
+                lines.append(f"| {w} | {n:,} | {ours} | {peer} | {value:.2f}×{mark} | {wanted} |")
     lines.append("")
+
+    lines += issue_17_table(results, ratio, largest)
 
     lines += ["## Targets", "", "| target | measured | limit | |", "|---|---:|---:|---|"]
     missed = []
@@ -149,9 +184,37 @@ def main(paths):
             # The profile and the reasons, kept by hand beside the harness.
             with open(notes) as f:
                 lines += ["## Why, with the profile (bench/NOTES.md)", "", f.read().split("\n", 1)[1].strip(), ""]
+    lines += write_picture(results)
     with open(f"{OUT}/report.md", "w") as f:
         f.write("\n".join(lines))
     print("\n".join(lines))
+
+
+def issue_17_table(results, ratio, largest):
+    """Issue 17's targets: the ratio at every size, met or not at the largest."""
+    sizes = sorted({r["n"] for r in results if r["workload"] in {t[0] for t in ISSUE_17}})
+    lines = ["## Issue 17 targets (peer time / chatlife time, same run)", "",
+             "| target | wanted | " + " | ".join(f"n={n:,}" for n in sizes) + " | at the largest n |",
+             "|---|---:|" + "---:|" * len(sizes) + "---|"]
+    for w, ours, peer, want, what in ISSUE_17:
+        values = [ratio(w, ours, peer, n) for n in sizes]
+        verdict = ratio(w, ours, peer, largest.get(w, 0))
+        verdict = "not run" if verdict is None else ("met" if verdict >= want else "not met")
+        cells = " | ".join("" if v is None else f"{v:.2f}×" for v in values)
+        lines.append(f"| {what} (`{ours}` / `{peer}`) | ≥ {want:g}× | {cells} | {verdict} |")
+    return lines + [""]
+
+
+def write_picture(results):
+    """target/bench/scaling.svg, checked as it is written; its link for report.md."""
+    quick = os.environ.get("BENCH_QUICK", "0") not in ("", "0")
+    text = scaling_svg.render(results, f"chatlife benchmarks{' (quick run)' if quick else ''}: {machine()}")
+    scaling_svg.check(text, results)
+    with open(f"{OUT}/scaling.svg", "w") as f:
+        f.write(text)
+    return ["## Scaling", "", "![ns per message and bytes per chat against chats](scaling.svg)", "",
+            "[scaling.svg](scaling.svg): ns per message against the number of chats for chatlife and "
+            "every peer (log scales), and bytes per chat. Solid lines are chatlife, dashed ones its peers.", ""]
 
 
 if __name__ == "__main__":

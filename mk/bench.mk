@@ -1,7 +1,9 @@
-# Benchmarks (issue 6): `make bench`, or `BENCH_QUICK=1 make bench` for the
-# short run (sizes up to 100k). Results: target/bench/results.json and
-# target/bench/report.md. Each language writes JSON lines to its part in
-# BENCH_PARTS; bench/README.md says what each row measures.
+# Benchmarks (issues 6 and 17): `make bench`, or `BENCH_QUICK=1 make bench` for
+# the short run (sizes up to 100k). Results: target/bench/results.json,
+# target/bench/report.md and target/bench/scaling.svg. Each language writes
+# JSON lines to its part in BENCH_PARTS; bench/README.md says what each row
+# measures. `make test-bench` checks the harness's own pieces (the picture, the
+# JavaScript peer), without timing anything.
 
 BENCH_FLAGS := $(if $(filter-out 0,$(BENCH_QUICK)),--quick,)
 BENCH_OUT := target/bench
@@ -14,7 +16,8 @@ BENCH_SIZES = $$(ls $(BENCH_INPUT) | sed -n 's/^churn-\([0-9]*\)\.txt$$/\1/p' | 
 BENCH_MEASURE := flock $(BENCH_OUT)/.measuring
 BENCH_PARTS := $(BENCH_OUT)/rust.jsonl $(BENCH_OUT)/c.jsonl $(BENCH_OUT)/python.jsonl $(BENCH_OUT)/node.jsonl
 
-.PHONY: bench bench-input bench-rust bench-c bench-python bench-node
+TEST_SUITES += test-bench
+.PHONY: bench bench-input bench-rust bench-c bench-python bench-node test-bench
 
 # The churn input, as the Rust harness generates it, for the other languages.
 bench-input:
@@ -40,3 +43,8 @@ bench-node: bench-input node
 
 bench: bench-rust bench-c bench-python bench-node
 	python3 bench/report.py $(BENCH_PARTS)
+
+# Seconds: the standard library and plain Node, no build.
+test-bench: | node-toolchain
+	python3 bench/scaling_svg.py --self-test
+	$(NODE) --test --test-reporter=dot bench/js_lazy_heap.test.js
