@@ -18,6 +18,8 @@ NODE_SOURCES := $(shell find core/src $(NODE_PACKAGE)/src -type f) core/Cargo.to
 	$(NODE_PACKAGE)/Cargo.toml $(NODE_PACKAGE)/build.rs $(NODE_PACKAGE)/package.json $(NODE_PACKAGE)/dts-header.d.ts
 # No install scripts run: nothing may fetch binaries from outside the registry.
 NPM_FLAGS := --ignore-scripts --no-audit --no-fund
+# Every `npm ci` of the build goes through this (mk/connect.mk, mk/restate.mk too).
+NPM_CI = NPM=$(NPM) NODE=$(NODE) $(abspath tests/tools/npm_ci.sh) $(NPM_FLAGS)
 
 TEST_SUITES += test-node
 .PHONY: node test-node node-toolchain
@@ -31,15 +33,14 @@ node-toolchain:
 	fi
 	$(NODE) -e '$(NODE_VERSION_CHECK)'
 
-# `npm ci` refuses the lock this npm writes: the lock records no optional
-# packages of other platforms (the lzma, tar and wasm-tools bindings under
-# @napi-rs/cli) and `npm ci` then reports them missing. So the lock is checked
-# against package.json, then installed as it is by `npm install --no-save`,
-# which never rewrites it.
+# `npm ci` installs exactly the lock (it fails if package.json and the lock
+# disagree) and, through NPM_CI, fails on an engine warning. The lock records
+# every platform's optional packages, or `npm ci` reports them missing: make
+# it with `npm install`, never with --omit=optional. package.json's overrides
+# pin the two tools whose newest versions need Node 22 (docs/decisions.md
+# says which and why); $(NODE_PACKAGE)/.npmrc keeps registry hosts out of the lock.
 $(NODE_TOOLS_STAMP): $(NODE_PACKAGE)/package.json $(NODE_PACKAGE)/package-lock.json | node-toolchain
-	cd $(NODE_PACKAGE) && { $(NPM) ls --package-lock-only >/dev/null || \
-		{ echo "$(NODE_PACKAGE)/package-lock.json does not match package.json: npm install there and commit the lock" >&2; exit 1; }; }
-	cd $(NODE_PACKAGE) && $(NPM) install --no-save $(NPM_FLAGS)
+	cd $(NODE_PACKAGE) && $(NPM_CI)
 	touch $@
 
 $(NODE_BUILD_STAMP): $(NODE_TOOLS_STAMP) $(NODE_SOURCES)
@@ -49,7 +50,7 @@ $(NODE_BUILD_STAMP): $(NODE_TOOLS_STAMP) $(NODE_SOURCES)
 
 # The examples require('chatlife') as an app would: through an npm link to the package.
 $(NODE_EXAMPLES_STAMP): $(NODE_EXAMPLES)/package.json $(NODE_EXAMPLES)/package-lock.json $(NODE_PACKAGE)/package.json | node-toolchain
-	cd $(NODE_EXAMPLES) && $(NPM) ci $(NPM_FLAGS)
+	cd $(NODE_EXAMPLES) && $(NPM_CI)
 	touch $@
 
 test-node: node cli
