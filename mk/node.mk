@@ -1,6 +1,7 @@
 # Node addon (bindings/node, napi-rs). `make node` installs the pinned npm dev
 # tools into bindings/node/node_modules from package-lock.json, builds the addon
-# with `napi build` (chatlife.<platform>.node, index.js, index.d.ts) and links it
+# with `napi build` (chatlife.<platform>.node, index.js, index.d.ts; the dist
+# profile, mk/dist.mk packs it) and links it
 # into examples/node as `chatlife`. Stamp files make it a no-op when nothing
 # changed. `make test-node` runs the node --test suite in tests/node.
 
@@ -43,8 +44,14 @@ $(NODE_TOOLS_STAMP): $(NODE_PACKAGE)/package.json $(NODE_PACKAGE)/package-lock.j
 	cd $(NODE_PACKAGE) && $(NPM_CI)
 	touch $@
 
+# One build of the addon, with the `dist` profile it ships with: the tests
+# load what users install, and `make dist` packs this same file. napi always
+# builds for an explicit --target, in a target directory nothing else uses,
+# so a release build besides would compile the core and every dependency
+# once more.
 $(NODE_BUILD_STAMP): $(NODE_TOOLS_STAMP) $(NODE_SOURCES)
-	cd $(NODE_PACKAGE) && node_modules/.bin/napi build --platform --release -- --locked
+	@echo "node: building the addon (profile dist: LTO, one to two minutes)"
+	cd $(NODE_PACKAGE) && node_modules/.bin/napi build --platform --profile dist -- --locked
 	mkdir -p $(@D)
 	touch $@
 
