@@ -1,6 +1,7 @@
 # chatlife: `make demo` tells the story, `make test` checks everything.
 # Each language adds its own rules in mk/<language>.mk and appends its suite
-# to TEST_SUITES; `make test` runs them all and stops at the first failure.
+# to TEST_SUITES; `make test` runs them in turn, stops at the first failure
+# and prints each suite's time.
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -34,8 +35,18 @@ test-rust: cli
 
 -include $(sort $(wildcard mk/*.mk))
 
-test: $(TEST_SUITES)
-	@echo "make test: every suite passed ($(TEST_SUITES))"
+# One suite after another, each in its own make, so each says when it starts
+# and how long it took (its builds included: what it cost after the suites
+# before it). `make test TEST_SUITES="test-node test-connect"` runs a few.
+test:
+	@start=$$(date +%s); times=""; \
+	for suite in $(TEST_SUITES); do \
+	  echo "make test: $$suite"; t=$$(date +%s); \
+	  $(MAKE) --no-print-directory $$suite; \
+	  s=$$(( $$(date +%s) - t )); times="$$times $$suite $${s}s,"; \
+	  echo "make test: $$suite passed in $$s s"; \
+	done; \
+	echo "make test: every suite passed in $$(( $$(date +%s) - start )) s:$${times%,}"
 
 # Far more random histories than `make test` runs; minutes, not seconds.
 .PHONY: soak

@@ -17,10 +17,10 @@ C_DEBIAN_PACKAGES := gcc g++ nlohmann-json3-dev valgrind pkg-config binutils
 C_OUT := target/c
 FFI_STATIC := target/release/libchatlife.a
 FFI_SHARED := target/release/libchatlife.so
-# The test-only panic export lives in its own build, so the shipped library
-# above never has it.
-FFI_PANIC_TARGET := $(C_OUT)/panic-build
-FFI_PANIC_STATIC := $(FFI_PANIC_TARGET)/debug/libchatlife.a
+# The test-only panic export lives in the debug build, so the shipped (release)
+# library above never has it. It is built with every feature, as test-c-rust
+# tests the crate, so the two share their compiled dependencies.
+FFI_PANIC_STATIC := target/debug/libchatlife.a
 # What a Rust staticlib needs from the C library (`rustc --print native-static-libs`).
 FFI_NATIVE_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 
@@ -67,12 +67,15 @@ $(CBINDGEN_STAMP):
 	touch $@
 
 # cargo decides whether anything changed; it leaves the files alone when not,
-# so what links against them is rebuilt only when needed.
+# so what links against them is rebuilt only when needed. The CLI is named
+# too: cargo picks dependency features by the packages it builds, and with
+# the CLI's they are the ones `make cli` built, so the core and its
+# dependencies compile once for both instead of twice.
 $(FFI_STATIC) $(FFI_SHARED) &: FORCE
-	$(CARGO) build --release --locked -p chatlife-ffi
+	$(CARGO) build --release --locked -p chatlife-ffi -p chatlife-cli
 
 $(FFI_PANIC_STATIC): FORCE
-	$(CARGO) build --locked -p chatlife-ffi --features test-panic --target-dir $(FFI_PANIC_TARGET)
+	$(CARGO) build --locked -p chatlife-ffi --all-features
 
 ffi: $(FFI_STATIC) $(FFI_SHARED)
 

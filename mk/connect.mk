@@ -18,7 +18,7 @@ connect-deps: $(CONNECT_DEPS_STAMP)
 # disagree); chatlife is a link to bindings/node, which `make node` builds.
 # (mk/node.mk is read after this file: its variables are not set yet here.)
 $(CONNECT_DEPS_STAMP): $(CONNECT_DIR)/package.json $(CONNECT_DIR)/package-lock.json bindings/node/package.json | node-toolchain
-	cd $(CONNECT_DIR) && $(NPM) ci $(NPM_FLAGS)
+	cd $(CONNECT_DIR) && $(NPM_CI)
 	touch $@
 
 connect-emulator: node $(CONNECT_DEPS_STAMP)

@@ -1,6 +1,6 @@
 # Distribution (issue 18): `make dist` builds what a user installs into dist/,
 # each native library once with the `dist` profile (stripped, LTO, one
-# codegen unit):
+# codegen unit; the Node addon is `make node`'s own build):
 #   chatlife-VERSION-cp39-abi3-manylinux2014_x86_64…whl and chatlife-VERSION.tar.gz (sdist)
 #   chatlife-VERSION.tgz + chatlife-linux-x64-gnu-VERSION.tgz (npm, napi-rs layout)
 #   chatlife-VERSION-linux-x86_64.tar.gz (C: header, libraries, pkg-config, CMake)
@@ -13,7 +13,9 @@ DIST_STAGE := target/dist-stage
 DIST_LIBS := target/dist
 DIST_MAX_LIBRARY_BYTES := 2097152
 DIST_PY_REQUIREMENTS := bindings/python/requirements-dist.txt
-DIST_TOOLS_STAMP := $(VENV)/.chatlife-dist-tools
+# mk/python.mk's $(VENV), named here: that file is read after this one, and a
+# target's name is expanded as it is read (it was /.chatlife-dist-tools).
+DIST_TOOLS_STAMP := .venv/.chatlife-dist-tools
 DIST_C_NAME := chatlife-$(CHATLIFE_VERSION)-linux-x86_64
 DIST_C := $(DIST)/$(DIST_C_NAME).tar.gz
 DIST_NPM_MAIN := $(DIST)/chatlife-$(CHATLIFE_VERSION).tgz
@@ -63,13 +65,11 @@ $(DIST_C): $(DIST_STAGE)/libchatlife.a $(DIST_LIBS)/libchatlife.so ffi/chatlife.
 dist-c: $(DIST_C)
 
 # --- Node -------------------------------------------------------------------
-$(DIST_STAGE)/node.stamp: $$(NODE_TOOLS_STAMP) $(DIST_SOURCES) bindings/node/package.json bindings/node/cli.js \
+# The addon `make node` built (with this profile) and tested, packed as it is.
+$(DIST_STAGE)/node.stamp: $$(NODE_BUILD_STAMP) LICENSE bindings/node/package.json bindings/node/cli.js \
     bindings/node/README.md packaging/npm.js
-	@echo "dist: building the Node addon (profile dist: LTO, about a minute)"
 	rm -rf $(DIST_STAGE)/node && mkdir -p $(DIST_STAGE)/node $(DIST)
-	cd $(NODE_PACKAGE) && node_modules/.bin/napi build --platform --profile dist \
-	  --output-dir $(abspath $(DIST_STAGE)/node/build) -- --locked
-	$(NODE) packaging/npm.js $(DIST_STAGE)/node/build $(DIST_STAGE)/node/packages
+	$(NODE) packaging/npm.js $(NODE_PACKAGE) $(DIST_STAGE)/node/packages
 	for dir in $(DIST_STAGE)/node/packages/*/; do \
 	  (cd $$dir && $(NPM) pack --silent --pack-destination $(abspath $(DIST)) > /dev/null); done
 	touch $@

@@ -1,6 +1,7 @@
 # Node addon (bindings/node, napi-rs). `make node` installs the pinned npm dev
 # tools into bindings/node/node_modules from package-lock.json, builds the addon
-# with `napi build` (chatlife.<platform>.node, index.js, index.d.ts) and links it
+# with `napi build` (chatlife.<platform>.node, index.js, index.d.ts; the dist
+# profile, mk/dist.mk packs it) and links it
 # into examples/node as `chatlife`. Stamp files make it a no-op when nothing
 # changed. `make test-node` runs the node --test suite in tests/node.
 
@@ -18,6 +19,8 @@ NODE_SOURCES := $(shell find core/src $(NODE_PACKAGE)/src -type f) core/Cargo.to
 	$(NODE_PACKAGE)/Cargo.toml $(NODE_PACKAGE)/build.rs $(NODE_PACKAGE)/package.json $(NODE_PACKAGE)/dts-header.d.ts
 # No install scripts run: nothing may fetch binaries from outside the registry.
 NPM_FLAGS := --ignore-scripts --no-audit --no-fund
+# Every `npm ci` of the build goes through this (mk/connect.mk, mk/restate.mk too).
+NPM_CI = NPM=$(NPM) NODE=$(NODE) $(abspath tests/tools/npm_ci.sh) $(NPM_FLAGS)
 
 TEST_SUITES += test-node
 .PHONY: node test-node node-toolchain
@@ -31,25 +34,30 @@ node-toolchain:
 	fi
 	$(NODE) -e '$(NODE_VERSION_CHECK)'
 
-# `npm ci` refuses the lock this npm writes: the lock records no optional
-# packages of other platforms (the lzma, tar and wasm-tools bindings under
-# @napi-rs/cli) and `npm ci` then reports them missing. So the lock is checked
-# against package.json, then installed as it is by `npm install --no-save`,
-# which never rewrites it.
+# `npm ci` installs exactly the lock (it fails if package.json and the lock
+# disagree) and, through NPM_CI, fails on an engine warning. The lock records
+# every platform's optional packages, or `npm ci` reports them missing: make
+# it with `npm install`, never with --omit=optional. package.json's overrides
+# pin the two tools whose newest versions need Node 22 (docs/decisions.md
+# says which and why); $(NODE_PACKAGE)/.npmrc keeps registry hosts out of the lock.
 $(NODE_TOOLS_STAMP): $(NODE_PACKAGE)/package.json $(NODE_PACKAGE)/package-lock.json | node-toolchain
-	cd $(NODE_PACKAGE) && { $(NPM) ls --package-lock-only >/dev/null || \
-		{ echo "$(NODE_PACKAGE)/package-lock.json does not match package.json: npm install there and commit the lock" >&2; exit 1; }; }
-	cd $(NODE_PACKAGE) && $(NPM) install --no-save $(NPM_FLAGS)
+	cd $(NODE_PACKAGE) && $(NPM_CI)
 	touch $@
 
+# One build of the addon, with the `dist` profile it ships with: the tests
+# load what users install, and `make dist` packs this same file. napi always
+# builds for an explicit --target, in a target directory nothing else uses,
+# so a release build besides would compile the core and every dependency
+# once more.
 $(NODE_BUILD_STAMP): $(NODE_TOOLS_STAMP) $(NODE_SOURCES)
-	cd $(NODE_PACKAGE) && node_modules/.bin/napi build --platform --release -- --locked
+	@echo "node: building the addon (profile dist: LTO, one to two minutes)"
+	cd $(NODE_PACKAGE) && node_modules/.bin/napi build --platform --profile dist -- --locked
 	mkdir -p $(@D)
 	touch $@
 
 # The examples require('chatlife') as an app would: through an npm link to the package.
 $(NODE_EXAMPLES_STAMP): $(NODE_EXAMPLES)/package.json $(NODE_EXAMPLES)/package-lock.json $(NODE_PACKAGE)/package.json | node-toolchain
-	cd $(NODE_EXAMPLES) && $(NPM) ci $(NPM_FLAGS)
+	cd $(NODE_EXAMPLES) && $(NPM_CI)
 	touch $@
 
 test-node: node cli

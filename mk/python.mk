@@ -1,12 +1,11 @@
 # Python package (bindings/python). `make python` creates .venv with the pinned
-# tools and installs chatlife into it from a freshly built wheel; stamp files in
+# tools and installs chatlife into it from the wheel `make dist` ships; stamp files in
 # .venv make it a no-op when nothing changed. `make test-python` runs the suite.
 
 PYTHON ?= python3
 VENV := .venv
 VENV_PYTHON := $(VENV)/bin/python
 PY_PACKAGE := bindings/python
-PY_WHEELS := target/python-wheels
 PY_REQUIREMENTS := $(PY_PACKAGE)/requirements-dev.txt
 PY_TOOLS_STAMP := $(VENV)/.chatlife-tools
 PY_INSTALL_STAMP := $(VENV)/.chatlife-installed
@@ -28,12 +27,12 @@ $(PY_TOOLS_STAMP): $(PY_REQUIREMENTS) | $(VENV_PYTHON)
 	$(VENV_PYTHON) -m pip install --disable-pip-version-check -q -r $(PY_REQUIREMENTS)
 	touch $@
 
-# A real wheel, so the suite also proves the package ships its stubs and py.typed.
-$(PY_INSTALL_STAMP): $(PY_TOOLS_STAMP) $(PY_SOURCES)
-	rm -rf $(PY_WHEELS)
-	$(VENV)/bin/maturin build --release --locked --interpreter $(VENV_PYTHON) \
-		--manifest-path $(PY_PACKAGE)/Cargo.toml --out $(PY_WHEELS)
-	$(VENV_PYTHON) -m pip install --disable-pip-version-check -q --no-deps --force-reinstall $(PY_WHEELS)/*.whl
+# The wheel `make dist` ships (mk/dist.mk: the dist profile, linked by zig for
+# manylinux2014), so the suite tests what users install, stubs and py.typed
+# included, and the core is not compiled once more for a release wheel.
+$(PY_INSTALL_STAMP): $(DIST_WHEEL_STAMP) $(PY_SOURCES)
+	$(VENV_PYTHON) -m pip install --disable-pip-version-check -q --no-deps --force-reinstall \
+		$(DIST)/chatlife-$(CHATLIFE_VERSION)-cp39-abi3-*.whl
 	touch $@
 
 test-python: python cli

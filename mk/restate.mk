@@ -19,7 +19,7 @@ TEST_SUITES += test-restate
 $(RESTATE_DEPS_STAMP): $(RESTATE_DIR)/package.json $(RESTATE_DIR)/package-lock.json | node-toolchain
 	cd $(RESTATE_DIR) && { $(NPM) ls --package-lock-only >/dev/null || \
 		{ echo "$(RESTATE_DIR)/package-lock.json does not match package.json: npm install there and commit the lock" >&2; exit 1; }; }
-	cd $(RESTATE_DIR) && $(NPM) ci $(NPM_FLAGS)
+	cd $(RESTATE_DIR) && $(NPM_CI)
 	touch $@
 
 restate-deps: $(RESTATE_DEPS_STAMP)
