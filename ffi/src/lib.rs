@@ -16,6 +16,8 @@
 
 #[macro_use]
 mod boundary;
+#[macro_use]
+mod args;
 mod batch;
 mod engine;
 mod error;
