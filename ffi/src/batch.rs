@@ -76,15 +76,7 @@ impl chatlife_op {
     }
 }
 
-// Every op of the core has a number, and each is where `ALL` says.
-const _: () = {
-    assert!(chatlife_op::ALL.len() == chatlife::OPS.len());
-    let mut i = 0;
-    while i < chatlife_op::ALL.len() {
-        assert!(chatlife_op::ALL[i] as usize == i);
-        i += 1;
-    }
-};
+numbered_as_core!(chatlife_op::ALL, 0, chatlife::OPS);
 
 /// One command of a `chatlife_apply_many` batch: the JSON form of docs/rules.md §9 as
 /// a struct. `op` says which fields are read; the others are ignored, so a

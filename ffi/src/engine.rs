@@ -170,7 +170,9 @@ pub unsafe extern "C" fn chatlife_join(
     display_name_len: usize,
     error_out: *mut *mut chatlife_error,
 ) -> chatlife_status {
-    ffi_command!(engine, now, error_out, Join { conversation conversation_len, participant participant_len, role, display_name display_name_len })
+    ffi_command!(engine, now, error_out, Join {
+        conversation conversation_len, participant participant_len, role, display_name display_name_len,
+    })
 }
 
 /// `leave`: the participant leaves the conversation.
@@ -226,7 +228,9 @@ pub unsafe extern "C" fn chatlife_connection_restored(
     participant_len: usize,
     error_out: *mut *mut chatlife_error,
 ) -> chatlife_status {
-    ffi_command!(engine, now, error_out, ConnectionRestored { conversation conversation_len, participant participant_len })
+    ffi_command!(engine, now, error_out, ConnectionRestored {
+        conversation conversation_len, participant participant_len,
+    })
 }
 
 /// `end`: the End button; a customer's end is "closed the chat window".
@@ -348,7 +352,9 @@ pub unsafe extern "C" fn chatlife_decline_reconnect(
     authenticated_as_len: usize,
     error_out: *mut *mut chatlife_error,
 ) -> chatlife_status {
-    ffi_command!(engine, now, error_out, DeclineReconnect { conversation conversation_len, authenticated_as authenticated_as_len })
+    ffi_command!(engine, now, error_out, DeclineReconnect {
+        conversation conversation_len, authenticated_as authenticated_as_len,
+    })
 }
 
 /// `set_participant_timers`: stores the conversation's four timers (R-T4);

@@ -189,15 +189,7 @@ impl chatlife_event_type {
     };
 }
 
-// A type's number is its index in the core's list, for every type the core has.
-const _: () = {
-    assert!(chatlife_event_type::ALL.len() == chatlife::EVENT_TYPES.len());
-    let mut i = 0;
-    while i < chatlife_event_type::ALL.len() {
-        assert!(chatlife_event_type::ALL[i] as usize == i);
-        i += 1;
-    }
-};
+numbered_as_core!(chatlife_event_type::ALL, 0, chatlife::EVENT_TYPES);
 
 impl chatlife_event {
     /// The fields every event has; every other one absent, 0 or false.
