@@ -2,10 +2,11 @@
 //! one call, so a host pays the call overhead once per batch instead of once
 //! per command and once per event (bench/README.md measures the difference).
 
-use chatlife::{Engine, Role, StartOptions};
+use chatlife::Command;
 
-use crate::boundary::{optional_text, required, text};
-use crate::engine::{chatlife_engine, engine_mut, json_arg, reconnect_command, role_arg, wait_arg, ParticipantCommand};
+use crate::args::FromC;
+use crate::boundary::required;
+use crate::engine::{chatlife_engine, engine_mut};
 use crate::error::{chatlife_error, Failure};
 use crate::event::{chatlife_event, chatlife_timers, PolledEvent};
 use crate::status::chatlife_status;
@@ -41,41 +42,41 @@ pub enum chatlife_op {
 }
 
 impl chatlife_op {
-    /// Whether a command of this op reads its `conversation` field.
-    fn reads_conversation(self) -> bool {
-        !matches!(self, chatlife_op::ReturningCustomer | chatlife_op::SetAgentCapacity | chatlife_op::Advance)
-    }
-
-    /// Every op with its docs/rules.md §9 name, in number order.
-    const ALL: [(chatlife_op, &'static str); 19] = [
-        (chatlife_op::StartConversation, "start_conversation"),
-        (chatlife_op::Join, "join"),
-        (chatlife_op::Leave, "leave"),
-        (chatlife_op::Message, "message"),
-        (chatlife_op::ConnectionLost, "connection_lost"),
-        (chatlife_op::ConnectionRestored, "connection_restored"),
-        (chatlife_op::End, "end"),
-        (chatlife_op::CloseSession, "close_session"),
-        (chatlife_op::IssueReconnectLink, "issue_reconnect_link"),
-        (chatlife_op::Reconnect, "reconnect"),
-        (chatlife_op::ReturningCustomer, "returning_customer"),
-        (chatlife_op::DeclineReconnect, "decline_reconnect"),
-        (chatlife_op::SetParticipantTimers, "set_participant_timers"),
-        (chatlife_op::UpdateParticipantRoleConfig, "update_participant_role_config"),
-        (chatlife_op::SetWait, "set_wait"),
-        (chatlife_op::SetAgentCapacity, "set_agent_capacity"),
-        (chatlife_op::Advance, "advance"),
-        (chatlife_op::Hold, "hold"),
-        (chatlife_op::Resume, "resume"),
-    ];
+    /// Every op, in number order.
+    const ALL: [chatlife_op; 19] = {
+        use chatlife_op as Op;
+        [
+            Op::StartConversation,
+            Op::Join,
+            Op::Leave,
+            Op::Message,
+            Op::ConnectionLost,
+            Op::ConnectionRestored,
+            Op::End,
+            Op::CloseSession,
+            Op::IssueReconnectLink,
+            Op::Reconnect,
+            Op::ReturningCustomer,
+            Op::DeclineReconnect,
+            Op::SetParticipantTimers,
+            Op::UpdateParticipantRoleConfig,
+            Op::SetWait,
+            Op::SetAgentCapacity,
+            Op::Advance,
+            Op::Hold,
+            Op::Resume,
+        ]
+    };
 
     fn of(op: u32) -> Result<chatlife_op, Failure> {
         chatlife_op::ALL
             .get(op as usize)
-            .map(|&(op, _)| op)
+            .copied()
             .ok_or_else(|| Failure::invalid_argument(format!("op: {op} is not a chatlife_op")))
     }
 }
+
+numbered_as_core!(chatlife_op::ALL, 0, chatlife::OPS);
 
 /// One command of a `chatlife_apply_many` batch: the JSON form of docs/rules.md §9 as
 /// a struct. `op` says which fields are read; the others are ignored, so a
@@ -127,120 +128,53 @@ pub struct chatlife_command {
     pub capacity_bounded: bool,
 }
 
-/// A required string field.
+/// The core's command for one `chatlife_command`: the fields its op reads,
+/// each read as the single-call function reads its argument, so the checks
+/// and messages are the same.
 ///
 /// # Safety
-/// The header's contract for strings: a non-NULL `data` is valid for `len` bytes.
-unsafe fn field<'a>(name: &'static str, s: chatlife_str) -> Result<&'a str, Failure> {
-    // SAFETY: passed on from the caller.
-    unsafe { text(name, s.data, s.len) }
-}
-
-/// An optional string field: `data` NULL is absent.
-///
-/// # Safety
-/// As [`field`].
-unsafe fn optional_field<'a>(name: &'static str, s: chatlife_str) -> Result<Option<&'a str>, Failure> {
-    // SAFETY: passed on from the caller.
-    unsafe { optional_text(name, s.data, s.len) }
-}
-
-/// The conversation a batch command names, for `Engine::prefetch`: only for
-/// ops that read the field (others may leave anything there), and only when
-/// it is text (a bad one is refused when the command is applied).
-///
-/// # Safety
-/// The strings of `command` follow the header's contract.
-unsafe fn conversation_to_prefetch(command: &chatlife_command) -> Option<&str> {
-    if !chatlife_op::of(command.op).is_ok_and(chatlife_op::reads_conversation) {
-        return None;
+/// The strings of `c` follow the header's contract.
+unsafe fn command(c: &chatlife_command) -> Result<Command<'_>, Failure> {
+    // `read!(Variant { field, field: c_field })`: each field from `c`'s field of
+    // that name, named so in a failure, in the order listed.
+    macro_rules! read {
+        (@ $field:ident $from:ident) => { FromC::from_c(stringify!($from), c.$from) };
+        (@ $field:ident) => { FromC::from_c(stringify!($field), c.$field) };
+        ($variant:ident { $($field:ident $(: $from:ident)?),* }) => {
+            Command::$variant { $($field: read!(@ $field $($from)?)?),* }
+        };
     }
-    // SAFETY: passed on from the caller.
-    unsafe { optional_field("conversation", command.conversation) }.ok().flatten()
-}
-
-/// One command, through the same core call as its single-call function, with
-/// the same checks and the same messages.
-///
-/// # Safety
-/// The strings of `command` follow the header's contract.
-unsafe fn apply(core: &mut Engine, command: &chatlife_command) -> Result<(), Failure> {
-    let now = command.at;
-    let participant_command = |core: &mut Engine, call: ParticipantCommand| {
-        // SAFETY (both): the strings of `command` follow the header's contract.
-        let conversation = unsafe { field("conversation", command.conversation) }?;
-        let participant = unsafe { field("participant", command.participant) }?;
-        Ok(call(core, now, conversation, participant)?)
-    };
-    // SAFETY (every field read below): the strings of `command` follow the
-    // header's contract.
-    match chatlife_op::of(command.op)? {
-        chatlife_op::StartConversation => {
-            let conversation = unsafe { field("conversation", command.conversation) }?;
-            let customer = unsafe { field("customer", command.customer) }?;
-            let options = StartOptions {
-                policy: unsafe { optional_field("policy", command.policy) }?,
-                authenticated_as: unsafe { optional_field("authenticated_as", command.authenticated_as) }?,
-                display_name: unsafe { optional_field("display_name", command.display_name) }?,
-            };
-            Ok(core.start_conversation(now, conversation, customer, options)?)
-        }
-        chatlife_op::Join => {
-            let conversation = unsafe { field("conversation", command.conversation) }?;
-            let participant = unsafe { field("participant", command.participant) }?;
-            let role: Role = role_arg(command.role)?;
-            let display_name = unsafe { optional_field("display_name", command.display_name) }?;
-            Ok(core.join(now, conversation, participant, role, display_name)?)
-        }
-        chatlife_op::Leave => participant_command(core, chatlife::Engine::leave),
-        chatlife_op::Message => participant_command(core, chatlife::Engine::message),
-        chatlife_op::ConnectionLost => participant_command(core, chatlife::Engine::connection_lost),
-        chatlife_op::ConnectionRestored => participant_command(core, chatlife::Engine::connection_restored),
-        chatlife_op::End => participant_command(core, chatlife::Engine::end),
-        chatlife_op::CloseSession => participant_command(core, chatlife::Engine::close_session),
-        chatlife_op::IssueReconnectLink => {
-            let conversation = unsafe { field("conversation", command.conversation) }?;
-            Ok(core.issue_reconnect_link(now, conversation)?)
-        }
-        chatlife_op::Reconnect => {
-            let token = unsafe { optional_field("token", command.token) }?;
-            let conversation = unsafe { optional_field("conversation", command.conversation) }?;
-            let authenticated_as = unsafe { optional_field("authenticated_as", command.authenticated_as) }?;
-            let reconnect = reconnect_command(token, conversation, authenticated_as);
-            Ok(core.apply(now, &reconnect)?)
-        }
-        chatlife_op::ReturningCustomer => {
-            let authenticated_as = unsafe { field("authenticated_as", command.authenticated_as) }?;
-            Ok(core.returning_customer(now, authenticated_as)?)
-        }
-        chatlife_op::DeclineReconnect => {
-            let conversation = unsafe { field("conversation", command.conversation) }?;
-            let authenticated_as = unsafe { field("authenticated_as", command.authenticated_as) }?;
-            Ok(core.decline_reconnect(now, conversation, authenticated_as)?)
-        }
-        chatlife_op::SetParticipantTimers => {
-            let conversation = unsafe { field("conversation", command.conversation) }?;
-            let timers = command.timers.to_settings()?;
-            Ok(core.set_participant_timers(now, conversation, timers)?)
-        }
-        chatlife_op::UpdateParticipantRoleConfig => {
-            let conversation = unsafe { field("conversation", command.conversation) }?;
-            let request = json_arg("request", unsafe { field("request_json", command.request_json) }?)?;
-            Ok(core.update_participant_role_config(now, conversation, &request)?)
-        }
-        chatlife_op::SetWait => {
-            let conversation = unsafe { field("conversation", command.conversation) }?;
-            let wait_for = wait_arg(command.wait_for)?;
-            Ok(core.set_wait(now, conversation, wait_for)?)
-        }
-        chatlife_op::SetAgentCapacity => {
-            let agent = unsafe { field("agent", command.agent) }?;
-            let capacity = command.capacity_bounded.then_some(command.capacity);
-            Ok(core.set_agent_capacity(now, agent, capacity)?)
-        }
-        chatlife_op::Advance => Ok(core.advance(now)?),
-        chatlife_op::Hold => participant_command(core, chatlife::Engine::hold),
-        chatlife_op::Resume => participant_command(core, chatlife::Engine::resume),
+    use chatlife_op as Op;
+    // SAFETY: every field read passes on the caller's guarantee.
+    unsafe {
+        Ok(match chatlife_op::of(c.op)? {
+            Op::StartConversation => {
+                read!(StartConversation { conversation, customer, policy, authenticated_as, display_name })
+            }
+            Op::Join => read!(Join { conversation, participant, role, display_name }),
+            Op::Leave => read!(Leave { conversation, participant }),
+            Op::Message => read!(Message { conversation, participant }),
+            Op::ConnectionLost => read!(ConnectionLost { conversation, participant }),
+            Op::ConnectionRestored => read!(ConnectionRestored { conversation, participant }),
+            Op::End => read!(End { conversation, participant }),
+            Op::CloseSession => read!(CloseSession { conversation, participant }),
+            Op::IssueReconnectLink => read!(IssueReconnectLink { conversation }),
+            Op::Reconnect => read!(Reconnect { token, conversation, authenticated_as }),
+            Op::ReturningCustomer => read!(ReturningCustomer { authenticated_as }),
+            Op::DeclineReconnect => read!(DeclineReconnect { conversation, authenticated_as }),
+            Op::SetParticipantTimers => read!(SetParticipantTimers { conversation, timers }),
+            Op::UpdateParticipantRoleConfig => {
+                read!(UpdateParticipantRoleConfig { conversation, request: request_json })
+            }
+            Op::SetWait => read!(SetWait { conversation, wait_for }),
+            Op::SetAgentCapacity => Command::SetAgentCapacity {
+                agent: FromC::from_c("agent", c.agent)?,
+                capacity: c.capacity_bounded.then_some(c.capacity),
+            },
+            Op::Advance => Command::Advance {},
+            Op::Hold => read!(Hold { conversation, participant }),
+            Op::Resume => read!(Resume { conversation, participant }),
+        })
     }
 }
 
@@ -318,12 +252,18 @@ pub unsafe extern "C" fn chatlife_apply_many(
         let mut statuses = std::mem::take(&mut engine.statuses);
         statuses.clear();
         let mut errors: Vec<Option<Box<chatlife_error>>> = Vec::new();
+        // Read before any is applied (reading changes nothing), so the
+        // windows prefetch the conversations the core's commands name.
+        // SAFETY: the strings of each command follow the header's contract.
+        let read: Vec<_> = commands.iter().map(|c| (c.at, unsafe { command(c) })).collect();
         let outcomes = engine.run(|core| {
             Ok(core.apply_in_windows(
-                commands,
-                // SAFETY (both): the strings of each command follow the header's contract.
-                |command| unsafe { conversation_to_prefetch(command) },
-                |core, command| unsafe { apply(core, command) },
+                &read,
+                |(_, command)| command.as_ref().ok()?.conversation(),
+                |core, (at, command)| match command {
+                    Ok(command) => core.apply(*at, command).map_err(Failure::from),
+                    Err(failure) => Err(failure.clone()),
+                },
             ))
         })?;
         for outcome in outcomes {
@@ -371,13 +311,26 @@ pub unsafe extern "C" fn chatlife_apply_many(
 mod tests {
     use super::*;
 
+    /// Number `i` reads as the core's op `i` (`chatlife::OPS`, the order
+    /// the core's own tables keep), from a command whose every field is set.
     #[test]
-    fn op_numbers_follow_the_core_list() {
-        assert_eq!(chatlife_op::ALL.len(), chatlife::OPS.len(), "every op of the core has a number");
-        for (i, (op, name)) in chatlife_op::ALL.iter().enumerate() {
-            assert_eq!(*op as usize, i);
-            assert_eq!(chatlife::OPS[i], *name);
+    fn op_numbers_read_as_the_core_ops() {
+        // SAFETY: all zero is a valid chatlife_command (absent strings).
+        let mut every_field: chatlife_command = unsafe { std::mem::zeroed() };
+        let c = &mut every_field;
+        for s in [&mut c.conversation, &mut c.participant, &mut c.customer, &mut c.agent, &mut c.policy] {
+            *s = chatlife_str::of("{}");
         }
-        assert!(chatlife_op::of(19).is_err());
+        for s in [&mut c.authenticated_as, &mut c.display_name, &mut c.token, &mut c.request_json] {
+            *s = chatlife_str::of("{}");
+        }
+        for (i, name) in chatlife::OPS.iter().enumerate() {
+            let numbered = chatlife_command { op: i as u32, ..every_field };
+            // SAFETY: every string of the command is a live `&'static str`.
+            let command = unsafe { command(&numbered) };
+            assert_eq!(command.map(|c| c.op()).ok(), Some(*name));
+        }
+        let failure = chatlife_op::of(19).unwrap_err();
+        assert_eq!(failure.message_for_tests(), "op: 19 is not a chatlife_op");
     }
 }

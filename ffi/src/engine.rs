@@ -2,10 +2,9 @@
 
 use std::ffi::c_char;
 
-use chatlife::{Command, TimedCommand};
-use chatlife::{Engine, Role, StartOptions, WaitFor};
+use chatlife::{Command, Engine, TimedCommand};
 
-use crate::boundary::{optional_text, required, required_const, text};
+use crate::boundary::{required, text};
 use crate::error::{chatlife_error, Failure};
 use crate::event::{chatlife_timers, PolledEvent};
 use crate::status::chatlife_status;
@@ -74,27 +73,7 @@ pub(crate) unsafe fn engine_mut<'a>(engine: *mut chatlife_engine) -> Result<&'a 
     unsafe { engine.as_mut() }.ok_or_else(|| Failure::null_argument("engine"))
 }
 
-/// `CHATLIFE_ROLE_*` as the core's role.
-pub(crate) fn role_arg(role: u32) -> Result<Role, Failure> {
-    match role {
-        r if r == chatlife_role::Customer as u32 => Ok(Role::Customer),
-        r if r == chatlife_role::Agent as u32 => Ok(Role::Agent),
-        r if r == chatlife_role::Supervisor as u32 => Ok(Role::Supervisor),
-        r if r == chatlife_role::Bot as u32 => Ok(Role::Bot),
-        other => Err(Failure::invalid_argument(format!("role: {other} is not a chatlife_role"))),
-    }
-}
-
-/// `CHATLIFE_WAIT_FOR_*` as the core's wait target.
-pub(crate) fn wait_arg(wait_for: u32) -> Result<WaitFor, Failure> {
-    match wait_for {
-        w if w == chatlife_wait_for::None as u32 => Ok(WaitFor::None),
-        w if w == chatlife_wait_for::Customer as u32 => Ok(WaitFor::Customer),
-        w if w == chatlife_wait_for::Bot as u32 => Ok(WaitFor::Bot),
-        other => Err(Failure::invalid_argument(format!("wait_for: {other} is not a chatlife_wait_for"))),
-    }
-}
-
+/// JSON text an argument holds; `name` is the JSON's (`request`, not `request_json`).
 pub(crate) fn json_arg(name: &str, json: &str) -> Result<serde_json::Value, Failure> {
     serde_json::from_str(json).map_err(|e| Failure::invalid_argument(format!("{name}: not JSON: {e}")))
 }
@@ -171,17 +150,9 @@ pub unsafe extern "C" fn chatlife_start_conversation(
     display_name_len: usize,
     error_out: *mut *mut chatlife_error,
 ) -> chatlife_status {
-    ffi_boundary!(status, error_out, {
-        // SAFETY (all four): header contract for engines and string arguments.
-        let engine = unsafe { engine_mut(engine) }?;
-        let conversation = unsafe { text("conversation", conversation, conversation_len) }?;
-        let customer = unsafe { text("customer", customer, customer_len) }?;
-        let options = StartOptions {
-            policy: unsafe { optional_text("policy", policy, policy_len) }?,
-            authenticated_as: unsafe { optional_text("authenticated_as", authenticated_as, authenticated_as_len) }?,
-            display_name: unsafe { optional_text("display_name", display_name, display_name_len) }?,
-        };
-        engine.run(|core| core.start_conversation(now, conversation, customer, options))
+    ffi_command!(engine, now, error_out, StartConversation {
+        conversation conversation_len, customer customer_len, policy policy_len,
+        authenticated_as authenticated_as_len, display_name display_name_len,
     })
 }
 
@@ -199,34 +170,9 @@ pub unsafe extern "C" fn chatlife_join(
     display_name_len: usize,
     error_out: *mut *mut chatlife_error,
 ) -> chatlife_status {
-    ffi_boundary!(status, error_out, {
-        // SAFETY (all four): header contract for engines and string arguments.
-        let engine = unsafe { engine_mut(engine) }?;
-        let conversation = unsafe { text("conversation", conversation, conversation_len) }?;
-        let participant = unsafe { text("participant", participant, participant_len) }?;
-        let role = role_arg(role)?;
-        let display_name = unsafe { optional_text("display_name", display_name, display_name_len) }?;
-        engine.run(|core| core.join(now, conversation, participant, role, display_name))
+    ffi_command!(engine, now, error_out, Join {
+        conversation conversation_len, participant participant_len, role, display_name display_name_len,
     })
-}
-
-/// The eight commands that name a conversation and a participant.
-pub(crate) type ParticipantCommand = fn(&mut Engine, u64, &str, &str) -> Result<(), chatlife::Error>;
-
-/// # Safety
-/// As every exported function: header contract for engines and strings.
-unsafe fn participant_command(
-    command: ParticipantCommand,
-    engine: *mut chatlife_engine,
-    now: u64,
-    conversation: (*const c_char, usize),
-    participant: (*const c_char, usize),
-) -> Result<(), Failure> {
-    // SAFETY (all three): passed on from the exported function's caller.
-    let engine = unsafe { engine_mut(engine) }?;
-    let conversation = unsafe { text("conversation", conversation.0, conversation.1) }?;
-    let participant = unsafe { text("participant", participant.0, participant.1) }?;
-    engine.run(|core| command(core, now, conversation, participant))
 }
 
 /// `leave`: the participant leaves the conversation.
@@ -240,18 +186,7 @@ pub unsafe extern "C" fn chatlife_leave(
     participant_len: usize,
     error_out: *mut *mut chatlife_error,
 ) -> chatlife_status {
-    ffi_boundary!(status, error_out, {
-        // SAFETY: header contract, passed on.
-        unsafe {
-            participant_command(
-                Engine::leave,
-                engine,
-                now,
-                (conversation, conversation_len),
-                (participant, participant_len),
-            )
-        }
-    })
+    ffi_command!(engine, now, error_out, Leave { conversation conversation_len, participant participant_len })
 }
 
 /// `message`: the participant sent a message (resets their timers, R-T6).
@@ -265,18 +200,7 @@ pub unsafe extern "C" fn chatlife_message(
     participant_len: usize,
     error_out: *mut *mut chatlife_error,
 ) -> chatlife_status {
-    ffi_boundary!(status, error_out, {
-        // SAFETY: header contract, passed on.
-        unsafe {
-            participant_command(
-                Engine::message,
-                engine,
-                now,
-                (conversation, conversation_len),
-                (participant, participant_len),
-            )
-        }
-    })
+    ffi_command!(engine, now, error_out, Message { conversation conversation_len, participant participant_len })
 }
 
 /// `connection_lost`: the participant's transport dropped; the grace starts.
@@ -290,18 +214,7 @@ pub unsafe extern "C" fn chatlife_connection_lost(
     participant_len: usize,
     error_out: *mut *mut chatlife_error,
 ) -> chatlife_status {
-    ffi_boundary!(status, error_out, {
-        // SAFETY: header contract, passed on.
-        unsafe {
-            participant_command(
-                Engine::connection_lost,
-                engine,
-                now,
-                (conversation, conversation_len),
-                (participant, participant_len),
-            )
-        }
-    })
+    ffi_command!(engine, now, error_out, ConnectionLost { conversation conversation_len, participant participant_len })
 }
 
 /// `connection_restored`: the transport came back within the grace.
@@ -315,17 +228,8 @@ pub unsafe extern "C" fn chatlife_connection_restored(
     participant_len: usize,
     error_out: *mut *mut chatlife_error,
 ) -> chatlife_status {
-    ffi_boundary!(status, error_out, {
-        // SAFETY: header contract, passed on.
-        unsafe {
-            participant_command(
-                Engine::connection_restored,
-                engine,
-                now,
-                (conversation, conversation_len),
-                (participant, participant_len),
-            )
-        }
+    ffi_command!(engine, now, error_out, ConnectionRestored {
+        conversation conversation_len, participant participant_len,
     })
 }
 
@@ -340,18 +244,7 @@ pub unsafe extern "C" fn chatlife_end(
     participant_len: usize,
     error_out: *mut *mut chatlife_error,
 ) -> chatlife_status {
-    ffi_boundary!(status, error_out, {
-        // SAFETY: header contract, passed on.
-        unsafe {
-            participant_command(
-                Engine::end,
-                engine,
-                now,
-                (conversation, conversation_len),
-                (participant, participant_len),
-            )
-        }
-    })
+    ffi_command!(engine, now, error_out, End { conversation conversation_len, participant participant_len })
 }
 
 /// `close_session`: the agent closes the session window.
@@ -365,18 +258,7 @@ pub unsafe extern "C" fn chatlife_close_session(
     participant_len: usize,
     error_out: *mut *mut chatlife_error,
 ) -> chatlife_status {
-    ffi_boundary!(status, error_out, {
-        // SAFETY: header contract, passed on.
-        unsafe {
-            participant_command(
-                Engine::close_session,
-                engine,
-                now,
-                (conversation, conversation_len),
-                (participant, participant_len),
-            )
-        }
-    })
+    ffi_command!(engine, now, error_out, CloseSession { conversation conversation_len, participant participant_len })
 }
 
 /// `hold`: the assigned agent parks an active conversation (docs/rules.md §14, H1).
@@ -393,18 +275,7 @@ pub unsafe extern "C" fn chatlife_hold(
     participant_len: usize,
     error_out: *mut *mut chatlife_error,
 ) -> chatlife_status {
-    ffi_boundary!(status, error_out, {
-        // SAFETY: header contract, passed on.
-        unsafe {
-            participant_command(
-                Engine::hold,
-                engine,
-                now,
-                (conversation, conversation_len),
-                (participant, participant_len),
-            )
-        }
-    })
+    ffi_command!(engine, now, error_out, Hold { conversation conversation_len, participant participant_len })
 }
 
 /// `resume`: the assigned agent ends the hold (H2). Refused as `hold` is,
@@ -420,18 +291,7 @@ pub unsafe extern "C" fn chatlife_resume(
     participant_len: usize,
     error_out: *mut *mut chatlife_error,
 ) -> chatlife_status {
-    ffi_boundary!(status, error_out, {
-        // SAFETY: header contract, passed on.
-        unsafe {
-            participant_command(
-                Engine::resume,
-                engine,
-                now,
-                (conversation, conversation_len),
-                (participant, participant_len),
-            )
-        }
-    })
+    ffi_command!(engine, now, error_out, Resume { conversation conversation_len, participant participant_len })
 }
 
 /// `issue_reconnect_link`: emits `reconnect_link_issued` with the URL and token.
@@ -443,12 +303,7 @@ pub unsafe extern "C" fn chatlife_issue_reconnect_link(
     conversation_len: usize,
     error_out: *mut *mut chatlife_error,
 ) -> chatlife_status {
-    ffi_boundary!(status, error_out, {
-        // SAFETY (both): header contract for engines and string arguments.
-        let engine = unsafe { engine_mut(engine) }?;
-        let conversation = unsafe { text("conversation", conversation, conversation_len) }?;
-        engine.run(|core| core.issue_reconnect_link(now, conversation))
-    })
+    ffi_command!(engine, now, error_out, IssueReconnectLink { conversation conversation_len })
 }
 
 /// `reconnect`: by link, give `token` (and `authenticated_as` if the chat
@@ -468,29 +323,9 @@ pub unsafe extern "C" fn chatlife_reconnect(
     authenticated_as_len: usize,
     error_out: *mut *mut chatlife_error,
 ) -> chatlife_status {
-    ffi_boundary!(status, error_out, {
-        // SAFETY (all four): header contract for engines and string arguments.
-        let engine = unsafe { engine_mut(engine) }?;
-        let token = unsafe { optional_text("token", token, token_len) }?;
-        let conversation = unsafe { optional_text("conversation", conversation, conversation_len) }?;
-        let authenticated_as = unsafe { optional_text("authenticated_as", authenticated_as, authenticated_as_len) }?;
-        let command = reconnect_command(token, conversation, authenticated_as);
-        engine.run(|core| core.apply(now, &command))
+    ffi_command!(engine, now, error_out, Reconnect {
+        token token_len, conversation conversation_len, authenticated_as authenticated_as_len,
     })
-}
-
-/// `reconnect` as the core's command; the engine then applies its own rules
-/// to the combination given.
-pub(crate) fn reconnect_command<'a>(
-    token: Option<&'a str>,
-    conversation: Option<&'a str>,
-    authenticated_as: Option<&'a str>,
-) -> Command<'a> {
-    Command::Reconnect {
-        token: token.map(chatlife::SecretText::new),
-        conversation: conversation.map(Into::into),
-        authenticated_as: authenticated_as.map(Into::into),
-    }
 }
 
 /// `returning_customer`: a signed-in customer is back; emits
@@ -503,12 +338,7 @@ pub unsafe extern "C" fn chatlife_returning_customer(
     authenticated_as_len: usize,
     error_out: *mut *mut chatlife_error,
 ) -> chatlife_status {
-    ffi_boundary!(status, error_out, {
-        // SAFETY (both): header contract for engines and string arguments.
-        let engine = unsafe { engine_mut(engine) }?;
-        let authenticated_as = unsafe { text("authenticated_as", authenticated_as, authenticated_as_len) }?;
-        engine.run(|core| core.returning_customer(now, authenticated_as))
-    })
+    ffi_command!(engine, now, error_out, ReturningCustomer { authenticated_as authenticated_as_len })
 }
 
 /// `decline_reconnect`: the customer declines the reconnect prompt.
@@ -522,12 +352,8 @@ pub unsafe extern "C" fn chatlife_decline_reconnect(
     authenticated_as_len: usize,
     error_out: *mut *mut chatlife_error,
 ) -> chatlife_status {
-    ffi_boundary!(status, error_out, {
-        // SAFETY (all three): header contract for engines and string arguments.
-        let engine = unsafe { engine_mut(engine) }?;
-        let conversation = unsafe { text("conversation", conversation, conversation_len) }?;
-        let authenticated_as = unsafe { text("authenticated_as", authenticated_as, authenticated_as_len) }?;
-        engine.run(|core| core.decline_reconnect(now, conversation, authenticated_as))
+    ffi_command!(engine, now, error_out, DeclineReconnect {
+        conversation conversation_len, authenticated_as authenticated_as_len,
     })
 }
 
@@ -543,14 +369,7 @@ pub unsafe extern "C" fn chatlife_set_participant_timers(
     timers: *const chatlife_timers,
     error_out: *mut *mut chatlife_error,
 ) -> chatlife_status {
-    ffi_boundary!(status, error_out, {
-        // SAFETY (both): header contract for engines and string arguments.
-        let engine = unsafe { engine_mut(engine) }?;
-        let conversation = unsafe { text("conversation", conversation, conversation_len) }?;
-        // SAFETY: non-NULL and, by contract, readable.
-        let timers = unsafe { required_const("timers", timers)?.as_ptr().read() }.to_settings()?;
-        engine.run(|core| core.set_participant_timers(now, conversation, timers))
-    })
+    ffi_command!(engine, now, error_out, SetParticipantTimers { conversation conversation_len, timers })
 }
 
 /// `update_participant_role_config`: Amazon Connect's request body as JSON
@@ -565,12 +384,8 @@ pub unsafe extern "C" fn chatlife_update_participant_role_config(
     request_json_len: usize,
     error_out: *mut *mut chatlife_error,
 ) -> chatlife_status {
-    ffi_boundary!(status, error_out, {
-        // SAFETY (all three): header contract for engines and string arguments.
-        let engine = unsafe { engine_mut(engine) }?;
-        let conversation = unsafe { text("conversation", conversation, conversation_len) }?;
-        let request = json_arg("request", unsafe { text("request_json", request_json, request_json_len) }?)?;
-        engine.run(|core| core.update_participant_role_config(now, conversation, &request))
+    ffi_command!(engine, now, error_out, UpdateParticipantRoleConfig {
+        conversation conversation_len, request: request_json request_json_len,
     })
 }
 
@@ -584,13 +399,7 @@ pub unsafe extern "C" fn chatlife_set_wait(
     wait_for: u32,
     error_out: *mut *mut chatlife_error,
 ) -> chatlife_status {
-    ffi_boundary!(status, error_out, {
-        // SAFETY (both): header contract for engines and string arguments.
-        let engine = unsafe { engine_mut(engine) }?;
-        let conversation = unsafe { text("conversation", conversation, conversation_len) }?;
-        let wait_for = wait_arg(wait_for)?;
-        engine.run(|core| core.set_wait(now, conversation, wait_for))
-    })
+    ffi_command!(engine, now, error_out, SetWait { conversation conversation_len, wait_for })
 }
 
 /// `set_agent_capacity`: the agent's capacity in units; `capacity` NULL
@@ -604,14 +413,7 @@ pub unsafe extern "C" fn chatlife_set_agent_capacity(
     capacity: *const u32,
     error_out: *mut *mut chatlife_error,
 ) -> chatlife_status {
-    ffi_boundary!(status, error_out, {
-        // SAFETY (both): header contract for engines and string arguments.
-        let engine = unsafe { engine_mut(engine) }?;
-        let agent = unsafe { text("agent", agent, agent_len) }?;
-        // SAFETY: NULL or, by contract, readable.
-        let capacity = unsafe { capacity.as_ref() }.copied();
-        engine.run(|core| core.set_agent_capacity(now, agent, capacity))
-    })
+    ffi_command!(engine, now, error_out, SetAgentCapacity { agent agent_len, capacity })
 }
 
 /// `advance`: fires every timer due at or before `now` (docs/rules.md T3).
@@ -621,11 +423,7 @@ pub unsafe extern "C" fn chatlife_advance(
     now: u64,
     error_out: *mut *mut chatlife_error,
 ) -> chatlife_status {
-    ffi_boundary!(status, error_out, {
-        // SAFETY: header contract for engines.
-        let engine = unsafe { engine_mut(engine) }?;
-        engine.run(|core| core.advance(now))
-    })
+    ffi_command!(engine, now, error_out, Advance {})
 }
 
 /// The earliest pending timer deadline (docs/rules.md T5): sleep until then or the

@@ -19,7 +19,7 @@ pub struct chatlife_error {
 }
 
 /// A failed call on its way out of the boundary.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Failure {
     status: chatlife_status,
     message: String,

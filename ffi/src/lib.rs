@@ -14,8 +14,26 @@
 // of a `# Safety` section per function.
 #![allow(non_camel_case_types, clippy::missing_safety_doc)]
 
+/// Fails to compile unless `table`, a C enum's values in the order the core
+/// lists its own (`core`), has one value per core item, each numbered
+/// `first` plus its index: the numbers C sees follow the core's lists.
+macro_rules! numbered_as_core {
+    ($table:expr, $first:expr, $core:expr) => {
+        const _: () = {
+            assert!($table.len() == $core.len());
+            let mut i = 0;
+            while i < $table.len() {
+                assert!($table[i] as usize == $first + i);
+                i += 1;
+            }
+        };
+    };
+}
+
 #[macro_use]
 mod boundary;
+#[macro_use]
+mod args;
 mod batch;
 mod engine;
 mod error;

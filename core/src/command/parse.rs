@@ -28,7 +28,16 @@ fn read<'de, D>(d: D) -> Result<Fields<'de>, Error>
 where
     D: Deserializer<'de, Error = serde_json::Error>,
 {
-    serde_path_to_error::deserialize(d).map_err(|e| Error::InvalidArgument(path_message(e)))
+    serde_path_to_error::deserialize(d).map_err(|e| {
+        let message = path_message(e);
+        // Only a value that is no object fails before any field is read (inside
+        // one, the path comes first): name the command, as others name their field.
+        Error::InvalidArgument(if message.starts_with("invalid type:") {
+            format!("command: {message}")
+        } else {
+            message
+        })
+    })
 }
 
 fn text_source(text: &str) -> serde_json::Deserializer<serde_json::de::StrRead<'_>> {
@@ -138,6 +147,8 @@ mod tests {
         assert!(e.message().starts_with("at: "), "{e}");
         let e = Command::from_value(json!({"op": "message", "conversation": null, "participant": "a"})).unwrap_err();
         assert_eq!(e.message(), "conversation: must not be null");
+        let e = Command::from_value(json!([1])).unwrap_err();
+        assert!(e.message().starts_with("command: "), "{e}");
     }
 
     #[test]
