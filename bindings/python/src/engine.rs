@@ -22,7 +22,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyMemoryView, PyString, PyTuple};
 use serde_json::{Map, Value};
 
-use crate::convert::{millis, to_json, BadTime, NotJson};
+use crate::convert::{millis, to_json, BadTime};
 use crate::errors::{exception, guard, internal_error, invalid_argument, to_py_err};
 use crate::events::wrap;
 use crate::read::{self, Arena, Fields};
@@ -50,10 +50,6 @@ fn time_error(py: Python<'_>, bad: BadTime) -> PyErr {
     }
 }
 
-fn not_json(py: Python<'_>, bad: NotJson) -> PyErr {
-    invalid_argument(py, bad.message())
-}
-
 /// Builds `{"op": op, field: value, ...}` from Python arguments.
 fn command_json(op: &str, fields: &Fields) -> Result<Value, chatlife::Error> {
     let mut object = Map::with_capacity(fields.len() + 1);
@@ -63,10 +59,6 @@ fn command_json(op: &str, fields: &Fields) -> Result<Value, chatlife::Error> {
         object.insert((*name).into(), value);
     }
     Ok(Value::Object(object))
-}
-
-fn command_value(py: Python<'_>, op: &str, fields: &Fields) -> PyResult<Value> {
-    command_json(op, fields).map_err(|e| to_py_err(py, &e))
 }
 
 /// Batches at least this long release the GIL while the core works; for
@@ -159,7 +151,7 @@ impl Engine {
         let (now, command) = match (millis(now, "now"), guard(|| Ok(read::command(op, fields, &arena)))?) {
             (Ok(now), Some(command)) => (now, command),
             _ => {
-                let value = command_value(py, op, fields)?;
+                let value = command_json(op, fields).map_err(|e| to_py_err(py, &e))?;
                 let now = millis(now, "now").map_err(|e| time_error(py, e))?;
                 (now, guard(|| Command::from_value(value).map_err(|e| to_py_err(py, &e)))?)
             }
@@ -183,7 +175,7 @@ fn byte_arg(py: Python<'_>, value: &Bound<'_, PyAny>, field: &str, source: &str)
 
 /// A `str` argument the core takes as `&str` rather than through a command.
 fn string_arg(py: Python<'_>, value: &Bound<'_, PyAny>, field: &str) -> PyResult<String> {
-    match to_json(value, field).map_err(|e| not_json(py, e))? {
+    match to_json(value, field).map_err(|e| invalid_argument(py, e.message()))? {
         Value::String(text) => Ok(text),
         _ => Err(invalid_argument(py, format!("{field}: must be a str, not {}", value.get_type().name()?))),
     }
@@ -344,8 +336,9 @@ impl Engine {
             items.try_iter().map_err(|_| invalid_argument(py, format!("{field}: must be an iterable of str")))
         };
         let expected = known_length(conversations);
+        const COLUMNS: [&str; 2] = ["conversations", "participants"];
         let (mut conversations, mut participants) =
-            (iterate(conversations, "conversations")?, iterate(participants, "participants")?);
+            (iterate(conversations, COLUMNS[0])?, iterate(participants, COLUMNS[1])?);
         let arena = Arena::new();
         let mut batch = Vec::with_capacity(expected);
         loop {
@@ -354,11 +347,8 @@ impl Engine {
                     (None, None) => break,
                     (Some(conversation), Some(participant)) => (conversation, participant),
                     (conversation, _) => {
-                        let (longer, shorter) = if conversation.is_some() {
-                            ("conversations", "participants")
-                        } else {
-                            ("participants", "conversations")
-                        };
+                        let [shorter, longer] =
+                            if conversation.is_some() { [1, 0] } else { [0, 1] }.map(|i| COLUMNS[i]);
                         let message = format!("{shorter}: has fewer items than {longer}; give one per message");
                         return Err(invalid_argument(py, message));
                     }

@@ -13,7 +13,6 @@
 //! `bytes` and copied into one arena per call or batch.
 
 use std::cell::Cell;
-use std::fmt;
 
 use bumpalo::Bump;
 use chatlife::plain_fields::KEYS;
@@ -54,22 +53,7 @@ impl Drop for Arena {
 }
 
 /// Why a value was not read; the slow path says it properly.
-#[derive(Debug)]
-pub struct Refused;
-
-impl fmt::Display for Refused {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("left to the command parser")
-    }
-}
-
-impl std::error::Error for Refused {}
-
-impl de::Error for Refused {
-    fn custom<T: fmt::Display>(_: T) -> Refused {
-        Refused
-    }
-}
+type Refused = serde::de::value::Error;
 
 /// The keys and op names as interned Python strings, made once: keys and ops
 /// written in Python source are interned too, so most are found by identity,
@@ -111,7 +95,7 @@ struct Reader<'de, 'py> {
 impl<'de> Reader<'de, '_> {
     fn text(&self, value: &Bound<'_, PyString>) -> Result<&'de str, Refused> {
         // A lone surrogate fails to encode; the slow path names the field.
-        let bytes = value.encode_utf8().map_err(|_| Refused)?;
+        let bytes = value.encode_utf8().map_err(|_| de::Error::custom("not UTF-8"))?;
         // SAFETY: the bytes come from CPython's strict UTF-8 encoder, which
         // only produces valid UTF-8 (and fails on what it cannot encode).
         let text = unsafe { std::str::from_utf8_unchecked(bytes.as_bytes()) };
@@ -145,7 +129,7 @@ impl<'de> de::Deserializer<'de> for Reader<'de, '_> {
                 return visitor.visit_i64(n);
             }
         }
-        Err(Refused)
+        Err(de::Error::custom("not a plain value"))
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Refused> {
@@ -178,7 +162,10 @@ impl<'de, 'py, I: Iterator<Item = (Item<'py>, Item<'py>)>> MapAccess<'de> for En
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Refused> {
-        seed.deserialize(Reader { item: self.value.take().ok_or(Refused)?, arena: self.arena })
+        seed.deserialize(Reader {
+            item: self.value.take().ok_or_else(|| de::Error::custom("no value"))?,
+            arena: self.arena,
+        })
     }
 }
 
