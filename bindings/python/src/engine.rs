@@ -7,11 +7,11 @@
 //! Python code runs or while waiting for the GIL, so it cannot deadlock against
 //! the GIL or a host's own locks: batches read every command before taking it.
 //!
-//! The hot commands take the fast path of `fast`, straight to the core's typed
-//! methods, when their arguments are what the core's command parser accepts.
-//! Anything else goes through that parser (`Command`), so a wrong type or value
-//! gets the same `invalid_argument` message, naming the field, as in a scenario
-//! file or any other language.
+//! Every command becomes the core's `Command` and goes to `Engine::apply`: read
+//! in place by `read` when its arguments are what the core's command parser
+//! accepts, else through that parser, so a wrong type or value gets the same
+//! `invalid_argument` message, naming the field, as in a scenario file or any
+//! other language.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, TryLockError};
@@ -22,11 +22,10 @@ use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyMemoryView, PyString, PyTuple};
 use serde_json::{Map, Value};
 
-use crate::convert::{millis, to_json, BadTime, NotJson};
+use crate::convert::{millis, to_json, BadTime};
 use crate::errors::{exception, guard, internal_error, invalid_argument, to_py_err};
 use crate::events::wrap;
-use crate::fast::{self, Fast, ParticipantOp};
-use crate::text::Texts;
+use crate::read::{self, Arena, Fields};
 use crate::vocab::{member, Kind};
 
 /// The chat lifecycle engine (docs/rules.md). Every command takes `now`, an `int` of
@@ -51,12 +50,8 @@ fn time_error(py: Python<'_>, bad: BadTime) -> PyErr {
     }
 }
 
-fn not_json(py: Python<'_>, bad: NotJson) -> PyErr {
-    invalid_argument(py, bad.message())
-}
-
 /// Builds `{"op": op, field: value, ...}` from Python arguments.
-fn command_json(op: &str, fields: &[(&str, &Bound<'_, PyAny>)]) -> Result<Value, chatlife::Error> {
+fn command_json(op: &str, fields: &Fields) -> Result<Value, chatlife::Error> {
     let mut object = Map::with_capacity(fields.len() + 1);
     object.insert("op".into(), Value::from(op));
     for (name, value) in fields {
@@ -66,39 +61,14 @@ fn command_json(op: &str, fields: &[(&str, &Bound<'_, PyAny>)]) -> Result<Value,
     Ok(Value::Object(object))
 }
 
-fn command_value(py: Python<'_>, op: &str, fields: &[(&str, &Bound<'_, PyAny>)]) -> PyResult<Value> {
-    command_json(op, fields).map_err(|e| to_py_err(py, &e))
-}
-
 /// Batches at least this long release the GIL while the core works; for
 /// shorter ones releasing and taking it back costs more than other threads
 /// gain.
 const DETACH_AT: usize = 64;
 
-/// One command of a batch, read by the fast path or parsed by the core.
-enum Batched {
-    Fast(chatlife::Millis, Fast),
-    Parsed(Result<TimedCommand<'static>, chatlife::Error>),
-}
-
-impl Batched {
-    fn apply(&self, core: &mut chatlife::Engine, texts: &Texts) -> Result<(), chatlife::Error> {
-        match self {
-            Batched::Fast(now, command) => command.apply(core, *now, texts),
-            Batched::Parsed(Ok(c)) => core.apply(c.at, &c.command),
-            Batched::Parsed(Err(refused)) => Err(refused.clone()),
-        }
-    }
-
-    /// The conversation it names, for the core to prefetch.
-    fn conversation<'t>(&'t self, texts: &'t Texts) -> Option<&'t str> {
-        match self {
-            Batched::Fast(_, command) => command.conversation(texts),
-            Batched::Parsed(Ok(c)) => c.command.conversation(),
-            Batched::Parsed(Err(_)) => None,
-        }
-    }
-}
+/// One command of a batch, read in place or by the core's parser, or the
+/// parser's refusal.
+type Batched<'t> = Result<TimedCommand<'t>, chatlife::Error>;
 
 /// The length of a list or tuple, to size buffers; 0 for other iterables,
 /// whose `__len__` is not to be trusted with an allocation.
@@ -161,24 +131,31 @@ impl Engine {
         })
     }
 
-    /// Applies a command the fast path read.
-    fn fast(&self, py: Python<'_>, now: chatlife::Millis, command: &Fast, texts: &Texts) -> PyResult<()> {
-        self.with_core(py, false, |core| command.apply(core, now, texts))?.map_err(|e| to_py_err(py, &e))
-    }
-
     /// Applies a batch: the GIL is released for long ones.
-    fn batch<'py>(&self, py: Python<'py>, batch: Vec<Batched>, texts: &Texts) -> PyResult<Bound<'py, PyList>> {
+    fn batch<'py>(&self, py: Python<'py>, batch: Vec<Batched<'_>>) -> PyResult<Bound<'py, PyList>> {
         let detach = batch.len() >= DETACH_AT;
         let results = self.with_core(py, detach, |core| {
-            core.apply_in_windows(&batch, |c| c.conversation(texts), |core, c| c.apply(core, texts))
+            core.apply_in_windows(
+                &batch,
+                |c| c.as_ref().ok()?.command.conversation(),
+                |core, c| c.as_ref().map_err(Clone::clone).and_then(|c| core.apply(c.at, &c.command)),
+            )
         })?;
         outcomes(py, &results)
     }
 
-    /// Parses and applies one command; the core checks every field.
-    fn command(&self, py: Python<'_>, now: &Bound<'_, PyAny>, command: Value) -> PyResult<()> {
-        let now = millis(now, "now").map_err(|e| time_error(py, e))?;
-        let command = guard(|| Command::from_value(command).map_err(|e| to_py_err(py, &e)))?;
+    /// Applies one command, read in place if the core takes its arguments as
+    /// they are, else parsed by the core, which checks every field.
+    fn command(&self, py: Python<'_>, now: &Bound<'_, PyAny>, op: &'static str, fields: &Fields) -> PyResult<()> {
+        let arena = Arena::new();
+        let (now, command) = match (millis(now, "now"), guard(|| Ok(read::command(op, fields, &arena)))?) {
+            (Ok(now), Some(command)) => (now, command),
+            _ => {
+                let value = command_json(op, fields).map_err(|e| to_py_err(py, &e))?;
+                let now = millis(now, "now").map_err(|e| time_error(py, e))?;
+                (now, guard(|| Command::from_value(value).map_err(|e| to_py_err(py, &e)))?)
+            }
+        };
         self.with_core(py, false, |core| core.apply(now, &command))?.map_err(|e| to_py_err(py, &e))
     }
 }
@@ -198,60 +175,81 @@ fn byte_arg(py: Python<'_>, value: &Bound<'_, PyAny>, field: &str, source: &str)
 
 /// A `str` argument the core takes as `&str` rather than through a command.
 fn string_arg(py: Python<'_>, value: &Bound<'_, PyAny>, field: &str) -> PyResult<String> {
-    match to_json(value, field).map_err(|e| not_json(py, e))? {
+    match to_json(value, field).map_err(|e| invalid_argument(py, e.message()))? {
         Value::String(text) => Ok(text),
         _ => Err(invalid_argument(py, format!("{field}: must be a str, not {}", value.get_type().name()?))),
     }
 }
 
-/// The commands of docs/rules.md §9 that take `(now, conversation, participant)`.
-macro_rules! participant_commands {
-    ($( $(#[doc = $doc:literal])* $op:ident = $variant:ident ),* $(,)?) => {
+/// The command methods: `op(now, positional..., *, keyword=None...)`, each
+/// argument a field of the command of the same name (`arg as "key"` where the
+/// JSON key differs).
+macro_rules! commands {
+    (@key $arg:ident) => { stringify!($arg) };
+    (@key $arg:ident $key:literal) => { $key };
+    ($(
+        $(#[doc = $doc:literal])*
+        $op:ident ( $( $arg:ident $(as $key:literal)? ),* $(; $( $kw:ident ),* )? )
+    )*) => {
         #[pymethods]
         impl Engine {
             $(
                 $(#[doc = $doc])*
+                #[pyo3(signature = (now, $( $arg, )* $( *, $( $kw = None ),* )? ))]
+                #[allow(clippy::too_many_arguments)]
                 fn $op(
                     &self,
                     py: Python<'_>,
                     now: &Bound<'_, PyAny>,
-                    conversation: &Bound<'_, PyAny>,
-                    participant: &Bound<'_, PyAny>,
+                    $( $arg: &Bound<'_, PyAny>, )*
+                    $( $( $kw: Option<&Bound<'_, PyAny>>, )* )?
                 ) -> PyResult<()> {
-                    let mut texts = Texts::new();
-                    let op = ParticipantOp::$variant;
-                    if let (Ok(now), Some(command)) =
-                        (millis(now, "now"), fast::participant(&mut texts, op, conversation, participant))
-                    {
-                        return self.fast(py, now, &command, &texts);
-                    }
-                    let value = command_value(
-                        py,
-                        stringify!($op),
-                        &[("conversation", conversation), ("participant", participant)],
-                    )?;
-                    self.command(py, now, value)
+                    let _none = py.None().into_bound(py);
+                    let fields = [
+                        $( (commands!(@key $arg $($key)?), $arg), )*
+                        $( $( (stringify!($kw), $kw.unwrap_or(&_none)), )* )?
+                    ];
+                    self.command(py, now, stringify!($op), &fields)
                 }
             )*
         }
     };
 }
 
-participant_commands! {
-    leave = Leave,
+commands! {
+    start_conversation(conversation, customer; policy, authenticated_as, display_name)
+    join(conversation, participant, role; display_name)
+    leave(conversation, participant)
     /// A message from `participant`: resets that participant's timers (R-T6).
-    message = Message,
+    message(conversation, participant)
     /// The transport lost the participant: starts the grace period (R-D1).
-    connection_lost = ConnectionLost,
-    connection_restored = ConnectionRestored,
+    connection_lost(conversation, participant)
+    connection_restored(conversation, participant)
     /// The End button; a customer's end is "closed the chat window".
-    end = End,
+    end(conversation, participant)
     /// The agent closes the session window.
-    close_session = CloseSession,
+    close_session(conversation, participant)
     /// The assigned agent puts an active conversation on hold (docs/rules.md §14, H1).
-    hold = Hold,
+    hold(conversation, participant)
     /// The assigned agent takes the conversation off hold (H2).
-    resume = Resume,
+    resume(conversation, participant)
+    issue_reconnect_link(conversation)
+    /// Reconnect through a link (`token`) or the prompt (`conversation` and
+    /// `authenticated_as`); give one of `token` and `conversation`.
+    reconnect(; token, conversation, authenticated_as)
+    /// A signed-in customer is back: offers the conversations they can still
+    /// reconnect to (R-RC2).
+    returning_customer(authenticated_as)
+    decline_reconnect(conversation, authenticated_as)
+    /// Stores the four participant timers (whole minutes or `None`) for the
+    /// next agent/bot join (R-T4).
+    set_participant_timers(conversation, timers)
+    /// Amazon Connect's `UpdateParticipantRoleConfig` request body (CFG4).
+    update_participant_role_config(conversation, request)
+    /// What the flow's Wait block waits for (R-T9); the JSON field is `for`.
+    set_wait(conversation, wait_for as "for")
+    /// An agent's capacity in units; `None` is unbounded.
+    set_agent_capacity(agent, capacity)
 }
 
 /// Locks the core even if an earlier panic poisoned the lock: `broken` is what
@@ -286,188 +284,10 @@ impl Engine {
         Ok(Engine { core: Mutex::new(core), broken: AtomicBool::new(false) })
     }
 
-    #[pyo3(signature = (now, conversation, customer, *, policy=None, authenticated_as=None, display_name=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn start_conversation(
-        &self,
-        py: Python<'_>,
-        now: &Bound<'_, PyAny>,
-        conversation: &Bound<'_, PyAny>,
-        customer: &Bound<'_, PyAny>,
-        policy: Option<&Bound<'_, PyAny>>,
-        authenticated_as: Option<&Bound<'_, PyAny>>,
-        display_name: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<()> {
-        let mut texts = Texts::new();
-        if let (Ok(now), Some(command)) = (
-            millis(now, "now"),
-            fast::start(&mut texts, conversation, customer, policy, authenticated_as, display_name),
-        ) {
-            return self.fast(py, now, &command, &texts);
-        }
-        let none = py.None().into_bound(py);
-        let value = command_value(
-            py,
-            "start_conversation",
-            &[
-                ("conversation", conversation),
-                ("customer", customer),
-                ("policy", policy.unwrap_or(&none)),
-                ("authenticated_as", authenticated_as.unwrap_or(&none)),
-                ("display_name", display_name.unwrap_or(&none)),
-            ],
-        )?;
-        self.command(py, now, value)
-    }
-
-    #[pyo3(signature = (now, conversation, participant, role, *, display_name=None))]
-    fn join(
-        &self,
-        py: Python<'_>,
-        now: &Bound<'_, PyAny>,
-        conversation: &Bound<'_, PyAny>,
-        participant: &Bound<'_, PyAny>,
-        role: &Bound<'_, PyAny>,
-        display_name: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<()> {
-        let mut texts = Texts::new();
-        if let (Ok(now), Some(command)) =
-            (millis(now, "now"), fast::join(&mut texts, conversation, participant, role, display_name))
-        {
-            return self.fast(py, now, &command, &texts);
-        }
-        let none = py.None().into_bound(py);
-        let value = command_value(
-            py,
-            "join",
-            &[
-                ("conversation", conversation),
-                ("participant", participant),
-                ("role", role),
-                ("display_name", display_name.unwrap_or(&none)),
-            ],
-        )?;
-        self.command(py, now, value)
-    }
-
-    fn issue_reconnect_link(
-        &self,
-        py: Python<'_>,
-        now: &Bound<'_, PyAny>,
-        conversation: &Bound<'_, PyAny>,
-    ) -> PyResult<()> {
-        let value = command_value(py, "issue_reconnect_link", &[("conversation", conversation)])?;
-        self.command(py, now, value)
-    }
-
-    /// Reconnect through a link (`token`) or the prompt (`conversation` and
-    /// `authenticated_as`); give one of `token` and `conversation`.
-    #[pyo3(signature = (now, *, token=None, conversation=None, authenticated_as=None))]
-    fn reconnect(
-        &self,
-        py: Python<'_>,
-        now: &Bound<'_, PyAny>,
-        token: Option<&Bound<'_, PyAny>>,
-        conversation: Option<&Bound<'_, PyAny>>,
-        authenticated_as: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<()> {
-        let none = py.None().into_bound(py);
-        let value = command_value(
-            py,
-            "reconnect",
-            &[
-                ("token", token.unwrap_or(&none)),
-                ("conversation", conversation.unwrap_or(&none)),
-                ("authenticated_as", authenticated_as.unwrap_or(&none)),
-            ],
-        )?;
-        self.command(py, now, value)
-    }
-
-    /// A signed-in customer is back: offers the conversations they can still
-    /// reconnect to (R-RC2).
-    fn returning_customer(
-        &self,
-        py: Python<'_>,
-        now: &Bound<'_, PyAny>,
-        authenticated_as: &Bound<'_, PyAny>,
-    ) -> PyResult<()> {
-        let value = command_value(py, "returning_customer", &[("authenticated_as", authenticated_as)])?;
-        self.command(py, now, value)
-    }
-
-    fn decline_reconnect(
-        &self,
-        py: Python<'_>,
-        now: &Bound<'_, PyAny>,
-        conversation: &Bound<'_, PyAny>,
-        authenticated_as: &Bound<'_, PyAny>,
-    ) -> PyResult<()> {
-        let value = command_value(
-            py,
-            "decline_reconnect",
-            &[("conversation", conversation), ("authenticated_as", authenticated_as)],
-        )?;
-        self.command(py, now, value)
-    }
-
-    /// Stores the four participant timers (whole minutes or `None`) for the
-    /// next agent/bot join (R-T4).
-    fn set_participant_timers(
-        &self,
-        py: Python<'_>,
-        now: &Bound<'_, PyAny>,
-        conversation: &Bound<'_, PyAny>,
-        timers: &Bound<'_, PyAny>,
-    ) -> PyResult<()> {
-        let value = command_value(py, "set_participant_timers", &[("conversation", conversation), ("timers", timers)])?;
-        self.command(py, now, value)
-    }
-
-    /// Amazon Connect's `UpdateParticipantRoleConfig` request body (CFG4).
-    fn update_participant_role_config(
-        &self,
-        py: Python<'_>,
-        now: &Bound<'_, PyAny>,
-        conversation: &Bound<'_, PyAny>,
-        request: &Bound<'_, PyAny>,
-    ) -> PyResult<()> {
-        let value = command_value(
-            py,
-            "update_participant_role_config",
-            &[("conversation", conversation), ("request", request)],
-        )?;
-        self.command(py, now, value)
-    }
-
-    /// What the flow's Wait block waits for (R-T9); the JSON field is `for`.
-    fn set_wait(
-        &self,
-        py: Python<'_>,
-        now: &Bound<'_, PyAny>,
-        conversation: &Bound<'_, PyAny>,
-        wait_for: &Bound<'_, PyAny>,
-    ) -> PyResult<()> {
-        let value = command_value(py, "set_wait", &[("conversation", conversation), ("for", wait_for)])?;
-        self.command(py, now, value)
-    }
-
-    /// An agent's capacity in units; `None` is unbounded.
-    fn set_agent_capacity(
-        &self,
-        py: Python<'_>,
-        now: &Bound<'_, PyAny>,
-        agent: &Bound<'_, PyAny>,
-        capacity: &Bound<'_, PyAny>,
-    ) -> PyResult<()> {
-        let value = command_value(py, "set_agent_capacity", &[("agent", agent), ("capacity", capacity)])?;
-        self.command(py, now, value)
-    }
-
     /// Fires every timer due at or before `now` (T3). Releases the GIL.
     fn advance(&self, py: Python<'_>, now: &Bound<'_, PyAny>) -> PyResult<()> {
         let now = millis(now, "now").map_err(|e| time_error(py, e))?;
-        self.with_core(py, true, |core| core.advance(now))?.map_err(|e| to_py_err(py, &e))
+        self.with_core(py, true, |core| core.apply(now, &Command::Advance {}))?.map_err(|e| to_py_err(py, &e))
     }
 
     /// Applies commands of the scenario form, `{"at": ms, "op": ..., fields}`,
@@ -479,22 +299,23 @@ impl Engine {
             .try_iter()
             .map_err(|_| invalid_argument(py, "commands: must be an iterable of command dicts".into()))?;
         let expected = known_length(commands);
-        let mut texts = Texts::new();
+        let arena = Arena::new();
         let mut batch = Vec::with_capacity(expected);
         for (i, item) in iter.enumerate() {
             let item = item?;
-            if let Some((at, command)) = fast::timed(&item, &mut texts) {
-                batch.push(Batched::Fast(at, command));
-                continue;
-            }
-            let path = format!("commands[{i}]");
-            let command = match to_json(&item, &path) {
-                Ok(value) => guard(|| Ok(TimedCommand::from_value(value).map_err(|e| e.within(&path))))?,
-                Err(bad) => Err(chatlife::Error::InvalidArgument(bad.message())),
+            let command = match guard(|| Ok(read::timed(&item, &arena)))? {
+                Some(command) => Ok(command),
+                None => {
+                    let path = format!("commands[{i}]");
+                    match to_json(&item, &path) {
+                        Ok(value) => guard(|| Ok(TimedCommand::from_value(value).map_err(|e| e.within(&path))))?,
+                        Err(bad) => Err(chatlife::Error::InvalidArgument(bad.message())),
+                    }
+                }
             };
-            batch.push(Batched::Parsed(command));
+            batch.push(command);
         }
-        self.batch(py, batch, &texts)
+        self.batch(py, batch)
     }
 
     /// `message(now, conversations[i], participants[i])` for every `i`, in
@@ -515,9 +336,10 @@ impl Engine {
             items.try_iter().map_err(|_| invalid_argument(py, format!("{field}: must be an iterable of str")))
         };
         let expected = known_length(conversations);
+        const COLUMNS: [&str; 2] = ["conversations", "participants"];
         let (mut conversations, mut participants) =
-            (iterate(conversations, "conversations")?, iterate(participants, "participants")?);
-        let mut texts = Texts::new();
+            (iterate(conversations, COLUMNS[0])?, iterate(participants, COLUMNS[1])?);
+        let arena = Arena::new();
         let mut batch = Vec::with_capacity(expected);
         loop {
             let (conversation, participant) =
@@ -525,29 +347,20 @@ impl Engine {
                     (None, None) => break,
                     (Some(conversation), Some(participant)) => (conversation, participant),
                     (conversation, _) => {
-                        let (longer, shorter) = if conversation.is_some() {
-                            ("conversations", "participants")
-                        } else {
-                            ("participants", "conversations")
-                        };
+                        let [shorter, longer] =
+                            if conversation.is_some() { [1, 0] } else { [0, 1] }.map(|i| COLUMNS[i]);
                         let message = format!("{shorter}: has fewer items than {longer}; give one per message");
                         return Err(invalid_argument(py, message));
                     }
                 };
-            let op = ParticipantOp::Message;
-            if let Some(command) = fast::participant(&mut texts, op, &conversation, &participant) {
-                batch.push(Batched::Fast(now, command));
-                continue;
-            }
             let fields = [("conversation", &conversation), ("participant", &participant)];
-            let command = guard(|| {
-                Ok(command_json("message", &fields)
-                    .and_then(Command::from_value)
-                    .map(|command| TimedCommand { at: now, command }))
-            })?;
-            batch.push(Batched::Parsed(command));
+            let command = match guard(|| Ok(read::command("message", &fields, &arena)))? {
+                Some(command) => Ok(command),
+                None => guard(|| Ok(command_json("message", &fields).and_then(Command::from_value)))?,
+            };
+            batch.push(command.map(|command| TimedCommand { at: now, command }));
         }
-        self.batch(py, batch, &texts)
+        self.batch(py, batch)
     }
 
     /// The earliest pending timer deadline in ms, or `None` (T5).

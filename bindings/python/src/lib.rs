@@ -5,8 +5,7 @@ mod convert;
 mod engine;
 mod errors;
 mod events;
-mod fast;
-mod text;
+mod read;
 mod vocab;
 
 use pyo3::prelude::*;

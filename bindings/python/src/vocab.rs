@@ -26,83 +26,34 @@ fn wire<T: Serialize>(variant: T) -> String {
     }
 }
 
-// The core lists every value of each vocabulary (`ALL`, guarded there against
-// a forgotten variant); here they only become strings.
+/// Declares the enums: `VOCABULARIES` and `Kind`, both in this order. The
+/// core lists every value of each vocabulary (`ALL`, guarded there against a
+/// forgotten variant); here they only become strings.
+macro_rules! vocabularies {
+    ($( $vocabulary:ident: $doc:literal, )*) => {
+        const VOCABULARIES: &[Vocabulary] = &[$(
+            Vocabulary { name: stringify!($vocabulary), doc: $doc, values: || $vocabulary::ALL.map(wire).to_vec() },
+        )*];
 
-fn states() -> Vec<String> {
-    State::ALL.map(wire).to_vec()
+        /// Which enum an event field holds: its position in `VOCABULARIES`.
+        #[derive(Debug, Clone, Copy)]
+        #[allow(dead_code)] // WaitFor is the value of no event field.
+        pub enum Kind { $( $vocabulary, )* }
+    };
 }
 
-fn roles() -> Vec<String> {
-    Role::ALL.map(wire).to_vec()
+vocabularies! {
+    State: "Conversation states (docs/rules.md §3).",
+    Role: "Participant roles (docs/rules.md §2).",
+    Reason: "Why a conversation changed state (docs/rules.md §3).",
+    LeftReason: "Why a participant left (docs/rules.md §10).",
+    VisibleTo: "Who sees an automated transcript message (R-M1).",
+    ReconnectMethod: "How a customer came back (R-RC5).",
+    RefusedReason: "Why a reconnect attempt was refused (R-RC9); for the audit log.",
+    HoldReason: "Why a hold began or ended (docs/rules.md §14).",
+    Warned: "A timer an expiry warning is about (docs/rules.md §12).",
+    WaitFor: "What a flow's Wait block waits for (R-T9).",
 }
-
-fn reasons() -> Vec<String> {
-    Reason::ALL.map(wire).to_vec()
-}
-
-fn left_reasons() -> Vec<String> {
-    LeftReason::ALL.map(wire).to_vec()
-}
-
-fn visible_to() -> Vec<String> {
-    VisibleTo::ALL.map(wire).to_vec()
-}
-
-fn reconnect_methods() -> Vec<String> {
-    ReconnectMethod::ALL.map(wire).to_vec()
-}
-
-fn refused_reasons() -> Vec<String> {
-    RefusedReason::ALL.map(wire).to_vec()
-}
-
-fn hold_reasons() -> Vec<String> {
-    HoldReason::ALL.map(wire).to_vec()
-}
-
-fn warned_timers() -> Vec<String> {
-    Warned::ALL.map(wire).to_vec()
-}
-
-fn wait_for() -> Vec<String> {
-    WaitFor::ALL.map(wire).to_vec()
-}
-
-/// Which enum an event field holds: its position in `VOCABULARIES`.
-#[derive(Debug, Clone, Copy)]
-pub enum Kind {
-    State,
-    Role,
-    Reason,
-    LeftReason,
-    VisibleTo,
-    ReconnectMethod,
-    RefusedReason,
-    HoldReason,
-    Warned,
-}
-
-const VOCABULARIES: [Vocabulary; 10] = [
-    Vocabulary { name: "State", doc: "Conversation states (docs/rules.md §3).", values: states },
-    Vocabulary { name: "Role", doc: "Participant roles (docs/rules.md §2).", values: roles },
-    Vocabulary { name: "Reason", doc: "Why a conversation changed state (docs/rules.md §3).", values: reasons },
-    Vocabulary { name: "LeftReason", doc: "Why a participant left (docs/rules.md §10).", values: left_reasons },
-    Vocabulary { name: "VisibleTo", doc: "Who sees an automated transcript message (R-M1).", values: visible_to },
-    Vocabulary { name: "ReconnectMethod", doc: "How a customer came back (R-RC5).", values: reconnect_methods },
-    Vocabulary {
-        name: "RefusedReason",
-        doc: "Why a reconnect attempt was refused (R-RC9); for the audit log.",
-        values: refused_reasons,
-    },
-    Vocabulary { name: "HoldReason", doc: "Why a hold began or ended (docs/rules.md §14).", values: hold_reasons },
-    Vocabulary {
-        name: "Warned",
-        doc: "A timer an expiry warning is about (docs/rules.md §12).",
-        values: warned_timers,
-    },
-    Vocabulary { name: "WaitFor", doc: "What a flow's Wait block waits for (R-T9).", values: wait_for },
-];
 
 impl Kind {
     fn index(self) -> usize {
@@ -119,7 +70,7 @@ pub fn add_enums(module: &Bound<'_, PyModule>) -> PyResult<()> {
     let enum_class = py.import("enum")?.getattr("Enum")?;
     let str_type = py.get_type::<PyString>();
     let mut members = Vec::with_capacity(VOCABULARIES.len());
-    for vocabulary in &VOCABULARIES {
+    for vocabulary in VOCABULARIES {
         let names = PyList::empty(py);
         for value in (vocabulary.values)() {
             names.append((value.to_uppercase(), value))?;

@@ -2,7 +2,7 @@
 //! text, whose strings the command then borrows (a batch from Node's
 //! `JSON.stringify`). Errors are `invalid_argument` naming the field's path.
 
-use serde::Deserializer;
+use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
@@ -53,19 +53,19 @@ fn read_text(text: &str) -> Result<Fields<'_>, Error> {
 }
 
 impl<'a> Fields<'a> {
-    fn command(mut self) -> Result<Command<'a>, Error> {
+    fn command(&mut self) -> Result<Command<'a>, Error> {
         let op = std::mem::take(&mut self.op).required("op")?;
         Command::from_fields(&op, self)
     }
 
-    fn untimed(self) -> Result<Command<'a>, Error> {
+    fn untimed(&mut self) -> Result<Command<'a>, Error> {
         if self.has_at() {
             return Err(Error::InvalidArgument("at: not a field of a command without time".into()));
         }
         self.command()
     }
 
-    fn timed(mut self) -> Result<TimedCommand<'a>, Error> {
+    fn timed(&mut self) -> Result<TimedCommand<'a>, Error> {
         let At(at) = std::mem::take(&mut self.at).required("at")?;
         Ok(TimedCommand { at, command: self.command()? })
     }
@@ -105,6 +105,20 @@ impl<'a> TimedCommand<'a> {
         let items: Vec<&'a RawValue> = serde_json::from_str(text)
             .map_err(|e| Error::InvalidArgument(format!("commands: must be a JSON array of commands: {e}")))?;
         Ok(items.into_iter().map(|item| TimedCommand::from_json(item.get())).collect())
+    }
+}
+
+/// Any serde source (a binding reading its host's objects in place) gives
+/// the same commands as JSON; only the errors' wording is the source's.
+impl<'de: 'a, 'a> Deserialize<'de> for Command<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Fields::deserialize(d)?.untimed().map_err(|e| serde::de::Error::custom(e.message()))
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for TimedCommand<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Fields::deserialize(d)?.timed().map_err(|e| serde::de::Error::custom(e.message()))
     }
 }
 
@@ -179,6 +193,8 @@ mod tests {
         ] {
             let from_value = TimedCommand::from_value(json.clone());
             let from_text = TimedCommand::from_json(&json.to_string()).map(TimedCommand::into_owned);
+            let through_serde = TimedCommand::deserialize(json.clone()).map_err(|e| e.to_string());
+            assert_eq!(from_value.clone().ok(), through_serde.ok(), "{json}");
             assert_eq!(from_value, from_text, "{json}");
         }
     }
