@@ -16,7 +16,7 @@ use napi::bindgen_prelude::{Array, Env, JsObjectValue, Object, Unknown};
 use napi::{sys, JsError, JsValue};
 use napi_derive::napi;
 
-use crate::{apply_fields, invalid_argument, json, millis, no_text, read, thrown, type_name, unreadable};
+use crate::{apply_fields, invalid_argument, js_failed, json, millis, read, thrown, type_name, unreadable};
 use crate::{Code, Engine, Thrown, EVENTS_TEXT_BYTES};
 
 /// Most elements one batch call takes. JavaScript arrays can be far longer
@@ -40,8 +40,8 @@ impl Engine {
     pub fn apply_many<'env>(&mut self, env: &'env Env, commands: Unknown<'_>) -> napi::Result<Unknown<'env>, Code> {
         let is_array = commands.is_array().map_err(unreadable("commands"))?;
         let list = if is_array { Some(batch_array(commands, "commands")?) } else { None };
-        let mut text = std::mem::take(&mut self.scratch.commands);
-        let written = json::stringify(env, commands, &mut text);
+        let mut text = String::new();
+        let written = json::stringify(env, "commands", commands, &mut text);
         let parsed = match written {
             Ok(true) => TimedCommand::parse_batch(&text).ok(),
             _ => None,
@@ -56,12 +56,11 @@ impl Engine {
                 let not = match written {
                     Ok(true) => text,
                     Ok(false) => "undefined".into(),
-                    Err(e) => return Err(no_text("commands", e)),
+                    Err(e) => return Err(e),
                 };
                 return Err(invalid_argument(format!("commands: must be an array of commands, not {not}")));
             }
         };
-        self.scratch.commands = text;
         self.outcomes(env, count, refused)
     }
 
@@ -108,7 +107,14 @@ impl Engine {
                     engine.apply(at, &Command::Message { conversation, participant }).map_err(thrown)
                 }
                 // Anything but two strings gets what `message` gives it.
-                None => message_element(engine, env, now, [&conversations, &participants], index),
+                None => {
+                    let [conversation, participant] =
+                        [("conversation", &conversations), ("participant", &participants)].map(|(field, list)| {
+                            let value = element(list, index).map_err(unreadable(&format!("{field}s[{index}]")));
+                            value.map(|value| (field, value))
+                        });
+                    conversation.and_then(|c| apply_fields(engine, env, now, "message", vec![c, participant?], None))
+                }
             };
             if let Err(e) = outcome {
                 refused.push((index, e));
@@ -163,21 +169,6 @@ fn batch_array<'env>(value: Unknown<'env>, field: &str) -> Result<Array<'env>, T
     Ok(list)
 }
 
-/// `message(now, conversations[index], participants[index])`.
-fn message_element<'env>(
-    engine: &mut chatlife::Engine,
-    env: &Env,
-    now: Unknown<'_>,
-    lists: [&Array<'env>; 2],
-    index: u32,
-) -> Result<(), Thrown> {
-    let read = |field: &'static str, list: &Array<'env>| -> Result<(&'static str, Unknown<'env>), Thrown> {
-        Ok((field, element(list, index).map_err(unreadable(&format!("{field}s[{index}]")))?))
-    };
-    let (conversation, participant) = (read("conversation", lists[0])?, read("participant", lists[1])?);
-    apply_fields(engine, env, now, "message", vec![conversation, participant], None)
-}
-
 /// serde_json's refusal of an escaped lone surrogate (the only escape
 /// `JSON.stringify` writes that it refuses, in words that do not say so), in
 /// the words a single call uses for the same string.
@@ -219,7 +210,7 @@ impl Engine {
             let path = format!("commands[{index}]");
             let value = element(list, index).map_err(unreadable(&path))?;
             // An element with no JSON form, like `undefined` in an array written as JSON, is null.
-            if !json::stringify(env, value, &mut text).map_err(|e| no_text(&path, e))? {
+            if !json::stringify(env, &path, value, &mut text)? {
                 text.replace_range(.., "null");
             }
             let timed = TimedCommand::from_json(&text).map_err(|e| thrown(lone_surrogate(e).within(&path)))?;
@@ -230,7 +221,6 @@ impl Engine {
 
     /// One result per command for JavaScript: `null`, or the `Error`.
     fn outcomes<'env>(&mut self, env: &'env Env, count: usize, refused: Refused) -> napi::Result<Unknown<'env>, Code> {
-        let fail = |e: napi::Error| Thrown::new(Code("invalid_argument"), e.reason);
         self.scratch.trim();
         // Every `null` from one JSON.parse, then the errors set in place: a
         // napi call per slot would cost about as much as the command.
@@ -241,11 +231,11 @@ impl Engine {
             text.extend_from_slice(if index == 0 { b"null" } else { b",null" });
         }
         text.push(b']');
-        let list = json::parse(env, text).map_err(fail)?;
+        let list = json::parse(env, text).map_err(js_failed)?;
         // SAFETY: JSON.parse of an array's text gave an array.
-        let mut list: Object = unsafe { list.cast() }.map_err(fail)?;
+        let mut list: Object = unsafe { list.cast() }.map_err(js_failed)?;
         for (index, e) in refused {
-            list.set_element(index, JsError::from(e).into_unknown(*env)).map_err(fail)?;
+            list.set_element(index, JsError::from(e).into_unknown(*env)).map_err(js_failed)?;
         }
         Ok(list.to_unknown())
     }

@@ -10,13 +10,7 @@
 use napi::bindgen_prelude::{Env, Function, JsObjectValue, Object, Unknown};
 use napi::{sys, JsValue, ValueType};
 
-/// Why `JSON.stringify` gave no text.
-pub enum NoText {
-    /// It threw: a getter or `toJSON` threw, a cycle, a `BigInt`.
-    Threw(napi::Error),
-    /// The value could not be reached or its text read.
-    Unreadable(napi::Error),
-}
+use crate::{invalid_argument, unreadable, Thrown};
 
 /// `JSON[name]`, looked up per call: two property reads, nothing next to
 /// the values it then moves.
@@ -26,15 +20,17 @@ fn builtin<'env>(env: &'env Env, name: &str) -> napi::Result<Function<'env, Unkn
 }
 
 /// `JSON.stringify(value)` into `text`, reusing its allocation. `Ok(false)`
-/// when the value has no JSON form (`undefined`, a function).
-pub fn stringify(env: &Env, value: Unknown<'_>, text: &mut String) -> Result<bool, NoText> {
-    let stringify = builtin(env, "stringify").map_err(NoText::Unreadable)?;
-    let written = stringify.call(value).map_err(NoText::Threw)?;
-    if written.get_type().map_err(NoText::Unreadable)? != ValueType::String {
+/// when the value has no JSON form (`undefined`, a function). It throws for
+/// a getter or `toJSON` that throws, a cycle, a `BigInt`: refused as `field`.
+pub fn stringify(env: &Env, field: &str, value: Unknown<'_>, text: &mut String) -> Result<bool, Thrown> {
+    let stringify = builtin(env, "stringify").map_err(unreadable(field))?;
+    let no_text = |e: napi::Error| invalid_argument(format!("{field}: cannot be written as JSON: {}", e.reason));
+    let written = stringify.call(value).map_err(no_text)?;
+    if written.get_type().map_err(unreadable(field))? != ValueType::String {
         return Ok(false);
     }
     if !crate::read::string(env.raw(), written.raw(), text) {
-        return Err(NoText::Unreadable(napi::Error::from_reason("JSON.stringify wrote text napi cannot read")));
+        return Err(unreadable(field)(napi::Error::from_reason("JSON.stringify wrote text napi cannot read")));
     }
     Ok(true)
 }

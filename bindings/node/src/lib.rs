@@ -68,11 +68,7 @@ fn to_json(env: &Env, field: &str, value: Unknown<'_>) -> Result<Option<Value>, 
         ValueType::Undefined => Ok(None),
         ValueType::Null => Ok(Some(Value::Null)),
         ValueType::Boolean => Ok(Some(Value::Bool(value.coerce_to_bool().map_err(read)?))),
-        ValueType::String => {
-            // SAFETY: the value's type was just checked to be a string.
-            let text: String = unsafe { value.cast() }.map_err(read)?;
-            Ok(Some(Value::String(valid_text(field, value, text)?)))
-        }
+        ValueType::String => text(field, value).map(|text| Some(Value::String(text))),
         ValueType::Number => {
             // SAFETY: the value's type was just checked to be a number.
             let n: f64 = unsafe { value.cast() }.map_err(read)?;
@@ -80,7 +76,7 @@ fn to_json(env: &Env, field: &str, value: Unknown<'_>) -> Result<Option<Value>, 
         }
         ValueType::Object => {
             let mut text = String::new();
-            if !json::stringify(env, value, &mut text).map_err(|e| no_text(field, e))? {
+            if !json::stringify(env, field, value, &mut text)? {
                 return Ok(None);
             }
             serde_json::from_str(&text).map(Some).map_err(|e| invalid_argument(format!("{field}: not JSON: {e}")))
@@ -89,12 +85,9 @@ fn to_json(env: &Env, field: &str, value: Unknown<'_>) -> Result<Option<Value>, 
     }
 }
 
-/// Why a value has no JSON text, as the refusal of `field`.
-fn no_text(field: &str, why: json::NoText) -> Thrown {
-    match why {
-        json::NoText::Threw(e) => invalid_argument(format!("{field}: cannot be written as JSON: {}", e.reason)),
-        json::NoText::Unreadable(e) => unreadable(field)(e),
-    }
+/// A napi call on values this addon made failed; nothing better to say.
+fn js_failed(e: napi::Error) -> Thrown {
+    Thrown::new(Code("invalid_argument"), e.reason)
 }
 
 /// `typeof`'s word for a type (napi writes them capitalised).
@@ -142,24 +135,18 @@ fn millis(value: Unknown<'_>) -> Result<u64, Thrown> {
 #[derive(Default)]
 struct Scratch {
     /// String arguments of the fast paths.
-    ids: [String; 2],
-    role: String,
-    display_name: String,
+    ids: [String; 4],
     /// The ids of a `messages` batch, one after the other.
     ids_text: String,
     /// JSON text going out.
     text: Vec<u8>,
-    /// JSON text of a batch coming in.
-    commands: String,
 }
 
 impl Scratch {
     /// Lets go of what one huge batch made the buffers grow to.
     fn trim(&mut self) {
-        for buf in [&mut self.commands, &mut self.ids_text] {
-            buf.clear();
-            buf.shrink_to(KEPT_BYTES);
-        }
+        self.ids_text.clear();
+        self.ids_text.shrink_to(KEPT_BYTES);
         self.text.clear();
         self.text.shrink_to(KEPT_BYTES);
     }
@@ -173,50 +160,41 @@ const KEPT_BYTES: usize = 1 << 20;
 /// more events than that.
 const EVENTS_TEXT_BYTES: usize = 1 << 25;
 
-/// `now` and `N` string arguments read for a fast path, into `bufs`;
-/// `None` sends the call down the JSON path.
+/// `now` and `N` arguments read for a fast path, into `bufs`: each a
+/// string, or `None` for `undefined` or `null`. `None` for anything else
+/// sends the call down the JSON path.
 fn fast_args<'s, const N: usize>(
     env: &Env,
     now: Unknown<'_>,
     values: [Unknown<'_>; N],
     bufs: &'s mut [String; N],
-) -> Option<(u64, [&'s str; N])> {
+) -> Option<(u64, [Option<&'s str>; N])> {
     let env = env.raw();
     let now = read::millis(env, now.raw())?;
-    for (buf, value) in bufs.iter_mut().zip(values) {
-        if !read::string(env, value.raw(), buf) {
+    let mut args = [None; N];
+    for ((buf, value), arg) in bufs.iter_mut().zip(values).zip(&mut args) {
+        if read::string(env, value.raw(), buf) {
+            let buf: &'s String = buf;
+            *arg = Some(buf.as_str());
+        } else if !matches!(
+            read::type_of(env, value.raw()),
+            Some(sys::ValueType::napi_undefined | sys::ValueType::napi_null)
+        ) {
             return None;
         }
     }
-    let bufs: &'s [String; N] = bufs;
-    Some((now, bufs.each_ref().map(String::as_str)))
+    Some((now, args))
 }
 
-/// An optional string argument for a fast path: `Some(None)` for
-/// `undefined` or `null`, `None` for anything but a string.
-fn fast_optional<'s>(env: &Env, value: Unknown<'_>, buf: &'s mut String) -> Option<Option<&'s str>> {
-    let env = env.raw();
-    match read::type_of(env, value.raw())? {
-        sys::ValueType::napi_undefined | sys::ValueType::napi_null => Some(None),
-        _ => read::string(env, value.raw(), buf).then_some(Some(buf.as_str())),
-    }
-}
-
-/// A JavaScript string argument.
+/// A JavaScript string argument. napi reads a string as UTF-8 only, so one
+/// that is no Unicode text (a lone surrogate) is all `read::string` refuses.
 fn text(field: &str, value: Unknown<'_>) -> Result<String, Thrown> {
     let kind = value.get_type().map_err(unreadable(field))?;
     if kind != ValueType::String {
         return Err(invalid_argument(format!("{field}: must be a string, not a {}", type_name(kind))));
     }
-    // SAFETY: the value's type was just checked to be a string.
-    let text: String = unsafe { value.cast() }.map_err(unreadable(field))?;
-    valid_text(field, value, text)
-}
-
-/// `text` as read from `value`, unless napi replaced a lone surrogate in it.
-fn valid_text(field: &str, value: Unknown<'_>, text: String) -> Result<String, Thrown> {
-    let raw = value.value();
-    if text.contains(char::REPLACEMENT_CHARACTER) && read::lone_surrogate(raw.env, raw.value) {
+    let mut text = String::new();
+    if !read::string(value.value().env, value.raw(), &mut text) {
         return Err(invalid_argument(read::lone_surrogate_problem(field)));
     }
     Ok(text)
@@ -333,17 +311,16 @@ impl Engine {
     /// keys in docs/rules.md §10 order.
     #[napi(catch_unwind, ts_return_type = "Event[]")]
     pub fn poll_events<'env>(&mut self, env: &'env Env) -> napi::Result<Unknown<'env>, Code> {
-        let fail = |e: napi::Error| Thrown::new(Code("invalid_argument"), e.reason);
         if self.engine.pending_events() == 0 {
-            return env.create_array(0).map(|list| list.to_unknown()).map_err(fail);
+            return env.create_array(0).map(|list| list.to_unknown()).map_err(js_failed);
         }
         self.events.clear();
         self.engine.drain_events(&mut self.events);
-        let lists = self.events_as_js(env).map_err(fail);
+        let lists = self.events_as_js(env).map_err(js_failed);
         self.events.clear();
         self.events.shrink_to(KEPT_BYTES / std::mem::size_of::<chatlife::Event>());
         self.scratch.trim();
-        json::concat(lists?).map_err(fail)
+        json::concat(lists?).map_err(js_failed)
     }
 
     /// The state of a conversation the engine knows, or `null`.
@@ -369,19 +346,14 @@ impl Engine {
         customer: Unknown<'_>,
         options: Unknown<'_>,
     ) -> napi::Result<(), Code> {
-        let no_options = matches!(
-            read::type_of(env.raw(), options.raw()),
-            Some(sys::ValueType::napi_undefined | sys::ValueType::napi_null)
-        );
-        if no_options {
-            let ids = &mut self.scratch.ids;
-            if let Some((now, [conversation, customer])) = fast_args(&env, now, [conversation, customer], ids) {
-                let (conversation, customer) = (conversation.into(), customer.into());
-                let (policy, authenticated_as, display_name) = (None, None, None);
-                let command =
-                    Command::StartConversation { conversation, customer, policy, authenticated_as, display_name };
-                return self.engine.apply(now, &command).map_err(thrown);
-            }
+        let ids = self.scratch.ids.first_chunk_mut().expect("four buffers");
+        if let Some((now, [Some(conversation), Some(customer), None])) =
+            fast_args(&env, now, [conversation, customer, options], ids)
+        {
+            let (conversation, customer) = (conversation.into(), customer.into());
+            let (policy, authenticated_as, display_name) = (None, None, None);
+            let command = Command::StartConversation { conversation, customer, policy, authenticated_as, display_name };
+            return self.engine.apply(now, &command).map_err(thrown);
         }
         apply_fields(
             &mut self.engine,
@@ -406,15 +378,12 @@ impl Engine {
         role: Unknown<'_>,
         display_name: Unknown<'_>,
     ) -> napi::Result<(), Code> {
-        let Scratch { ids, role: role_text, display_name: name, .. } = &mut self.scratch;
-        let mut fast_role = || {
+        let args = [conversation, participant, role, display_name];
+        if let Some((now, [Some(conversation), Some(participant), Some(role), name])) =
+            fast_args(&env, now, args, &mut self.scratch.ids)
+        {
             // An unknown role is refused by the JSON path, in its words.
-            read::string(env.raw(), role.raw(), role_text)
-                .then(|| chatlife::Role::ALL.into_iter().find(|r| r.as_str() == role_text.as_str()))
-                .flatten()
-        };
-        if let (Some(role), Some(name)) = (fast_role(), fast_optional(&env, display_name, name)) {
-            if let Some((now, [conversation, participant])) = fast_args(&env, now, [conversation, participant], ids) {
+            if let Some(role) = chatlife::Role::ALL.into_iter().find(|r| r.as_str() == role) {
                 let (conversation, participant, display_name) =
                     (conversation.into(), participant.into(), name.map(Text::from));
                 let command = Command::Join { conversation, participant, role, display_name };
@@ -517,8 +486,8 @@ macro_rules! commands {
     (@key $arg:ident $key:literal) => { $key };
     (@fast json $($rest:tt)*) => {};
     (@fast $variant:ident $self:ident, $env:ident, $now:ident, $($arg:ident),*) => {
-        let bufs = $self.scratch.ids.first_chunk_mut().expect("no command has more than two ids");
-        if let Some((now, [$($arg),*])) = fast_args(&$env, $now, [$($arg),*], bufs) {
+        let bufs = $self.scratch.ids.first_chunk_mut().expect("no command has more than four ids");
+        if let Some((now, [$(Some($arg)),*])) = fast_args(&$env, $now, [$($arg),*], bufs) {
             let command = Command::$variant { $($arg: Text::borrowed($arg)),* };
             return $self.engine.apply(now, &command).map_err(thrown);
         }
@@ -590,13 +559,8 @@ pub fn load_scenario(text_value: Unknown<'_>) -> napi::Result<ScenarioFile, Code
     let source = text("text", text_value)?;
     let scenario = Scenario::from_json(&source).map_err(thrown)?;
     // The core accepted the text, so it is an object with a `steps` array.
-    let steps = match serde_json::from_str::<Value>(&source) {
-        Ok(Value::Object(mut top)) => match top.remove("steps") {
-            Some(Value::Array(steps)) => steps,
-            _ => Vec::new(),
-        },
-        _ => Vec::new(),
-    };
+    let mut top = serde_json::from_str::<Value>(&source).unwrap_or_default();
+    let steps = top.get_mut("steps").and_then(Value::as_array_mut).map(std::mem::take).unwrap_or_default();
     Ok(ScenarioFile { name: scenario.name, rules: scenario.rules, config: scenario.config_json.to_string(), steps })
 }
 

@@ -28,18 +28,13 @@ pub fn whole_millis(n: f64) -> Option<u64> {
     (n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n < u64::MAX as f64).then_some(n as u64)
 }
 
-/// A JavaScript number, without coercion.
-pub fn number(env: sys::napi_env, value: sys::napi_value) -> Option<f64> {
+/// A command's `now`, when it is one the core can take as it is.
+pub fn millis(env: sys::napi_env, value: sys::napi_value) -> Option<u64> {
     let mut n = 0.0;
     // SAFETY: env and value come from the napi call being served; a value of
     // another type is reported as `napi_number_expected`, not thrown.
     let status = unsafe { sys::napi_get_value_double(env, value, &mut n) };
-    (status == sys::Status::napi_ok).then_some(n)
-}
-
-/// A command's `now`, when it is one the core can take as it is.
-pub fn millis(env: sys::napi_env, value: sys::napi_value) -> Option<u64> {
-    number(env, value).and_then(whole_millis)
+    (status == sys::Status::napi_ok).then_some(n).and_then(whole_millis)
 }
 
 /// A JavaScript string into `buf`, replacing what it held, reusing its
@@ -101,7 +96,7 @@ pub fn append_string(env: sys::napi_env, value: sys::napi_value, buf: &mut Strin
 /// into U+FFFD, so two different ids could become one. Python refuses such a
 /// `str`; so does every reader here. Asked only when the UTF-8 text holds a
 /// U+FFFD, so ordinary strings pay nothing for it.
-pub fn lone_surrogate(env: sys::napi_env, value: sys::napi_value) -> bool {
+fn lone_surrogate(env: sys::napi_env, value: sys::napi_value) -> bool {
     let mut len = 0;
     // SAFETY: a NULL buffer asks napi for the length (in UTF-16 units) only.
     let status = unsafe { sys::napi_get_value_string_utf16(env, value, std::ptr::null_mut(), 0, &mut len) };
