@@ -1,438 +1,270 @@
-//! Reading a batch from the text `JSON.stringify` wrote for it, without
-//! building a `serde_json::Value` per command.
+//! The batch calls, `applyMany` and `messages`, and their results: many
+//! commands in one napi call, applied by the core in its prefetch windows
+//! (`Engine::apply_in_windows`), one result per command.
 //!
-//! The common commands (`advance`, `start_conversation` and `join` with
-//! plain fields, and every command on a conversation and a participant) are
-//! read in place: ids borrowed from the text, `at` as written. The reader
-//! takes an element only when the core's own parser would accept it as it
-//! is and read the same values from it: every field a known one, none twice,
-//! each of its type, strings without escapes. Anything else is handed over
-//! as its JSON text for the core's parser (`TimedCommand::from_value`), which
-//! then gives the command, or the refusal with its code and message.
+//! `applyMany` hands the text `JSON.stringify` writes for the whole batch to
+//! the core's parser (`TimedCommand::parse_batch`, ids borrowed from the
+//! text), so a batch command is read, checked and refused exactly as a
+//! scenario step is. Only when the batch has no JSON text (a getter throws, a
+//! `BigInt`, a cycle) is each element written on its own, and the one that
+//! fails refused in its slot.
 
-use chatlife::parse_at;
-// The keys a batch command read in place may have, at positions the core fixes.
-use chatlife::plain_fields::*;
-use chatlife::MAX_TIME;
-use chatlife::{Role, StartOptions};
-use serde_json::Value;
+use std::ops::Range;
 
-/// One element of the batch.
-pub enum Item<'a> {
-    /// A command read in place, with its `at`.
-    Read(u64, Fast<'a>),
-    /// An element for the core's parser: its JSON text.
-    Json(&'a str),
-}
+use chatlife::{Command, Text, TimedCommand};
+use napi::bindgen_prelude::{Array, Env, JsObjectValue, Object, Unknown};
+use napi::{sys, JsError, JsValue};
+use napi_derive::napi;
 
-/// A command read in place.
-pub enum Fast<'a> {
-    Advance,
-    /// A command on one participant of one conversation.
-    Participant {
-        op: ParticipantOp,
-        conversation: &'a str,
-        participant: &'a str,
-    },
-    Join {
-        conversation: &'a str,
-        participant: &'a str,
-        role: Role,
-        display_name: Option<&'a str>,
-    },
-    Start {
-        conversation: &'a str,
-        customer: &'a str,
-        options: StartOptions<'a>,
-    },
-}
+use crate::{apply_fields, invalid_argument, js_failed, json, millis, read, thrown, type_name, unreadable};
+use crate::{Code, Engine, Thrown, EVENTS_TEXT_BYTES};
 
-#[derive(Clone, Copy)]
-pub enum ParticipantOp {
-    Leave,
-    Message,
-    ConnectionLost,
-    ConnectionRestored,
-    End,
-    CloseSession,
-    Hold,
-    Resume,
-}
+/// Most elements one batch call takes. JavaScript arrays can be far longer
+/// than what they hold (`new Array(2 ** 32 - 1)`), and each refusal is an
+/// `Error` of about 800 bytes: a million refused commands take about a
+/// gigabyte and seconds, far more would exhaust the heap.
+const MAX_BATCH: usize = 1 << 20;
 
-impl ParticipantOp {
-    fn from_op(op: &str) -> Option<ParticipantOp> {
-        Some(match op {
-            "leave" => ParticipantOp::Leave,
-            "message" => ParticipantOp::Message,
-            "connection_lost" => ParticipantOp::ConnectionLost,
-            "connection_restored" => ParticipantOp::ConnectionRestored,
-            "end" => ParticipantOp::End,
-            "close_session" => ParticipantOp::CloseSession,
-            "hold" => ParticipantOp::Hold,
-            "resume" => ParticipantOp::Resume,
-            _ => return None,
-        })
-    }
-}
+/// The refusals of a batch, by slot; every other slot was accepted.
+type Refused = Vec<(u32, Thrown)>;
 
-impl Fast<'_> {
-    /// Calls the core's method for the command, as `Engine::apply` does.
-    pub fn apply(&self, engine: &mut chatlife::Engine, at: u64) -> Result<(), chatlife::Error> {
-        match *self {
-            Fast::Advance => engine.advance(at),
-            Fast::Participant { op, conversation, participant } => {
-                let method = match op {
-                    ParticipantOp::Leave => chatlife::Engine::leave,
-                    ParticipantOp::Message => chatlife::Engine::message,
-                    ParticipantOp::ConnectionLost => chatlife::Engine::connection_lost,
-                    ParticipantOp::ConnectionRestored => chatlife::Engine::connection_restored,
-                    ParticipantOp::End => chatlife::Engine::end,
-                    ParticipantOp::CloseSession => chatlife::Engine::close_session,
-                    ParticipantOp::Hold => chatlife::Engine::hold,
-                    ParticipantOp::Resume => chatlife::Engine::resume,
+#[napi]
+impl Engine {
+    /// Applies `{at, op, ...fields}` commands in order (`at`: milliseconds or
+    /// a duration string), as if each were the call of its method. One result
+    /// per command: `null` when accepted, the `Error` it would have thrown
+    /// when refused. Nothing stops the batch: neither a refusal nor a command
+    /// that does not parse, whose `invalid_argument` names it
+    /// (`commands[3].at: missing`). At most 2^20 commands a call.
+    #[napi(catch_unwind, ts_args_type = "commands: TimedCommand[]", ts_return_type = "Array<ChatlifeError | null>")]
+    pub fn apply_many<'env>(&mut self, env: &'env Env, commands: Unknown<'_>) -> napi::Result<Unknown<'env>, Code> {
+        let is_array = commands.is_array().map_err(unreadable("commands"))?;
+        let list = if is_array { Some(batch_array(commands, "commands")?) } else { None };
+        let mut text = String::new();
+        let written = json::stringify(env, "commands", commands, &mut text);
+        let parsed = match written {
+            Ok(true) => TimedCommand::parse_batch(&text).ok(),
+            _ => None,
+        };
+        let (count, refused) = match (parsed, &list) {
+            (Some(items), _) => {
+                check_length(items.len(), "commands")?;
+                (items.len(), self.apply_parsed(&items))
+            }
+            (None, Some(list)) => (list.len() as usize, self.apply_elements(env, list)),
+            (None, None) => {
+                let not = match written {
+                    Ok(true) => text,
+                    Ok(false) => "undefined".into(),
+                    Err(e) => return Err(e),
                 };
-                method(engine, at, conversation, participant)
-            }
-            Fast::Join { conversation, participant, role, display_name } => {
-                engine.join(at, conversation, participant, role, display_name)
-            }
-            Fast::Start { conversation, customer, options } => {
-                engine.start_conversation(at, conversation, customer, options)
-            }
-        }
-    }
-}
-
-/// A field's value as the reader takes it.
-#[derive(Clone, Copy)]
-enum Raw<'a> {
-    Str(&'a str),
-    Whole(u64),
-    Null,
-}
-
-/// The fields of one element, and which of them it has.
-#[derive(Default)]
-struct Fields<'a> {
-    values: [Option<Raw<'a>>; KEYS.len()],
-    present: u16,
-}
-
-impl<'a> Fields<'a> {
-    /// `None` unless every field present is one of `allowed`.
-    fn only(&self, allowed: &[usize]) -> Option<()> {
-        let mask = allowed.iter().fold(1 << AT | 1 << OP, |mask, &key| mask | 1 << key);
-        (self.present & !mask == 0).then_some(())
-    }
-
-    fn text(&self, key: usize) -> Option<&'a str> {
-        match self.values[key]? {
-            Raw::Str(text) => Some(text),
-            _ => None,
-        }
-    }
-
-    /// An optional string: absent and `null` are both `None`.
-    fn optional_text(&self, key: usize) -> Option<Option<&'a str>> {
-        match self.values[key] {
-            None | Some(Raw::Null) => Some(None),
-            Some(Raw::Str(text)) => Some(Some(text)),
-            Some(Raw::Whole(_)) => None,
-        }
-    }
-
-    /// `at` as `parse_at` reads it, when it accepts it.
-    fn at(&self) -> Option<u64> {
-        match self.values[AT]? {
-            Raw::Whole(ms) => (ms <= MAX_TIME).then_some(ms),
-            Raw::Str(duration) => parse_at(&Value::String(duration.into())).ok(),
-            Raw::Null => None,
-        }
-    }
-
-    fn command(&self) -> Option<Fast<'a>> {
-        let op = self.text(OP)?;
-        if let Some(op) = ParticipantOp::from_op(op) {
-            self.only(&[CONVERSATION, PARTICIPANT])?;
-            return Some(Fast::Participant {
-                op,
-                conversation: self.text(CONVERSATION)?,
-                participant: self.text(PARTICIPANT)?,
-            });
-        }
-        match op {
-            "advance" => {
-                self.only(&[])?;
-                Some(Fast::Advance)
-            }
-            "join" => {
-                self.only(&[CONVERSATION, PARTICIPANT, ROLE, DISPLAY_NAME])?;
-                let role = self.text(ROLE)?;
-                Some(Fast::Join {
-                    conversation: self.text(CONVERSATION)?,
-                    participant: self.text(PARTICIPANT)?,
-                    role: Role::ALL.into_iter().find(|r| r.as_str() == role)?,
-                    display_name: self.optional_text(DISPLAY_NAME)?,
-                })
-            }
-            "start_conversation" => {
-                self.only(&[CONVERSATION, CUSTOMER, POLICY, AUTHENTICATED_AS, DISPLAY_NAME])?;
-                Some(Fast::Start {
-                    conversation: self.text(CONVERSATION)?,
-                    customer: self.text(CUSTOMER)?,
-                    options: StartOptions {
-                        policy: self.optional_text(POLICY)?,
-                        authenticated_as: self.optional_text(AUTHENTICATED_AS)?,
-                        display_name: self.optional_text(DISPLAY_NAME)?,
-                    },
-                })
-            }
-            _ => None,
-        }
-    }
-}
-
-/// Walks the commands of the JSON array `JSON.stringify` wrote for a batch,
-/// answering `None` after the last. After an element it cannot find the end
-/// of (which valid JSON never gives) it is `lost` and answers `None` from
-/// then on; the caller reads the rest from the array itself.
-pub struct Scanner<'a> {
-    text: &'a str,
-    pos: usize,
-    lost: bool,
-}
-
-impl<'a> Scanner<'a> {
-    /// A scanner before the first element of `text`, an array.
-    pub fn new(text: &'a str) -> Scanner<'a> {
-        let mut scanner = Scanner { text, pos: 0, lost: false };
-        scanner.lost = scanner.eat(b'[').is_none();
-        scanner
-    }
-
-    fn bytes(&self) -> &'a [u8] {
-        self.text.as_bytes()
-    }
-
-    fn peek(&self) -> Option<u8> {
-        self.bytes().get(self.pos).copied()
-    }
-
-    fn eat(&mut self, byte: u8) -> Option<()> {
-        (self.peek()? == byte).then(|| self.pos += 1)
-    }
-
-    /// A string with no escapes in it, borrowed from the text.
-    fn plain_string(&mut self) -> Option<&'a str> {
-        self.eat(b'"')?;
-        let start = self.pos;
-        let len = self.bytes()[start..].iter().position(|&b| b == b'"' || b == b'\\')?;
-        let end = start + len;
-        self.eat_at(end, b'"')?;
-        // Both ends sit next to an ASCII quote, so they are char boundaries.
-        Some(&self.text[start..end])
-    }
-
-    fn eat_at(&mut self, at: usize, byte: u8) -> Option<()> {
-        self.pos = at;
-        self.eat(byte)
-    }
-
-    /// A whole number written as plain digits, as JSON.stringify writes
-    /// integers up to 10^21.
-    fn whole(&mut self) -> Option<u64> {
-        let start = self.pos;
-        let len = self.bytes()[start..].iter().take_while(|b| b.is_ascii_digit()).count();
-        self.pos += len;
-        if matches!(self.peek()?, b'.' | b'e' | b'E') {
-            return None;
-        }
-        self.text[start..self.pos].parse().ok()
-    }
-
-    fn value(&mut self) -> Option<Raw<'a>> {
-        match self.peek()? {
-            b'"' => self.plain_string().map(Raw::Str),
-            b'0'..=b'9' => self.whole().map(Raw::Whole),
-            b'n' if self.bytes()[self.pos..].starts_with(b"null") => {
-                self.pos += "null".len();
-                Some(Raw::Null)
-            }
-            _ => None,
-        }
-    }
-
-    /// The command at the scanner, read in place, or `None` (position lost).
-    fn read_command(&mut self) -> Option<(u64, Fast<'a>)> {
-        self.eat(b'{')?;
-        let mut fields = Fields::default();
-        loop {
-            let key = self.plain_string()?;
-            self.eat(b':')?;
-            let value = self.value()?;
-            let index = KEYS.iter().position(|k| *k == key)?;
-            if fields.values[index].replace(value).is_some() {
-                return None;
-            }
-            fields.present |= 1 << index;
-            match self.peek()? {
-                b',' => self.pos += 1,
-                b'}' => {
-                    self.pos += 1;
-                    break;
-                }
-                _ => return None,
-            }
-        }
-        Some((fields.at()?, fields.command()?))
-    }
-
-    /// Moves past one JSON value of any kind; `None` when the text does not
-    /// hold one.
-    fn skip_value(&mut self) -> Option<()> {
-        let mut depth = 0usize;
-        loop {
-            match self.peek()? {
-                b'"' => {
-                    self.pos += 1;
-                    loop {
-                        let rest = &self.bytes()[self.pos..];
-                        let at = rest.iter().position(|&b| b == b'"' || b == b'\\')?;
-                        self.pos += at + 1;
-                        if rest[at] == b'"' {
-                            break;
-                        }
-                        // The escaped character, whatever it is.
-                        self.pos += 1;
-                    }
-                }
-                b'{' | b'[' => {
-                    depth += 1;
-                    self.pos += 1;
-                }
-                b'}' | b']' => {
-                    depth = depth.checked_sub(1)?;
-                    self.pos += 1;
-                }
-                b',' if depth == 0 => return Some(()),
-                _ => self.pos += 1,
-            }
-            if depth == 0 && matches!(self.peek(), Some(b',' | b']')) {
-                return Some(());
-            }
-        }
-    }
-
-    /// After an element: past its `,`, or at the closing `]`.
-    fn next_element(&mut self) -> Option<()> {
-        match self.peek()? {
-            b',' => {
-                self.pos += 1;
-                Some(())
-            }
-            b']' => Some(()),
-            _ => None,
-        }
-    }
-
-    /// Whether the scanner lost its way in the text before the array's end.
-    pub fn lost(&self) -> bool {
-        self.lost
-    }
-
-    /// The next command of the batch: read in place, or else handed over as
-    /// its text. `None` after the last, or once the position is lost.
-    pub fn command(&mut self) -> Option<Item<'a>> {
-        if self.lost || self.peek() == Some(b']') {
-            return None;
-        }
-        let start = self.pos;
-        let read = self.read_command().filter(|_| matches!(self.peek(), Some(b',' | b']')));
-        let item = match read {
-            Some((at, fast)) => Item::Read(at, fast),
-            None => {
-                self.pos = start;
-                if self.skip_value().is_none() {
-                    self.lost = true;
-                    return None;
-                }
-                Item::Json(&self.text[start..self.pos])
+                return Err(invalid_argument(format!("commands: must be an array of commands, not {not}")));
             }
         };
-        if self.next_element().is_none() {
-            self.lost = true;
+        self.outcomes(env, count, refused)
+    }
+
+    /// `message(now, conversations[i], participants[i])` for each `i`, in
+    /// order: the commonest batch, with no object to build per message. One
+    /// result per message, as from `applyMany`; a `now` that is no time
+    /// throws, as from `message`. At most 2^20 messages a call.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "now: number, conversations: string[], participants: string[]",
+        ts_return_type = "Array<ChatlifeError | null>"
+    )]
+    pub fn messages<'env>(
+        &mut self,
+        env: &'env Env,
+        now: Unknown<'_>,
+        conversations: Unknown<'_>,
+        participants: Unknown<'_>,
+    ) -> napi::Result<Unknown<'env>, Code> {
+        let at = millis(now)?;
+        let conversations = batch_array(conversations, "conversations")?;
+        let participants = batch_array(participants, "participants")?;
+        if conversations.len() != participants.len() {
+            let (c, p) = (conversations.len(), participants.len());
+            return Err(invalid_argument(format!("participants: {p} ids for {c} conversations")));
         }
-        Some(item)
+        // Every id first, into one buffer, so that the core can prefetch a
+        // window's conversations; `None` where the two are not plain strings.
+        let ids = &mut self.scratch.ids_text;
+        ids.clear();
+        let mut read = |list: &Array, index| {
+            element(list, index).ok().and_then(|id| read::append_string(env.raw(), id.raw(), ids))
+        };
+        let spans: Vec<Option<[Range<usize>; 2]>> =
+            (0..conversations.len()).map(|i| Some([read(&conversations, i)?, read(&participants, i)?])).collect();
+        let ids = &self.scratch.ids_text;
+        let (mut refused, mut index) = (Refused::new(), 0);
+        let conversation_of = |span: &Option<[Range<usize>; 2]>| span.as_ref().map(|[c, _]| &ids[c.clone()]);
+        self.engine.apply_in_windows(&spans, conversation_of, |engine, span| {
+            let outcome = match span {
+                Some([c, p]) => {
+                    let (conversation, participant) =
+                        (Text::borrowed(&ids[c.clone()]), Text::borrowed(&ids[p.clone()]));
+                    engine.apply(at, &Command::Message { conversation, participant }).map_err(thrown)
+                }
+                // Anything but two strings gets what `message` gives it.
+                None => {
+                    let [conversation, participant] =
+                        [("conversation", &conversations), ("participant", &participants)].map(|(field, list)| {
+                            let value = element(list, index).map_err(unreadable(&format!("{field}s[{index}]")));
+                            value.map(|value| (field, value))
+                        });
+                    conversation.and_then(|c| apply_fields(engine, env, now, "message", vec![c, participant?], None))
+                }
+            };
+            if let Err(e) = outcome {
+                refused.push((index, e));
+            }
+            index += 1;
+        });
+        self.outcomes(env, spans.len(), refused)
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// `list[index]`. A getter that throws is caught: its exception is taken
+/// (not left to be thrown when the call returns) and its text kept.
+fn element<'env>(list: &Array<'env>, index: u32) -> napi::Result<Unknown<'env>> {
+    let env = list.value().env;
+    let mut value = std::ptr::null_mut();
+    // SAFETY: the array and the env are those of the napi call being served.
+    let status = unsafe { sys::napi_get_element(env, list.raw(), index, &mut value) };
+    if status == sys::Status::napi_ok {
+        // SAFETY: napi just gave the value, in this env.
+        return Ok(unsafe { Unknown::from_raw_unchecked(env, value) });
+    }
+    // A getter's exception comes back as a generic failure, left pending.
+    let mut exception = std::ptr::null_mut();
+    // SAFETY: with nothing pending, napi gives `undefined` and clears nothing.
+    let cleared = unsafe { sys::napi_get_and_clear_last_exception(env, &mut exception) };
+    let thrown = cleared == sys::Status::napi_ok
+        && !matches!(read::type_of(env, exception), None | Some(sys::ValueType::napi_undefined));
+    if thrown {
+        // SAFETY: napi just gave the exception, in this env.
+        return Err(napi::Error::from(unsafe { Unknown::from_raw_unchecked(env, exception) }));
+    }
+    Err(napi::Error::from_reason(format!("napi status {status}")))
+}
 
-    fn commands(text: &str) -> Vec<String> {
-        let mut scanner = Scanner::new(text);
-        let mut out = Vec::new();
-        while let Some(item) = scanner.command() {
-            out.push(match item {
-                Item::Read(at, Fast::Advance) => format!("{at} advance"),
-                Item::Read(at, Fast::Participant { conversation, participant, .. }) => {
-                    format!("{at} {conversation} {participant}")
-                }
-                Item::Read(at, Fast::Join { role, display_name, .. }) => format!("{at} join {role:?} {display_name:?}"),
-                Item::Read(at, Fast::Start { options, .. }) => format!("{at} start {:?}", options.policy),
-                Item::Json(text) => format!("json {text}"),
-            });
+fn check_length(len: usize, field: &str) -> Result<(), Thrown> {
+    if len <= MAX_BATCH {
+        return Ok(());
+    }
+    let problem = format!("{field}: {len} elements, above the limit of {MAX_BATCH} in one call");
+    Err(thrown(chatlife::Error::LimitExceeded(problem)))
+}
+
+/// A batch argument: an array of at most `MAX_BATCH` elements.
+fn batch_array<'env>(value: Unknown<'env>, field: &str) -> Result<Array<'env>, Thrown> {
+    if !value.is_array().map_err(unreadable(field))? {
+        let kind = value.get_type().map_err(unreadable(field))?;
+        return Err(invalid_argument(format!("{field}: must be an array, not a {}", type_name(kind))));
+    }
+    // SAFETY: the value was just checked to be an array.
+    let list: Array = unsafe { value.cast() }.map_err(unreadable(field))?;
+    check_length(list.len() as usize, field)?;
+    Ok(list)
+}
+
+/// serde_json's refusal of an escaped lone surrogate (the only escape
+/// `JSON.stringify` writes that it refuses, in words that do not say so), in
+/// the words a single call uses for the same string.
+fn lone_surrogate(e: chatlife::Error) -> chatlife::Error {
+    let message = e.message();
+    match message.split_once(": ") {
+        Some((field, "lone leading surrogate in hex escape" | "unexpected end of hex escape")) => {
+            chatlife::Error::InvalidArgument(read::lone_surrogate_problem(field))
         }
-        assert!(!scanner.lost());
-        out
+        _ => e,
+    }
+}
+
+impl Engine {
+    /// Applies a parsed batch; a command that did not parse is refused in its slot.
+    fn apply_parsed(&mut self, items: &[Result<TimedCommand<'_>, chatlife::Error>]) -> Refused {
+        let (mut refused, mut index) = (Refused::new(), 0);
+        self.engine.apply_in_windows(
+            items,
+            |item| item.as_ref().ok()?.command.conversation(),
+            |engine, item| {
+                let outcome = match item {
+                    Ok(timed) => engine.apply(timed.at, &timed.command),
+                    Err(e) => Err(lone_surrogate(e.clone()).within(&format!("commands[{index}]"))),
+                };
+                if let Err(e) = outcome {
+                    refused.push((index, thrown(e)));
+                }
+                index += 1;
+            },
+        );
+        refused
     }
 
-    #[test]
-    fn reads_plain_commands_in_place_and_hands_over_the_rest() {
-        let text = concat!(
-            r#"[{"at":5,"op":"message","conversation":"c","participant":"p"},"#,
-            r#"{"at":"1s","op":"advance"},"#,
-            r#"{"at":1,"op":"join","conversation":"c","participant":"a","role":"agent","display_name":null},"#,
-            r#"{"at":2,"op":"start_conversation","conversation":"c","customer":"u","policy":"vip"},"#,
-            r#"{"at":1.5,"op":"advance"},"#,
-            r#"{"at":1,"op":"message","conversation":"c\"q","participant":"p"},"#,
-            r#"{"at":1,"op":"message","conversation":"c","participant":"p","extra":[1,{"a":"]"}]},"#,
-            r#"{"at":1,"op":"message","conversation":"c","conversation":"d","participant":"p"},"#,
-            r#"{"at":1,"op":"join","conversation":"c","participant":"a","role":"boss"},"#,
-            r#"{"at":9007199254740992,"op":"advance"},"#,
-            r#"null,"x",[]]"#
-        );
-        assert_eq!(
-            commands(text),
-            [
-                "5 c p",
-                "1000 advance",
-                "1 join Agent None",
-                "2 start Some(\"vip\")",
-                r#"json {"at":1.5,"op":"advance"}"#,
-                r#"json {"at":1,"op":"message","conversation":"c\"q","participant":"p"}"#,
-                r#"json {"at":1,"op":"message","conversation":"c","participant":"p","extra":[1,{"a":"]"}]}"#,
-                r#"json {"at":1,"op":"message","conversation":"c","conversation":"d","participant":"p"}"#,
-                r#"json {"at":1,"op":"join","conversation":"c","participant":"a","role":"boss"}"#,
-                r#"json {"at":9007199254740992,"op":"advance"}"#,
-                "json null",
-                r#"json "x""#,
-                "json []",
-            ]
-        );
+    /// Applies a batch that has no JSON text, each element written on its own.
+    fn apply_elements(&mut self, env: &Env, list: &Array) -> Refused {
+        let mut text = String::new();
+        let mut apply = |index: u32| {
+            let path = format!("commands[{index}]");
+            let value = element(list, index).map_err(unreadable(&path))?;
+            // An element with no JSON form, like `undefined` in an array written as JSON, is null.
+            if !json::stringify(env, &path, value, &mut text)? {
+                text.replace_range(.., "null");
+            }
+            let timed = TimedCommand::from_json(&text).map_err(|e| thrown(lone_surrogate(e).within(&path)))?;
+            self.engine.apply(timed.at, &timed.command).map_err(thrown)
+        };
+        (0..list.len()).filter_map(|index| apply(index).err().map(|e| (index, e))).collect()
     }
 
-    #[test]
-    fn a_text_that_is_no_array_reads_nothing() {
-        assert!(Scanner::new("{}").command().is_none());
-        let mut scanner = Scanner::new(r#"[{"at":1,"op":"advance"},{"at":2"#);
-        assert!(matches!(scanner.command(), Some(Item::Read(1, Fast::Advance))));
-        assert!(scanner.command().is_none());
-        assert!(scanner.command().is_none());
-        assert!(scanner.lost());
-        let mut scanner = Scanner::new("[]");
-        assert!(scanner.command().is_none());
-        assert!(!scanner.lost());
+    /// One result per command for JavaScript: `null`, or the `Error`.
+    fn outcomes<'env>(&mut self, env: &'env Env, count: usize, refused: Refused) -> napi::Result<Unknown<'env>, Code> {
+        self.scratch.trim();
+        // Every `null` from one JSON.parse, then the errors set in place: a
+        // napi call per slot would cost about as much as the command.
+        let text = &mut self.scratch.text;
+        text.clear();
+        text.push(b'[');
+        for index in 0..count {
+            text.extend_from_slice(if index == 0 { b"null" } else { b",null" });
+        }
+        text.push(b']');
+        let list = json::parse(env, text).map_err(js_failed)?;
+        // SAFETY: JSON.parse of an array's text gave an array.
+        let mut list: Object = unsafe { list.cast() }.map_err(js_failed)?;
+        for (index, e) in refused {
+            list.set_element(index, JsError::from(e).into_unknown(*env)).map_err(js_failed)?;
+        }
+        Ok(list.to_unknown())
+    }
+
+    /// `self.events` as arrays of plain objects, in order. Each event is its
+    /// canonical line, so the objects JSON.parse builds have the docs/rules.md §10
+    /// keys in order.
+    pub(crate) fn events_as_js<'env>(&mut self, env: &'env Env) -> napi::Result<Vec<Unknown<'env>>> {
+        let text = &mut self.scratch.text;
+        let mut lists = Vec::new();
+        let mut rest = &self.events[..];
+        while !rest.is_empty() {
+            text.clear();
+            text.push(b'[');
+            let mut taken = 0;
+            for event in rest {
+                if taken > 0 {
+                    if text.len() >= EVENTS_TEXT_BYTES {
+                        break;
+                    }
+                    text.push(b',');
+                }
+                serde_json::to_writer(&mut *text, event).map_err(|e| napi::Error::from_reason(e.to_string()))?;
+                taken += 1;
+            }
+            text.push(b']');
+            lists.push(json::parse(env, text)?);
+            rest = &rest[taken..];
+        }
+        Ok(lists)
     }
 }

@@ -1,13 +1,14 @@
 //! `require('chatlife')`: the Node addon over the chatlife core.
 //!
-//! The layer is thin on purpose. Arguments of the plain types (string ids, a
-//! whole number `now`) go straight to the core's typed methods. Anything else
-//! becomes the JSON the core already parses for scenario files
+//! The layer is thin on purpose: it turns arguments into the core's
+//! `Command` and hands it to `Engine::apply`. Arguments of the plain types
+//! (string ids, a whole number `now`) become the command as they are.
+//! Anything else becomes the JSON the core already parses for scenario files
 //! (`{"op": ..., fields}`), so a JavaScript caller gets the same validation,
 //! the same codes and the same messages as `chatlife run`: every refusal of a
 //! malformed argument comes from that JSON path, never from a fast path.
 //! Batches cross as JSON text too, both ways: commands as `JSON.stringify`
-//! writes them, read in place where they are plain (see `batch`), and events
+//! writes them, for the core's parser (see `batch`), and events
 //! as their canonical lines, made into plain objects by one `JSON.parse`, so
 //! their keys are in docs/rules.md §10 order and `JSON.stringify(event)` is the
 //! canonical line. A refusal is thrown as an `Error` whose `.code` is the
@@ -17,13 +18,12 @@
 //! a thrown `Error` instead of aborting the Node process.
 
 use chatlife::scenario::Scenario;
-use chatlife::{parse_at, Command, TimedCommand};
-use napi::bindgen_prelude::{Array, Env, JsObjectValue, Object, Uint8Array, Uint8ArraySlice, Unknown};
-use napi::{sys, JsError, JsValue, ValueType};
+use chatlife::{parse_at, Command, Text};
+use napi::bindgen_prelude::{Env, Uint8Array, Uint8ArraySlice, Unknown};
+use napi::{sys, JsValue, ValueType};
 use napi_derive::napi;
 use serde_json::{Map, Value};
 
-mod batch;
 mod json;
 mod read;
 
@@ -68,11 +68,7 @@ fn to_json(env: &Env, field: &str, value: Unknown<'_>) -> Result<Option<Value>, 
         ValueType::Undefined => Ok(None),
         ValueType::Null => Ok(Some(Value::Null)),
         ValueType::Boolean => Ok(Some(Value::Bool(value.coerce_to_bool().map_err(read)?))),
-        ValueType::String => {
-            // SAFETY: the value's type was just checked to be a string.
-            let text: String = unsafe { value.cast() }.map_err(read)?;
-            Ok(Some(Value::String(valid_text(field, value, text)?)))
-        }
+        ValueType::String => text(field, value).map(|text| Some(Value::String(text))),
         ValueType::Number => {
             // SAFETY: the value's type was just checked to be a number.
             let n: f64 = unsafe { value.cast() }.map_err(read)?;
@@ -80,13 +76,8 @@ fn to_json(env: &Env, field: &str, value: Unknown<'_>) -> Result<Option<Value>, 
         }
         ValueType::Object => {
             let mut text = String::new();
-            match json::stringify(env, value, &mut text) {
-                Ok(true) => {}
-                Ok(false) => return Ok(None),
-                Err(json::NoText::Threw(e)) => {
-                    return Err(invalid_argument(format!("{field}: cannot be written as JSON: {}", e.reason)))
-                }
-                Err(json::NoText::Unreadable(e)) => return Err(read(e)),
+            if !json::stringify(env, field, value, &mut text)? {
+                return Ok(None);
             }
             serde_json::from_str(&text).map(Some).map_err(|e| invalid_argument(format!("{field}: not JSON: {e}")))
         }
@@ -94,20 +85,14 @@ fn to_json(env: &Env, field: &str, value: Unknown<'_>) -> Result<Option<Value>, 
     }
 }
 
-fn type_name(t: ValueType) -> &'static str {
-    match t {
-        ValueType::Undefined => "undefined",
-        ValueType::Null => "null",
-        ValueType::Boolean => "boolean",
-        ValueType::Number => "number",
-        ValueType::String => "string",
-        ValueType::Symbol => "symbol",
-        ValueType::Object => "object",
-        ValueType::Function => "function",
-        ValueType::External => "external",
-        ValueType::BigInt => "bigint",
-        _ => "value of unknown type",
-    }
+/// A napi call on values this addon made failed; nothing better to say.
+fn js_failed(e: napi::Error) -> Thrown {
+    Thrown::new(Code("invalid_argument"), e.reason)
+}
+
+/// `typeof`'s word for a type (napi writes them capitalised).
+fn type_name(t: ValueType) -> String {
+    t.to_string().to_lowercase()
 }
 
 /// A JavaScript number as JSON: whole numbers up to 2^53 as integers (what
@@ -150,20 +135,18 @@ fn millis(value: Unknown<'_>) -> Result<u64, Thrown> {
 #[derive(Default)]
 struct Scratch {
     /// String arguments of the fast paths.
-    ids: [String; 2],
-    role: String,
-    display_name: String,
+    ids: [String; 4],
+    /// The ids of a `messages` batch, one after the other.
+    ids_text: String,
     /// JSON text going out.
     text: Vec<u8>,
-    /// JSON text of a batch coming in.
-    commands: String,
 }
 
 impl Scratch {
     /// Lets go of what one huge batch made the buffers grow to.
     fn trim(&mut self) {
-        self.commands.clear();
-        self.commands.shrink_to(KEPT_BYTES);
+        self.ids_text.clear();
+        self.ids_text.shrink_to(KEPT_BYTES);
         self.text.clear();
         self.text.shrink_to(KEPT_BYTES);
     }
@@ -177,50 +160,41 @@ const KEPT_BYTES: usize = 1 << 20;
 /// more events than that.
 const EVENTS_TEXT_BYTES: usize = 1 << 25;
 
-/// `now` and `N` string arguments read for a fast path, into `bufs`;
-/// `None` sends the call down the JSON path.
+/// `now` and `N` arguments read for a fast path, into `bufs`: each a
+/// string, or `None` for `undefined` or `null`. `None` for anything else
+/// sends the call down the JSON path.
 fn fast_args<'s, const N: usize>(
     env: &Env,
     now: Unknown<'_>,
     values: [Unknown<'_>; N],
     bufs: &'s mut [String; N],
-) -> Option<(u64, [&'s str; N])> {
+) -> Option<(u64, [Option<&'s str>; N])> {
     let env = env.raw();
     let now = read::millis(env, now.raw())?;
-    for (buf, value) in bufs.iter_mut().zip(values) {
-        if !read::string(env, value.raw(), buf) {
+    let mut args = [None; N];
+    for ((buf, value), arg) in bufs.iter_mut().zip(values).zip(&mut args) {
+        if read::string(env, value.raw(), buf) {
+            let buf: &'s String = buf;
+            *arg = Some(buf.as_str());
+        } else if !matches!(
+            read::type_of(env, value.raw()),
+            Some(sys::ValueType::napi_undefined | sys::ValueType::napi_null)
+        ) {
             return None;
         }
     }
-    let bufs: &'s [String; N] = bufs;
-    Some((now, bufs.each_ref().map(String::as_str)))
+    Some((now, args))
 }
 
-/// An optional string argument for a fast path: `Some(None)` for
-/// `undefined` or `null`, `None` for anything but a string.
-fn fast_optional<'s>(env: &Env, value: Unknown<'_>, buf: &'s mut String) -> Option<Option<&'s str>> {
-    let env = env.raw();
-    match read::type_of(env, value.raw())? {
-        sys::ValueType::napi_undefined | sys::ValueType::napi_null => Some(None),
-        _ => read::string(env, value.raw(), buf).then_some(Some(buf.as_str())),
-    }
-}
-
-/// A JavaScript string argument.
+/// A JavaScript string argument. napi reads a string as UTF-8 only, so one
+/// that is no Unicode text (a lone surrogate) is all `read::string` refuses.
 fn text(field: &str, value: Unknown<'_>) -> Result<String, Thrown> {
     let kind = value.get_type().map_err(unreadable(field))?;
     if kind != ValueType::String {
         return Err(invalid_argument(format!("{field}: must be a string, not a {}", type_name(kind))));
     }
-    // SAFETY: the value's type was just checked to be a string.
-    let text: String = unsafe { value.cast() }.map_err(unreadable(field))?;
-    valid_text(field, value, text)
-}
-
-/// `text` as read from `value`, unless napi replaced a lone surrogate in it.
-fn valid_text(field: &str, value: Unknown<'_>, text: String) -> Result<String, Thrown> {
-    let raw = value.value();
-    if text.contains(char::REPLACEMENT_CHARACTER) && read::lone_surrogate(raw.env, raw.value) {
+    let mut text = String::new();
+    if !read::string(value.value().env, value.raw(), &mut text) {
         return Err(invalid_argument(read::lone_surrogate_problem(field)));
     }
     Ok(text)
@@ -267,37 +241,37 @@ impl Engine {
     fn wrapping(engine: chatlife::Engine) -> Engine {
         Engine { engine, scratch: Scratch::default(), events: Vec::new() }
     }
+}
 
-    /// Builds `{"op": op, ...fields}` and applies it. Fields left `undefined`
-    /// are absent, as in a scenario file; `options` adds optional fields and
-    /// may not repeat a positional one.
-    fn command(
-        &mut self,
-        env: &Env,
-        now: Unknown<'_>,
-        op: &str,
-        fields: Vec<(&str, Unknown<'_>)>,
-        options: Option<(&str, Unknown<'_>)>,
-    ) -> Result<(), Thrown> {
-        let now = millis(now)?;
-        let mut map = Map::new();
-        map.insert("op".into(), Value::from(op));
-        for (name, value) in fields {
-            if let Some(json) = to_json(env, name, value)? {
-                map.insert(name.into(), json);
-            }
+/// Builds `{"op": op, ...fields}` and applies it. Fields left `undefined`
+/// are absent, as in a scenario file; `options` adds optional fields and
+/// may not repeat a positional one.
+fn apply_fields(
+    engine: &mut chatlife::Engine,
+    env: &Env,
+    now: Unknown<'_>,
+    op: &str,
+    fields: Vec<(&str, Unknown<'_>)>,
+    options: Option<(&str, Unknown<'_>)>,
+) -> Result<(), Thrown> {
+    let now = millis(now)?;
+    let mut map = Map::new();
+    map.insert("op".into(), Value::from(op));
+    for (name, value) in fields {
+        if let Some(json) = to_json(env, name, value)? {
+            map.insert(name.into(), json);
         }
-        if let Some((name, value)) = options {
-            for (key, json) in object(env, name, value)? {
-                if map.contains_key(&key) {
-                    return Err(invalid_argument(format!("{name}.{key}: given as an argument already")));
-                }
-                map.insert(key, json);
-            }
-        }
-        let command = Command::from_value(Value::Object(map)).map_err(thrown)?;
-        self.engine.apply(now, &command).map_err(thrown)
     }
+    if let Some((name, value)) = options {
+        for (key, json) in object(env, name, value)? {
+            if map.contains_key(&key) {
+                return Err(invalid_argument(format!("{name}.{key}: given as an argument already")));
+            }
+            map.insert(key, json);
+        }
+    }
+    let command = Command::from_value(Value::Object(map)).map_err(thrown)?;
+    engine.apply(now, &command).map_err(thrown)
 }
 
 #[napi]
@@ -337,17 +311,16 @@ impl Engine {
     /// keys in docs/rules.md §10 order.
     #[napi(catch_unwind, ts_return_type = "Event[]")]
     pub fn poll_events<'env>(&mut self, env: &'env Env) -> napi::Result<Unknown<'env>, Code> {
-        let fail = |e: napi::Error| Thrown::new(Code("invalid_argument"), e.reason);
         if self.engine.pending_events() == 0 {
-            return env.create_array(0).map(|list| list.to_unknown()).map_err(fail);
+            return env.create_array(0).map(|list| list.to_unknown()).map_err(js_failed);
         }
         self.events.clear();
         self.engine.drain_events(&mut self.events);
-        let lists = self.events_as_js(env).map_err(fail);
+        let lists = self.events_as_js(env).map_err(js_failed);
         self.events.clear();
         self.events.shrink_to(KEPT_BYTES / std::mem::size_of::<chatlife::Event>());
         self.scratch.trim();
-        json::concat(lists?).map_err(fail)
+        json::concat(lists?).map_err(js_failed)
     }
 
     /// The state of a conversation the engine knows, or `null`.
@@ -361,7 +334,7 @@ impl Engine {
     #[napi(catch_unwind, ts_args_type = "now: number")]
     pub fn advance(&mut self, now: Unknown<'_>) -> napi::Result<(), Code> {
         let now = millis(now)?;
-        self.engine.advance(now).map_err(thrown)
+        self.engine.apply(now, &Command::Advance {}).map_err(thrown)
     }
 
     #[napi(catch_unwind, ts_args_type = "now: number, conversation: string, customer: string, options?: StartOptions")]
@@ -373,18 +346,17 @@ impl Engine {
         customer: Unknown<'_>,
         options: Unknown<'_>,
     ) -> napi::Result<(), Code> {
-        let no_options = matches!(
-            read::type_of(env.raw(), options.raw()),
-            Some(sys::ValueType::napi_undefined | sys::ValueType::napi_null)
-        );
-        if no_options {
-            let ids = &mut self.scratch.ids;
-            if let Some((now, [conversation, customer])) = fast_args(&env, now, [conversation, customer], ids) {
-                let options = chatlife::StartOptions::default();
-                return self.engine.start_conversation(now, conversation, customer, options).map_err(thrown);
-            }
+        let ids = self.scratch.ids.first_chunk_mut().expect("four buffers");
+        if let Some((now, [Some(conversation), Some(customer), None])) =
+            fast_args(&env, now, [conversation, customer, options], ids)
+        {
+            let (conversation, customer) = (conversation.into(), customer.into());
+            let (policy, authenticated_as, display_name) = (None, None, None);
+            let command = Command::StartConversation { conversation, customer, policy, authenticated_as, display_name };
+            return self.engine.apply(now, &command).map_err(thrown);
         }
-        self.command(
+        apply_fields(
+            &mut self.engine,
             &env,
             now,
             "start_conversation",
@@ -406,19 +378,20 @@ impl Engine {
         role: Unknown<'_>,
         display_name: Unknown<'_>,
     ) -> napi::Result<(), Code> {
-        let Scratch { ids, role: role_text, display_name: name, .. } = &mut self.scratch;
-        let mut fast_role = || {
+        let args = [conversation, participant, role, display_name];
+        if let Some((now, [Some(conversation), Some(participant), Some(role), name])) =
+            fast_args(&env, now, args, &mut self.scratch.ids)
+        {
             // An unknown role is refused by the JSON path, in its words.
-            read::string(env.raw(), role.raw(), role_text)
-                .then(|| chatlife::Role::ALL.into_iter().find(|r| r.as_str() == role_text.as_str()))
-                .flatten()
-        };
-        if let (Some(role), Some(name)) = (fast_role(), fast_optional(&env, display_name, name)) {
-            if let Some((now, [conversation, participant])) = fast_args(&env, now, [conversation, participant], ids) {
-                return self.engine.join(now, conversation, participant, role, name).map_err(thrown);
+            if let Some(role) = chatlife::Role::ALL.into_iter().find(|r| r.as_str() == role) {
+                let (conversation, participant, display_name) =
+                    (conversation.into(), participant.into(), name.map(Text::from));
+                let command = Command::Join { conversation, participant, role, display_name };
+                return self.engine.apply(now, &command).map_err(thrown);
             }
         }
-        self.command(
+        apply_fields(
+            &mut self.engine,
             &env,
             now,
             "join",
@@ -436,7 +409,7 @@ impl Engine {
     /// `{conversation, authenticated_as}` (docs/rules.md §9).
     #[napi(catch_unwind, ts_args_type = "now: number, request: ReconnectRequest")]
     pub fn reconnect(&mut self, env: Env, now: Unknown<'_>, request: Unknown<'_>) -> napi::Result<(), Code> {
-        self.command(&env, now, "reconnect", vec![], Some(("request", request)))
+        apply_fields(&mut self.engine, &env, now, "reconnect", vec![], Some(("request", request)))
     }
 
     /// Everything the engine holds, as versioned JSON bytes. Take it after
@@ -483,315 +456,75 @@ impl Engine {
         let conversation_bytes = bytes("conversation_bytes", conversation_bytes)?;
         self.engine.import_conversation(now, &conversation_bytes).map_err(thrown)
     }
-
-    /// Applies `{at, op, ...fields}` commands in order (`at`: milliseconds or
-    /// a duration string), as if each were the call of its method. One result
-    /// per command: `null` when accepted, the `Error` it would have thrown
-    /// when refused. Nothing stops the batch: neither a refusal nor a command
-    /// that does not parse, whose `invalid_argument` names it
-    /// (`commands[3].at: missing`). At most 2^20 commands a call.
-    #[napi(catch_unwind, ts_args_type = "commands: TimedCommand[]", ts_return_type = "Array<ChatlifeError | null>")]
-    pub fn apply_many<'env>(&mut self, env: &'env Env, commands: Unknown<'_>) -> napi::Result<Unknown<'env>, Code> {
-        let mut outcomes = Outcomes::default();
-        if !commands.is_array().map_err(unreadable("commands"))? {
-            match to_json(env, "commands", commands)? {
-                Some(Value::Array(list)) => {
-                    for value in list {
-                        let outcome = self.apply_value(outcomes.count, value);
-                        outcomes.push(outcome);
-                    }
-                    return self.outcomes(env, outcomes);
-                }
-                other => {
-                    return Err(invalid_argument(format!(
-                        "commands: must be an array of commands, not {}",
-                        other.map_or("undefined".into(), |v| v.to_string())
-                    )))
-                }
-            }
-        }
-        let list = batch_array(commands, "commands")?;
-        let mut text = std::mem::take(&mut self.scratch.commands);
-        let mut read_all = false;
-        if let Ok(true) = json::stringify(env, commands, &mut text) {
-            let mut scanner = batch::Scanner::new(&text);
-            while let Some(item) = scanner.command() {
-                let outcome = match item {
-                    batch::Item::Read(at, command) => command.apply(&mut self.engine, at).map_err(thrown),
-                    batch::Item::Json(json) => match serde_json::from_str(json) {
-                        Ok(value) => self.apply_value(outcomes.count, value),
-                        Err(_) => self.apply_element(env, &list, outcomes.count),
-                    },
-                };
-                outcomes.push(outcome);
-            }
-            read_all = !scanner.lost();
-        }
-        // When some command has no JSON text (its getter throws, it holds a
-        // BigInt), each is read from the array on its own, and the one that
-        // fails is refused in its slot.
-        while !read_all && outcomes.count < list.len() {
-            let outcome = self.apply_element(env, &list, outcomes.count);
-            outcomes.push(outcome);
-        }
-        self.scratch.commands = text;
-        self.outcomes(env, outcomes)
-    }
-
-    /// `message(now, conversations[i], participants[i])` for each `i`, in
-    /// order: the commonest batch, with no object to build per message. One
-    /// result per message, as from `applyMany`; a `now` that is no time
-    /// throws, as from `message`. At most 2^20 messages a call.
-    #[napi(
-        catch_unwind,
-        ts_args_type = "now: number, conversations: string[], participants: string[]",
-        ts_return_type = "Array<ChatlifeError | null>"
-    )]
-    pub fn messages<'env>(
-        &mut self,
-        env: &'env Env,
-        now: Unknown<'_>,
-        conversations: Unknown<'_>,
-        participants: Unknown<'_>,
-    ) -> napi::Result<Unknown<'env>, Code> {
-        let at = millis(now)?;
-        let conversations = batch_array(conversations, "conversations")?;
-        let participants = batch_array(participants, "participants")?;
-        if conversations.len() != participants.len() {
-            let (c, p) = (conversations.len(), participants.len());
-            return Err(invalid_argument(format!("participants: {p} ids for {c} conversations")));
-        }
-        let raw = env.raw();
-        let mut outcomes = Outcomes::default();
-        while outcomes.count < conversations.len() {
-            let index = outcomes.count;
-            let [conversation, participant] = &mut self.scratch.ids;
-            let read =
-                |list: &Array, buf: &mut String| element(list, index).is_ok_and(|id| read::string(raw, id.raw(), buf));
-            let outcome = if read(&conversations, conversation) && read(&participants, participant) {
-                self.engine.message(at, conversation, participant).map_err(thrown)
-            } else {
-                // Anything but two strings gets what `message` gives it.
-                self.message_element(*env, now, &conversations, &participants, index)
-            };
-            outcomes.push(outcome);
-        }
-        self.outcomes(env, outcomes)
-    }
 }
 
-/// Most elements one batch call takes. JavaScript arrays can be far longer
-/// than what they hold (`new Array(2 ** 32 - 1)`), and each refusal is an
-/// `Error` of about 800 bytes: a million refused commands take about a
-/// gigabyte and seconds, far more would exhaust the heap.
-const MAX_BATCH: u32 = 1 << 20;
-
-/// `list[index]`. A getter that throws is caught: its exception is taken
-/// (not left to be thrown when the call returns) and its text kept.
-fn element<'env>(list: &Array<'env>, index: u32) -> napi::Result<Unknown<'env>> {
-    let env = list.value().env;
-    let mut value = std::ptr::null_mut();
-    // SAFETY: the array and the env are those of the napi call being served.
-    let status = unsafe { sys::napi_get_element(env, list.raw(), index, &mut value) };
-    if status == sys::Status::napi_ok {
-        // SAFETY: napi just gave the value, in this env.
-        return Ok(unsafe { Unknown::from_raw_unchecked(env, value) });
-    }
-    // A getter's exception comes back as a generic failure, left pending.
-    let mut exception = std::ptr::null_mut();
-    // SAFETY: with nothing pending, napi gives `undefined` and clears nothing.
-    let cleared = unsafe { sys::napi_get_and_clear_last_exception(env, &mut exception) };
-    let thrown = cleared == sys::Status::napi_ok
-        && !matches!(read::type_of(env, exception), None | Some(sys::ValueType::napi_undefined));
-    if thrown {
-        // SAFETY: napi just gave the exception, in this env.
-        return Err(napi::Error::from(unsafe { Unknown::from_raw_unchecked(env, exception) }));
-    }
-    Err(napi::Error::from_reason(format!("napi status {status}")))
-}
-
-/// A batch argument: an array of at most `MAX_BATCH` elements.
-fn batch_array<'env>(value: Unknown<'env>, field: &str) -> Result<Array<'env>, Thrown> {
-    if !value.is_array().map_err(unreadable(field))? {
-        let kind = value.get_type().map_err(unreadable(field))?;
-        return Err(invalid_argument(format!("{field}: must be an array, not a {}", type_name(kind))));
-    }
-    // SAFETY: the value was just checked to be an array.
-    let list: Array = unsafe { value.cast() }.map_err(unreadable(field))?;
-    if list.len() > MAX_BATCH {
-        let problem = format!("{field}: {} elements, above the limit of {MAX_BATCH} in one call", list.len());
-        return Err(thrown(chatlife::Error::LimitExceeded(problem)));
-    }
-    Ok(list)
-}
-
-/// The results of a batch so far; only the refusals are kept.
-#[derive(Default)]
-struct Outcomes {
-    count: u32,
-    refused: Vec<(u32, Thrown)>,
-}
-
-impl Outcomes {
-    fn push(&mut self, outcome: Result<(), Thrown>) {
-        if let Err(e) = outcome {
-            self.refused.push((self.count, e));
-        }
-        self.count += 1;
-    }
-}
-
-impl Engine {
-    /// Applies a batch's command given as JSON; a parse error names its slot.
-    fn apply_value(&mut self, index: u32, value: Value) -> Result<(), Thrown> {
-        let command = TimedCommand::from_value(value).map_err(|e| thrown(e.within(&format!("commands[{index}]"))))?;
-        self.engine.apply(command.at, &command.command).map_err(thrown)
-    }
-
-    /// Applies a batch's command read from the array itself.
-    fn apply_element(&mut self, env: &Env, list: &Array, index: u32) -> Result<(), Thrown> {
-        let path = format!("commands[{index}]");
-        let command = element(list, index).map_err(unreadable(&path))?;
-        // An absent element, like `undefined` in an array written as JSON, is null.
-        let value = to_json(env, &path, command)?.unwrap_or(Value::Null);
-        self.apply_value(index, value)
-    }
-
-    /// `message(now, conversations[index], participants[index])`.
-    fn message_element(
-        &mut self,
-        env: Env,
-        now: Unknown<'_>,
-        conversations: &Array,
-        participants: &Array,
-        index: u32,
-    ) -> Result<(), Thrown> {
-        let conversation = element(conversations, index).map_err(unreadable(&format!("conversations[{index}]")))?;
-        let participant = element(participants, index).map_err(unreadable(&format!("participants[{index}]")))?;
-        self.message(env, now, conversation, participant)
-    }
-
-    /// `self.events` as arrays of plain objects, in order. Each event is its
-    /// canonical line, so the objects JSON.parse builds have the docs/rules.md §10
-    /// keys in order.
-    fn events_as_js<'env>(&mut self, env: &'env Env) -> napi::Result<Vec<Unknown<'env>>> {
-        let text = &mut self.scratch.text;
-        let mut lists = Vec::new();
-        let mut rest = &self.events[..];
-        while !rest.is_empty() {
-            text.clear();
-            text.push(b'[');
-            let mut taken = 0;
-            for event in rest {
-                if taken > 0 {
-                    if text.len() >= EVENTS_TEXT_BYTES {
-                        break;
-                    }
-                    text.push(b',');
-                }
-                serde_json::to_writer(&mut *text, event).map_err(|e| napi::Error::from_reason(e.to_string()))?;
-                taken += 1;
-            }
-            text.push(b']');
-            lists.push(json::parse(env, text)?);
-            rest = &rest[taken..];
-        }
-        Ok(lists)
-    }
-
-    /// One result per command for JavaScript: `null`, or the `Error`.
-    fn outcomes<'env>(&mut self, env: &'env Env, outcomes: Outcomes) -> napi::Result<Unknown<'env>, Code> {
-        let fail = |e: napi::Error| Thrown::new(Code("invalid_argument"), e.reason);
-        self.scratch.trim();
-        // Every `null` from one JSON.parse, then the errors set in place: a
-        // napi call per slot would cost about as much as the command.
-        let text = &mut self.scratch.text;
-        text.clear();
-        text.push(b'[');
-        for index in 0..outcomes.count {
-            text.extend_from_slice(if index == 0 { b"null" } else { b",null" });
-        }
-        text.push(b']');
-        let list = json::parse(env, text).map_err(fail)?;
-        // SAFETY: JSON.parse of an array's text gave an array.
-        let mut list: Object = unsafe { list.cast() }.map_err(fail)?;
-        for (index, e) in outcomes.refused {
-            list.set_element(index, JsError::from(e).into_unknown(*env)).map_err(fail)?;
-        }
-        Ok(list.to_unknown())
-    }
-}
+// After the methods above, so that index.d.ts lists the batch calls after them.
+mod batch;
 
 /// The commands of docs/rules.md §9 with fixed fields, one method each, named after
-/// its `op`: `now`, then each field in order, named as docs/rules.md §9 names it. napi
-/// reads each generated method as if written out; `$ts` is its TypeScript
-/// argument list. `ids` marks a command whose fields are all strings: when
-/// they are, it calls the core's method of the same name directly.
+/// its `op`: `now`, then each field in order, named as docs/rules.md §9 names it
+/// (or `= "key"`). napi reads each generated method as if written out; `$ts` is
+/// its TypeScript argument list. A command whose fields are all strings starts
+/// with its `Command` variant: when they are strings, it is built from them as
+/// they are; `json` sends every call down the JSON path.
 macro_rules! commands {
-    ($($(#[doc = $doc:tt])* $kind:ident $method:ident($($arg:ident: $field:tt),*), $ts:tt;)*) => {
+    ($($(#[doc = $doc:tt])* $kind:ident $method:ident($($arg:ident $(= $key:literal)?),*), $ts:tt;)*) => {
         #[napi]
         impl Engine {
             $(
                 $(#[doc = $doc])*
                 #[napi(catch_unwind, ts_args_type = $ts)]
                 pub fn $method(&mut self, env: Env, now: Unknown<'_>, $($arg: Unknown<'_>),*) -> napi::Result<(), Code> {
-                    commands!(@fast $kind self, env, now, $method($($arg),*));
-                    self.command(&env, now, stringify!($method), vec![$(($field, $arg)),*], None)
+                    commands!(@fast $kind self, env, now, $($arg),*);
+                    let fields = vec![$((commands!(@key $arg $($key)?), $arg)),*];
+                    apply_fields(&mut self.engine, &env, now, stringify!($method), fields, None)
                 }
             )*
         }
     };
-    (@fast ids $self:ident, $env:ident, $now:ident, $method:ident($($arg:ident),*)) => {
-        let bufs = $self.scratch.ids.first_chunk_mut().expect("no command has more than two ids");
-        if let Some((now, [$($arg),*])) = fast_args(&$env, $now, [$($arg),*], bufs) {
-            return $self.engine.$method(now, $($arg),*).map_err(thrown);
+    (@key $arg:ident) => { stringify!($arg) };
+    (@key $arg:ident $key:literal) => { $key };
+    (@fast json $($rest:tt)*) => {};
+    (@fast $variant:ident $self:ident, $env:ident, $now:ident, $($arg:ident),*) => {
+        let bufs = $self.scratch.ids.first_chunk_mut().expect("no command has more than four ids");
+        if let Some((now, [$(Some($arg)),*])) = fast_args(&$env, $now, [$($arg),*], bufs) {
+            let command = Command::$variant { $($arg: Text::borrowed($arg)),* };
+            return $self.engine.apply(now, &command).map_err(thrown);
         }
     };
-    (@fast json $($rest:tt)*) => {};
 }
 
 // Docs as plain string attributes: napi-derive would copy a `///` comment
 // passed through a macro into index.d.ts as a raw-string token (`r"..."`).
 commands! {
-    ids leave(conversation: "conversation", participant: "participant"),
-        "now: number, conversation: string, participant: string";
+    Leave leave(conversation, participant), "now: number, conversation: string, participant: string";
     #[doc = "A message from a participant; only messages reset idle timers (R-T6)."]
-    ids message(conversation: "conversation", participant: "participant"),
+    Message message(conversation, participant), "now: number, conversation: string, participant: string";
+    ConnectionLost connection_lost(conversation, participant),
         "now: number, conversation: string, participant: string";
-    ids connection_lost(conversation: "conversation", participant: "participant"),
-        "now: number, conversation: string, participant: string";
-    ids connection_restored(conversation: "conversation", participant: "participant"),
+    ConnectionRestored connection_restored(conversation, participant),
         "now: number, conversation: string, participant: string";
     #[doc = "The End button; a customer's end is \"closed the chat window\"."]
-    ids end(conversation: "conversation", participant: "participant"),
-        "now: number, conversation: string, participant: string";
+    End end(conversation, participant), "now: number, conversation: string, participant: string";
     #[doc = "The agent closes the session window."]
-    ids close_session(conversation: "conversation", participant: "participant"),
-        "now: number, conversation: string, participant: string";
+    CloseSession close_session(conversation, participant), "now: number, conversation: string, participant: string";
     #[doc = "The assigned agent puts an active conversation on hold (docs/rules.md §14, H1)."]
-    ids hold(conversation: "conversation", participant: "participant"),
-        "now: number, conversation: string, participant: string";
+    Hold hold(conversation, participant), "now: number, conversation: string, participant: string";
     #[doc = "The assigned agent takes the conversation off hold (H2)."]
-    ids resume(conversation: "conversation", participant: "participant"),
-        "now: number, conversation: string, participant: string";
+    Resume resume(conversation, participant), "now: number, conversation: string, participant: string";
     #[doc = "Emits `reconnect_link_issued`; its url and token are secrets."]
-    ids issue_reconnect_link(conversation: "conversation"),
-        "now: number, conversation: string";
-    ids returning_customer(authenticated_as: "authenticated_as"),
-        "now: number, authenticatedAs: string";
-    ids decline_reconnect(conversation: "conversation", authenticated_as: "authenticated_as"),
+    IssueReconnectLink issue_reconnect_link(conversation), "now: number, conversation: string";
+    ReturningCustomer returning_customer(authenticated_as), "now: number, authenticatedAs: string";
+    DeclineReconnect decline_reconnect(conversation, authenticated_as),
         "now: number, conversation: string, authenticatedAs: string";
-    json set_participant_timers(conversation: "conversation", timers: "timers"),
-        "now: number, conversation: string, timers: TimerSettings";
+    json set_participant_timers(conversation, timers), "now: number, conversation: string, timers: TimerSettings";
     #[doc = "Amazon Connect's `UpdateParticipantRoleConfig` request body (CFG4)."]
-    json update_participant_role_config(conversation: "conversation", request: "request"),
+    json update_participant_role_config(conversation, request),
         "now: number, conversation: string, request: ParticipantRoleConfigRequest";
     #[doc = "What the flow's Wait block waits for (R-T9)."]
-    json set_wait(conversation: "conversation", wait_for: "for"),
-        "now: number, conversation: string, waitFor: WaitFor";
+    json set_wait(conversation, wait_for = "for"), "now: number, conversation: string, waitFor: WaitFor";
     #[doc = "An agent's capacity in units; `null` is unbounded."]
-    json set_agent_capacity(agent: "agent", capacity: "capacity"),
-        "now: number, agent: string, capacity: number | null";
+    json set_agent_capacity(agent, capacity), "now: number, agent: string, capacity: number | null";
 }
 
 /// Milliseconds in a duration string: `"500ms"`, `"90s"`, `"3m"`, `"1h30m"`.
@@ -826,13 +559,8 @@ pub fn load_scenario(text_value: Unknown<'_>) -> napi::Result<ScenarioFile, Code
     let source = text("text", text_value)?;
     let scenario = Scenario::from_json(&source).map_err(thrown)?;
     // The core accepted the text, so it is an object with a `steps` array.
-    let steps = match serde_json::from_str::<Value>(&source) {
-        Ok(Value::Object(mut top)) => match top.remove("steps") {
-            Some(Value::Array(steps)) => steps,
-            _ => Vec::new(),
-        },
-        _ => Vec::new(),
-    };
+    let mut top = serde_json::from_str::<Value>(&source).unwrap_or_default();
+    let steps = top.get_mut("steps").and_then(Value::as_array_mut).map(std::mem::take).unwrap_or_default();
     Ok(ScenarioFile { name: scenario.name, rules: scenario.rules, config: scenario.config_json.to_string(), steps })
 }
 

@@ -7,6 +7,8 @@
 //! an error on its own. No reader runs JavaScript or leaves an exception
 //! pending: strings and numbers are read without coercion.
 
+use std::ops::Range;
+
 use napi::sys;
 
 /// Largest integer a JavaScript number holds exactly (2^53 - 1).
@@ -26,66 +28,75 @@ pub fn whole_millis(n: f64) -> Option<u64> {
     (n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n < u64::MAX as f64).then_some(n as u64)
 }
 
-/// A JavaScript number, without coercion.
-pub fn number(env: sys::napi_env, value: sys::napi_value) -> Option<f64> {
+/// A command's `now`, when it is one the core can take as it is.
+pub fn millis(env: sys::napi_env, value: sys::napi_value) -> Option<u64> {
     let mut n = 0.0;
     // SAFETY: env and value come from the napi call being served; a value of
     // another type is reported as `napi_number_expected`, not thrown.
     let status = unsafe { sys::napi_get_value_double(env, value, &mut n) };
-    (status == sys::Status::napi_ok).then_some(n)
-}
-
-/// A command's `now`, when it is one the core can take as it is.
-pub fn millis(env: sys::napi_env, value: sys::napi_value) -> Option<u64> {
-    number(env, value).and_then(whole_millis)
+    (status == sys::Status::napi_ok).then_some(n).and_then(whole_millis)
 }
 
 /// A JavaScript string into `buf`, replacing what it held, reusing its
 /// allocation. `false` (and `buf` empty) when the value is not a string, or
 /// holds a lone surrogate (which napi's UTF-8 would turn into U+FFFD).
 pub fn string(env: sys::napi_env, value: sys::napi_value, buf: &mut String) -> bool {
+    buf.clear();
+    append_string(env, value, buf).is_some()
+}
+
+/// A JavaScript string added at the end of `buf`; where it went, or `None`
+/// (and `buf` as it was) as from [`string`].
+pub fn append_string(env: sys::napi_env, value: sys::napi_value, buf: &mut String) -> Option<Range<usize>> {
+    let start = buf.len();
     let mut bytes = std::mem::take(buf).into_bytes();
-    bytes.clear();
     bytes.reserve(FIRST_CAPACITY);
     let read = |bytes: &mut Vec<u8>| {
-        let mut len = 0;
-        // SAFETY: the buffer has `capacity` writable bytes, napi writes at most
-        // that many (a NUL included); a non-string is `napi_string_expected`.
+        let (spare, mut len) = (bytes.capacity() - start, 0);
+        // SAFETY: the buffer has `spare` writable bytes after `start`, napi
+        // writes at most that many (a NUL included); a non-string is
+        // `napi_string_expected`.
         let status = unsafe {
-            sys::napi_get_value_string_utf8(env, value, bytes.as_mut_ptr().cast(), bytes.capacity(), &mut len)
+            let at = bytes.as_mut_ptr().add(start).cast();
+            sys::napi_get_value_string_utf8(env, value, at, spare, &mut len)
         };
-        (status == sys::Status::napi_ok).then_some(len)
+        (status == sys::Status::napi_ok).then_some((len, spare))
     };
-    let Some(mut len) = read(&mut bytes) else { return false };
-    if len + MAX_UTF8_SEQUENCE >= bytes.capacity() {
+    let mut read_all = || {
+        let (len, spare) = read(&mut bytes)?;
+        if len + MAX_UTF8_SEQUENCE < spare {
+            return Some(len);
+        }
         // Possibly cut short: ask the length, then read it all.
         let mut needed = 0;
         // SAFETY: a NULL buffer asks napi for the length only.
         let status = unsafe { sys::napi_get_value_string_utf8(env, value, std::ptr::null_mut(), 0, &mut needed) };
-        if status != sys::Status::napi_ok {
-            return false;
-        }
+        (status == sys::Status::napi_ok).then_some(())?;
         bytes.reserve(needed + 1);
-        let Some(full) = read(&mut bytes) else { return false };
-        len = full;
+        read(&mut bytes).map(|(len, _)| len)
+    };
+    let len = read_all();
+    // SAFETY: napi wrote `len` initialised bytes after `start` (not counting
+    // its NUL), below the capacity it was given; without a read, the first
+    // `start` bytes are what `buf` held.
+    unsafe { bytes.set_len(start + len.unwrap_or(0)) };
+    let end = bytes.len();
+    let valid = len.is_some()
+        && std::str::from_utf8(&bytes[start..])
+            .is_ok_and(|text| !(text.contains(char::REPLACEMENT_CHARACTER) && lone_surrogate(env, value)));
+    if !valid {
+        bytes.truncate(start);
     }
-    // SAFETY: napi wrote `len` initialised bytes (not counting its NUL), and
-    // `len` is below the capacity it was given.
-    unsafe { bytes.set_len(len) };
-    match String::from_utf8(bytes) {
-        Ok(text) if !(text.contains(char::REPLACEMENT_CHARACTER) && lone_surrogate(env, value)) => {
-            *buf = text;
-            true
-        }
-        _ => false,
-    }
+    // SAFETY: `buf`'s own bytes, then (when kept) UTF-8 just checked.
+    *buf = unsafe { String::from_utf8_unchecked(bytes) };
+    valid.then_some(start..end)
 }
 
 /// Whether a JavaScript string holds a lone surrogate: napi's UTF-8 turns it
 /// into U+FFFD, so two different ids could become one. Python refuses such a
 /// `str`; so does every reader here. Asked only when the UTF-8 text holds a
 /// U+FFFD, so ordinary strings pay nothing for it.
-pub fn lone_surrogate(env: sys::napi_env, value: sys::napi_value) -> bool {
+fn lone_surrogate(env: sys::napi_env, value: sys::napi_value) -> bool {
     let mut len = 0;
     // SAFETY: a NULL buffer asks napi for the length (in UTF-16 units) only.
     let status = unsafe { sys::napi_get_value_string_utf16(env, value, std::ptr::null_mut(), 0, &mut len) };
