@@ -8,6 +8,7 @@
 //! modules of `engine` — is internal and free to change.
 
 mod agents;
+mod chunked;
 mod command;
 mod config;
 mod conversation;
