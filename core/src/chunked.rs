@@ -30,7 +30,7 @@ impl<T> ChunkedVec<T> {
     }
 
     pub fn push(&mut self, value: T) {
-        if self.len % CHUNK == 0 {
+        if self.len.is_multiple_of(CHUNK) {
             self.chunks.push(Vec::with_capacity(CHUNK));
         }
         self.chunks.last_mut().expect("a chunk with room").push(value);
@@ -59,14 +59,20 @@ impl<T> Index<usize> for ChunkedVec<T> {
 
     #[inline]
     fn index(&self, index: usize) -> &T {
-        &self.chunks[index >> CHUNK_BITS][index & (CHUNK - 1)]
+        assert!(index < self.len, "index {index} out of {}", self.len);
+        // SAFETY: every chunk but the last holds CHUNK elements and the last
+        // holds the rest, so `index < len` names a live element. One check
+        // instead of two: records are reached many times per command.
+        unsafe { self.chunks.get_unchecked(index >> CHUNK_BITS).get_unchecked(index & (CHUNK - 1)) }
     }
 }
 
 impl<T> IndexMut<usize> for ChunkedVec<T> {
     #[inline]
     fn index_mut(&mut self, index: usize) -> &mut T {
-        &mut self.chunks[index >> CHUNK_BITS][index & (CHUNK - 1)]
+        assert!(index < self.len, "index {index} out of {}", self.len);
+        // SAFETY: as in `index`.
+        unsafe { self.chunks.get_unchecked_mut(index >> CHUNK_BITS).get_unchecked_mut(index & (CHUNK - 1)) }
     }
 }
 

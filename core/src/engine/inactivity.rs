@@ -45,7 +45,7 @@ impl Engine {
     /// Every message of a silent chat moves the timer: without warnings to
     /// move with it, it is postponed in place (as the participant timers).
     fn reset_inactivity(&mut self, at: Millis, ci: u32, deadline: Millis) {
-        let key = self.conv(ci).inactivity;
+        let key = self.conv(ci).own_timer(TimerFor::Inactivity);
         let from = key.and_then(|k| self.wheel.deadline(k));
         match (key, from) {
             (Some(key), Some(from))
