@@ -8,10 +8,10 @@
 //! modules of `engine` — is internal and free to change.
 
 mod agents;
-mod chunked;
 mod command;
 mod config;
 mod conversation;
+mod dense;
 mod engine;
 mod error;
 mod events;

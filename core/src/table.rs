@@ -10,13 +10,13 @@ use std::hash::BuildHasher;
 
 use hashbrown::HashTable;
 
-use crate::chunked::ChunkedVec;
 use crate::conversation::Conversation;
+use crate::dense::DenseVec;
 use crate::id::IdHasher;
 
 #[derive(Debug, Default, Clone)]
 pub struct ConversationTable {
-    slots: ChunkedVec<Option<Conversation>>,
+    slots: DenseVec<Option<Conversation>>,
     free: Vec<u32>,
     index: HashTable<u32>,
     hasher: IdHasher,
@@ -41,7 +41,7 @@ impl ConversationTable {
         // A candidate whose hash tag matches is prefetched without comparing
         // ids, which would wait; a wrong guess (1 in 128) costs a wasted load.
         self.index.find(hash, |&slot| {
-            prefetch_bytes(self.slots.address(slot as usize).cast(), size_of::<Conversation>());
+            prefetch_bytes(self.slots.as_ptr().wrapping_add(slot as usize).cast(), size_of::<Conversation>());
             true
         });
     }

@@ -39,7 +39,7 @@
 
 use std::num::NonZeroU32;
 
-use crate::chunked::ChunkedVec;
+use crate::dense::DenseVec;
 
 /// Number of levels; see the module doc for the layout.
 pub const LEVELS: usize = 6;
@@ -84,7 +84,7 @@ struct Entry<T> {
 /// A timer wheel whose timers carry a `T` back to the caller when they fire.
 #[derive(Debug, Clone)]
 pub struct Wheel<T: Copy> {
-    entries: ChunkedVec<Entry<T>>,
+    entries: DenseVec<Entry<T>>,
     free: u32,
     heads: Box<[u32; LEVELS * SLOTS]>,
     tails: Box<[u32; LEVELS * SLOTS]>,
@@ -138,7 +138,7 @@ impl<T: Copy> Wheel<T> {
     /// An empty wheel whose time is `now`.
     pub fn new(now: u64) -> Self {
         Wheel {
-            entries: ChunkedVec::default(),
+            entries: DenseVec::default(),
             free: NIL,
             heads: Box::new([NIL; LEVELS * SLOTS]),
             tails: Box::new([NIL; LEVELS * SLOTS]),
