@@ -143,7 +143,9 @@ pub const CUSTOMER: usize = 0;
 #[serde(deny_unknown_fields)]
 pub struct Conversation {
     pub id: Id,
-    pub policy: usize,
+    /// Index into the configuration's policies (four bytes: a record's size
+    /// counts a million times).
+    pub policy: u32,
     pub state: State,
     /// `participants[CUSTOMER]` is the customer; the rest in join order. The
     /// customer and one agent or bot sit inside the record itself: a message
@@ -151,7 +153,8 @@ pub struct Conversation {
     pub participants: Participants,
     pub authenticated_as: RareId,
     /// The agent who holds the chat, kept through wrap-up until it closes.
-    pub assigned_agent: Option<usize>,
+    /// (Its participant index, in four bytes: see `assigned_agent()`.)
+    assigned_agent: Option<u32>,
     /// Capacity units this conversation holds on `assigned_agent`.
     pub held_units: u32,
     /// What `set_participant_timers`/`update_participant_role_config` stored (R-T4).
@@ -180,7 +183,7 @@ impl Conversation {
     /// A new chat in `open` with its customer and nothing running yet.
     pub fn new(
         id: Id,
-        policy: usize,
+        policy: u32,
         customer: Participant,
         authenticated_as: RareId,
         stored_timers: TimerSettings,
@@ -202,6 +205,17 @@ impl Conversation {
             on_hold: false,
             warnings: thin_vec::ThinVec::new(),
         }
+    }
+
+    /// The participant index of the agent who holds the chat.
+    #[inline]
+    pub fn assigned_agent(&self) -> Option<usize> {
+        self.assigned_agent.map(|a| a as usize)
+    }
+
+    pub fn set_assigned_agent(&mut self, agent: Option<usize>) {
+        debug_assert!(agent.is_none_or(|a| a < MAX_PARTICIPANTS));
+        self.assigned_agent = agent.map(|a| a as u32);
     }
 
     /// Who the customer signed in as, if they did.

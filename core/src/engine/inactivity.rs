@@ -65,7 +65,7 @@ impl Engine {
         match inactivity.action {
             InactivityAction::WrapUp => self.set_state(at, ci, State::WrapUp, Reason::Inactivity),
             InactivityAction::Requeue => {
-                if let Some(agent) = self.conv(ci).assigned_agent {
+                if let Some(agent) = self.conv(ci).assigned_agent() {
                     self.remove_participant(at, ci, agent, LeftReason::Inactivity);
                 }
                 self.set_state(at, ci, State::Open, Reason::Inactivity);
