@@ -17,7 +17,7 @@ BENCH_MEASURE := flock $(BENCH_OUT)/.measuring
 BENCH_PARTS := $(BENCH_OUT)/rust.jsonl $(BENCH_OUT)/c.jsonl $(BENCH_OUT)/python.jsonl $(BENCH_OUT)/node.jsonl
 
 TEST_SUITES += test-bench
-.PHONY: bench bench-input bench-rust bench-c bench-python bench-node test-bench
+.PHONY: bench bench-input bench-rust bench-rust-10m bench-c bench-python bench-node test-bench
 
 # The churn input, as the Rust harness generates it, for the other languages.
 bench-input:
@@ -27,6 +27,14 @@ bench-input:
 
 bench-rust: bench-input
 	$(BENCH_MEASURE) target/release/chatlife-bench $(BENCH_FLAGS) | tee $(BENCH_OUT)/rust.jsonl
+
+# Issue 17: 10M conversations in one process, Rust only, not part of `make
+# bench` (about 6 GB and a few minutes): churn, the memory floor and bytes.
+bench-rust-10m:
+	$(CARGO) build --release --locked -p chatlife-bench
+	mkdir -p $(BENCH_OUT)
+	$(BENCH_MEASURE) target/release/chatlife-bench --n 10000000 \
+	  --only churn:chatlife,memory_latency:,memory:,storm: | tee $(BENCH_OUT)/rust-10m.jsonl
 
 # `ffi` from C: bench/c/ffi_bench.c against the static library (mk/c.mk).
 bench-c: bench-input ffi c-deps

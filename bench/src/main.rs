@@ -3,7 +3,7 @@
 //! lookups, so the ratios hold even on a noisy machine. Results go to stdout
 //! as JSON lines: {"workload", "impl", "n", "ns_per_op", "bytes_per_conversation"}.
 //!
-//! Usage: chatlife-bench [--quick]
+//! Usage: chatlife-bench [--quick] [--n N] [--only PREFIX,...] (`make bench-rust-10m`: N = 10M)
 
 mod alloc;
 mod peers;
@@ -35,10 +35,12 @@ fn timed(f: impl FnOnce()) -> f64 {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let quick = args.iter().any(|a| a == "--quick") || std::env::var_os("BENCH_QUICK").is_some_and(|v| v != "0");
-    // `--only churn:chatlife` runs just that, for profiling under callgrind.
+    // `--only churn:chatlife` runs just that, for profiling under callgrind;
+    // `--only churn:chatlife,memory:` runs each prefix of the list.
     let only = args.iter().position(|a| a == "--only").and_then(|i| args.get(i + 1)).cloned();
     let wants = |workload: &str, implementation: &str| {
-        only.as_deref().is_none_or(|o| format!("{workload}:{implementation}").starts_with(o))
+        let name = format!("{workload}:{implementation}");
+        only.as_deref().is_none_or(|o| o.split(',').any(|prefix| name.starts_with(prefix)))
     };
     let sizes: &[usize] = if quick { &[10_000, 100_000] } else { &[10_000, 100_000, 1_000_000] };
     let sizes = match args.iter().position(|a| a == "--n").and_then(|i| args.get(i + 1)) {

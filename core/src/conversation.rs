@@ -42,6 +42,14 @@ pub struct WarningSlot {
     pub key: Option<TimerKey>,
 }
 
+/// The key of one of a conversation's own timers: what it is for, and the
+/// key while it is armed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OwnTimer {
+    pub what: TimerFor,
+    pub key: Option<TimerKey>,
+}
+
 /// The payload of a timer in the wheel: whose it is and what for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TimerRef {
@@ -100,8 +108,8 @@ pub struct Participant {
     #[serde(skip)]
     pub activity_due: Millis,
     pub phase: ActivityPhase,
-    #[serde(skip)]
-    pub grace: Option<TimerKey>,
+    // The connection grace's key is with the conversation's own timers: few
+    // participants ever lose their connection.
 }
 
 impl Participant {
@@ -116,7 +124,6 @@ impl Participant {
             activity: None,
             activity_due: 0,
             phase: ActivityPhase::Idle,
-            grace: None,
         }
     }
 
@@ -136,7 +143,9 @@ pub const CUSTOMER: usize = 0;
 #[serde(deny_unknown_fields)]
 pub struct Conversation {
     pub id: Id,
-    pub policy: usize,
+    /// Index into the configuration's policies (four bytes: a record's size
+    /// counts a million times).
+    pub policy: u32,
     pub state: State,
     /// `participants[CUSTOMER]` is the customer; the rest in join order. The
     /// customer and one agent or bot sit inside the record itself: a message
@@ -144,7 +153,8 @@ pub struct Conversation {
     pub participants: Participants,
     pub authenticated_as: RareId,
     /// The agent who holds the chat, kept through wrap-up until it closes.
-    pub assigned_agent: Option<usize>,
+    /// (Its participant index, in four bytes: see `assigned_agent()`.)
+    assigned_agent: Option<u32>,
     /// Capacity units this conversation holds on `assigned_agent`.
     pub held_units: u32,
     /// What `set_participant_timers`/`update_participant_role_config` stored (R-T4).
@@ -155,23 +165,16 @@ pub struct Conversation {
     pub finish: Option<Finish>,
     /// Links issued, most chats none: a thin vector (8 bytes when empty).
     pub tokens: thin_vec::ThinVec<TokenRecord>,
+    /// Keys of the timers other than participant activity and warnings
+    /// (connection graces, reconnect window, auto-close, capacity block, max
+    /// duration, forget, inactivity, hold auto-close), each added on its
+    /// first arming: most chats run none of them, and nine inline keys (two
+    /// participants) cost every record 72 bytes.
     #[serde(skip)]
-    pub window: Option<TimerKey>,
-    #[serde(skip)]
-    pub auto_close: Option<TimerKey>,
-    #[serde(skip)]
-    pub capacity_block: Option<TimerKey>,
-    #[serde(skip)]
-    pub max_duration: Option<TimerKey>,
-    #[serde(skip)]
-    pub forget: Option<TimerKey>,
+    pub own_timers: thin_vec::ThinVec<OwnTimer>,
     /// Parked by the agent or by H4 (§14); the state stays `active`.
     #[serde(default)]
     pub on_hold: bool,
-    #[serde(skip)]
-    pub inactivity: Option<TimerKey>,
-    #[serde(skip)]
-    pub hold_close: Option<TimerKey>,
     #[serde(skip)]
     pub warnings: thin_vec::ThinVec<WarningSlot>,
 }
@@ -180,7 +183,7 @@ impl Conversation {
     /// A new chat in `open` with its customer and nothing running yet.
     pub fn new(
         id: Id,
-        policy: usize,
+        policy: u32,
         customer: Participant,
         authenticated_as: RareId,
         stored_timers: TimerSettings,
@@ -198,16 +201,21 @@ impl Conversation {
             wait: WaitFor::None,
             finish: None,
             tokens: thin_vec::ThinVec::new(),
-            window: None,
-            auto_close: None,
-            capacity_block: None,
-            max_duration: None,
-            forget: None,
+            own_timers: thin_vec::ThinVec::new(),
             on_hold: false,
-            inactivity: None,
-            hold_close: None,
             warnings: thin_vec::ThinVec::new(),
         }
+    }
+
+    /// The participant index of the agent who holds the chat.
+    #[inline]
+    pub fn assigned_agent(&self) -> Option<usize> {
+        self.assigned_agent.map(|a| a as usize)
+    }
+
+    pub fn set_assigned_agent(&mut self, agent: Option<usize>) {
+        debug_assert!(agent.is_none_or(|a| a < MAX_PARTICIPANTS));
+        self.assigned_agent = agent.map(|a| a as u32);
     }
 
     /// Who the customer signed in as, if they did.
@@ -234,16 +242,37 @@ impl Conversation {
     pub fn timer_slot(&mut self, what: TimerFor) -> &mut Option<TimerKey> {
         match what {
             TimerFor::Activity(p) => &mut self.participants[p as usize].activity,
-            TimerFor::Grace(p) => &mut self.participants[p as usize].grace,
-            TimerFor::ReconnectWindow => &mut self.window,
-            TimerFor::AutoClose => &mut self.auto_close,
-            TimerFor::CapacityBlock => &mut self.capacity_block,
-            TimerFor::MaxDuration => &mut self.max_duration,
-            TimerFor::Forget => &mut self.forget,
-            TimerFor::Inactivity => &mut self.inactivity,
-            TimerFor::HoldAutoClose => &mut self.hold_close,
             TimerFor::Warning(warned, lead) => self.warning_slot(warned, lead),
+            own => self.own_slot(own),
         }
+    }
+
+    /// Takes the key of a timer out of its slot, without making a slot for a
+    /// timer that never ran (disarming is common, arming the rare ones rare).
+    #[inline]
+    pub fn take_timer(&mut self, what: TimerFor) -> Option<TimerKey> {
+        match what {
+            TimerFor::Activity(p) => self.participants[p as usize].activity.take(),
+            TimerFor::Warning(..) => self.timer_slot(what).take(),
+            own => self.own_timers.iter_mut().find(|t| t.what == own).and_then(|t| t.key.take()),
+        }
+    }
+
+    /// The key of one of the conversation's own timers, if it is armed.
+    pub fn own_timer(&self, what: TimerFor) -> Option<TimerKey> {
+        self.own_timers.iter().find(|t| t.what == what).and_then(|t| t.key)
+    }
+
+    #[inline(never)]
+    fn own_slot(&mut self, what: TimerFor) -> &mut Option<TimerKey> {
+        let i = match self.own_timers.iter().position(|t| t.what == what) {
+            Some(i) => i,
+            None => {
+                self.own_timers.push(OwnTimer { what, key: None });
+                self.own_timers.len() - 1
+            }
+        };
+        &mut self.own_timers[i].key
     }
 
     /// Out of line: the slots every message touches stay a jump table.
@@ -261,35 +290,18 @@ impl Conversation {
 
     /// Every timer key this conversation owns, to read.
     pub fn timer_keys(&self) -> impl Iterator<Item = Option<TimerKey>> + '_ {
-        self.own_keys().chain(self.participants.iter().flat_map(|p| [p.activity, p.grace]))
+        self.own_keys().chain(self.participants.iter().map(|p| p.activity))
     }
 
     /// Every timer key this conversation owns, for cancelling and moving them.
     pub fn timer_keys_mut(&mut self) -> impl Iterator<Item = &mut Option<TimerKey>> {
-        let own = [
-            &mut self.window,
-            &mut self.auto_close,
-            &mut self.capacity_block,
-            &mut self.max_duration,
-            &mut self.forget,
-            &mut self.inactivity,
-            &mut self.hold_close,
-        ];
-        let per_participant = self.participants.iter_mut().flat_map(|p| [&mut p.activity, &mut p.grace]);
+        let own = self.own_timers.iter_mut().map(|t| &mut t.key);
+        let per_participant = self.participants.iter_mut().map(|p| &mut p.activity);
         own.into_iter().chain(per_participant).chain(self.warnings.iter_mut().map(|w| &mut w.key))
     }
 
     /// The conversation's own timers and its warnings, to read.
     fn own_keys(&self) -> impl Iterator<Item = Option<TimerKey>> + '_ {
-        let own = [
-            self.window,
-            self.auto_close,
-            self.capacity_block,
-            self.max_duration,
-            self.forget,
-            self.inactivity,
-            self.hold_close,
-        ];
-        own.into_iter().chain(self.warnings.iter().map(|w| w.key))
+        self.own_timers.iter().map(|t| t.key).chain(self.warnings.iter().map(|w| w.key))
     }
 }

@@ -11,6 +11,7 @@ mod agents;
 mod command;
 mod config;
 mod conversation;
+mod dense;
 mod engine;
 mod error;
 mod events;

@@ -178,7 +178,7 @@ impl Engine {
             let at = |m: &str| bad(format!("timers[{i}]{m}"));
             let ci = engine.conversations.find(&t.conversation).ok_or_else(|| at(": names an unknown conversation"))?;
             let conv = engine.conv(ci);
-            check_timer(conv, t.what, &engine.config.policies[conv.policy]).map_err(|m| at(&m))?;
+            check_timer(conv, t.what, &engine.config.policies[conv.policy as usize]).map_err(|m| at(&m))?;
             if t.deadline < s.now {
                 return Err(at(".deadline: before the snapshot's time; it would fire out of order"));
             }
@@ -251,7 +251,7 @@ impl Engine {
 /// problem behind a path suffix (`.field: ...`).
 pub(crate) fn check_conversation(conv: &Conversation, policies: usize) -> Result<(), String> {
     check_id(&conv.id).map_err(|m| format!(".id: {m}"))?;
-    if conv.policy >= policies {
+    if conv.policy as usize >= policies {
         return Err(format!(".policy: {} is not a policy of the configuration", conv.policy));
     }
     let n = conv.participants.len();
@@ -271,14 +271,14 @@ pub(crate) fn check_conversation(conv: &Conversation, policies: usize) -> Result
             return Err(format!(".participants[{p}].id: {:?} appears twice", part.id));
         }
     }
-    if let Some(a) = conv.assigned_agent {
+    if let Some(a) = conv.assigned_agent() {
         if a >= n || conv.participants[a].role != Role::Agent {
             return Err(format!(".assigned_agent: {a} is not an agent of this conversation"));
         }
     } else if conv.held_units > 0 {
         return Err(".held_units: units held with no assigned agent".into());
     }
-    if conv.on_hold && (conv.state != State::Active || conv.assigned_agent.is_none()) {
+    if conv.on_hold && (conv.state != State::Active || conv.assigned_agent().is_none()) {
         return Err(".on_hold: only an active conversation with its agent is on hold".into());
     }
     if let Some(identity) = &conv.authenticated_as {
@@ -358,7 +358,7 @@ impl Engine {
             .map_err(|m| Error::InvalidArgument(format!("conversation_bytes{m}")))?;
         let conv = &exported.conversation;
         // The import holds this agent's units: its other chats are in scope.
-        let agent = conv.assigned_agent.and_then(|a| conv.participants.get(a)).map(|p| p.id.clone());
+        let agent = conv.assigned_agent().and_then(|a| conv.participants.get(a)).map(|p| p.id.clone());
         let scope = Scope { conversation: Some(&conv.id), agent: agent.as_deref() };
         self.run(now, scope, |e| e.check_import(now, &exported), |e, conv| e.apply_import(now, conv, &exported.timers))
     }
@@ -374,7 +374,7 @@ impl Engine {
         timers.sort_by_key(|t| t.0);
         let exported = Exported {
             schema_version: SCHEMA_VERSION,
-            policy: self.config.policies[conv.policy].name.clone(),
+            policy: self.config.policies[conv.policy as usize].name.clone(),
             conversation: conv.clone(),
             timers: timers.into_iter().map(|(_, what, deadline)| (what, deadline)).collect(),
         };
@@ -392,7 +392,7 @@ impl Engine {
             ))
         })?;
         let mut conv = exported.conversation.clone();
-        conv.policy = policy;
+        conv.policy = policy as u32;
         let problem = |m: String| Error::InvalidArgument(format!("conversation_bytes.conversation{m}"));
         check_conversation(&conv, self.config.policies.len()).map_err(problem)?;
         let mut seen = HashSet::new();
@@ -411,7 +411,7 @@ impl Engine {
         if self.conversations.contains(&conv.id) {
             return Err(Error::DuplicateConversation(format!("conversation: {:?} already exists", conv.id)));
         }
-        if let Some(a) = conv.assigned_agent.filter(|_| conv.held_units > 0) {
+        if let Some(a) = conv.assigned_agent().filter(|_| conv.held_units > 0) {
             self.check_fits("conversation_bytes", &conv.participants[a].id, conv.held_units, "holds")?;
         }
         for key in conv.timer_keys_mut() {
@@ -421,8 +421,8 @@ impl Engine {
     }
 
     fn apply_import(&mut self, now: u64, conv: Conversation, timers: &[(TimerFor, u64)]) {
-        let held = conv.assigned_agent.filter(|_| conv.held_units > 0).map(|a| conv.participants[a].id.clone());
-        let parked = conv.assigned_agent.filter(|_| conv.on_hold && conv.held_units == 0);
+        let held = conv.assigned_agent().filter(|_| conv.held_units > 0).map(|a| conv.participants[a].id.clone());
+        let parked = conv.assigned_agent().filter(|_| conv.on_hold && conv.held_units == 0);
         let parked = parked.map(|a| conv.participants[a].id.clone());
         let units = conv.held_units;
         let identity = conv.authenticated_as.clone();
@@ -456,8 +456,8 @@ impl Engine {
                 return Err(format!("{}: not indexed by its id", conv.id));
             }
             // A parked conversation (H1) stays its agent's holder, of no units.
-            if conv.held_units > 0 || (conv.on_hold && conv.assigned_agent.is_some()) {
-                let agent = &conv.participants[conv.assigned_agent.expect("checked above")].id;
+            if conv.held_units > 0 || (conv.on_hold && conv.assigned_agent().is_some()) {
+                let agent = &conv.participants[conv.assigned_agent().expect("checked above")].id;
                 let entry = held.entry(agent).or_default();
                 entry.0 += conv.held_units;
                 entry.1.push(ci);
@@ -473,7 +473,8 @@ impl Engine {
                 if r.conversation != ci {
                     return Err(format!("{}: a timer key points at another conversation", conv.id));
                 }
-                check_timer(conv, r.what, &self.config.policies[conv.policy]).map_err(|m| format!("{}{m}", conv.id))?;
+                check_timer(conv, r.what, &self.config.policies[conv.policy as usize])
+                    .map_err(|m| format!("{}{m}", conv.id))?;
             }
         }
         for (agent, load) in self.agents.loads() {

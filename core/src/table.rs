@@ -11,11 +11,12 @@ use std::hash::BuildHasher;
 use hashbrown::HashTable;
 
 use crate::conversation::Conversation;
+use crate::dense::DenseVec;
 use crate::id::IdHasher;
 
 #[derive(Debug, Default, Clone)]
 pub struct ConversationTable {
-    slots: Vec<Option<Conversation>>,
+    slots: DenseVec<Option<Conversation>>,
     free: Vec<u32>,
     index: HashTable<u32>,
     hasher: IdHasher,

@@ -1,6 +1,8 @@
 //! The four participant timers of Amazon Connect's chat timeouts (R-T1):
 //! whole minutes, 2–480, per role.
 
+use std::num::NonZeroU16;
+
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::time::{Millis, MINUTE};
@@ -9,10 +11,11 @@ use crate::time::{Millis, MINUTE};
 pub const TIMER_MIN_MINUTES: u16 = 2;
 pub const TIMER_MAX_MINUTES: u16 = 480;
 
-/// A participant timer in whole minutes, 2–480 (R-T1).
+/// A participant timer in whole minutes, 2–480 (R-T1). Never zero, so that
+/// an `Option` of it is two bytes and `TimerSettings` eight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
-pub struct TimerMinutes(u16);
+pub struct TimerMinutes(NonZeroU16);
 
 impl TimerMinutes {
     pub fn new(minutes: i64) -> Result<Self, String> {
@@ -21,16 +24,16 @@ impl TimerMinutes {
         } else if minutes > TIMER_MAX_MINUTES as i64 {
             Err(format!("{minutes} is above {TIMER_MAX_MINUTES}"))
         } else {
-            Ok(TimerMinutes(minutes as u16))
+            Ok(TimerMinutes(NonZeroU16::new(minutes as u16).expect("at least TIMER_MIN_MINUTES")))
         }
     }
 
     pub fn minutes(self) -> u16 {
-        self.0
+        self.0.get()
     }
 
     pub fn millis(self) -> Millis {
-        self.0 as Millis * MINUTE
+        self.0.get() as Millis * MINUTE
     }
 }
 

@@ -37,7 +37,7 @@ impl Engine {
     }
 
     pub(crate) fn policy(&self, ci: u32) -> &Policy {
-        &self.config.policies[self.conv(ci).policy]
+        &self.config.policies[self.conv(ci).policy as usize]
     }
 
     pub(crate) fn index(&self, conversation: &str) -> Result<u32, Error> {
@@ -70,7 +70,7 @@ impl Engine {
     /// The assigned agent, present or not (it may have left during wrap-up).
     pub(crate) fn assigned(&self, ci: u32, participant: &str) -> Option<usize> {
         let conv = self.conv(ci);
-        conv.assigned_agent.filter(|&a| &*conv.participants[a].id == participant)
+        conv.assigned_agent().filter(|&a| &*conv.participants[a].id == participant)
     }
 
     pub(crate) fn emit(&mut self, at: Millis, conversation: Option<Id>, kind: EventKind) {

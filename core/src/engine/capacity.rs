@@ -57,14 +57,14 @@ impl Engine {
             },
             State::Open | State::Waiting | State::Closed => {
                 self.release_capacity(at, ci);
-                self.conv_mut(ci).assigned_agent = None;
+                self.conv_mut(ci).set_assigned_agent(None);
             }
         }
     }
 
     pub(crate) fn hold_capacity(&mut self, at: Millis, ci: u32, units: u32) {
         let conv = self.conv(ci);
-        let Some(agent) = conv.assigned_agent else {
+        let Some(agent) = conv.assigned_agent() else {
             return;
         };
         if conv.held_units > 0 {
@@ -79,7 +79,7 @@ impl Engine {
     /// H1: the units go back to the agent; the conversation stays its holder.
     pub(crate) fn park_capacity(&mut self, at: Millis, ci: u32) {
         let conv = self.conv(ci);
-        let (Some(agent), units) = (conv.assigned_agent, conv.held_units) else { return };
+        let (Some(agent), units) = (conv.assigned_agent(), conv.held_units) else { return };
         if units == 0 {
             return;
         }
@@ -92,7 +92,7 @@ impl Engine {
     /// H2: parked units are taken again, even above capacity.
     pub(crate) fn unpark_capacity(&mut self, at: Millis, ci: u32) {
         let conv = self.conv(ci);
-        let Some(agent) = conv.assigned_agent else { return };
+        let Some(agent) = conv.assigned_agent() else { return };
         if conv.held_units > 0 {
             return;
         }
@@ -106,7 +106,7 @@ impl Engine {
     /// A parked conversation leaves its agent's holders without units.
     pub(crate) fn drop_parked(&mut self, ci: u32) {
         let conv = self.conv(ci);
-        if let (Some(agent), 0) = (conv.assigned_agent, conv.held_units) {
+        if let (Some(agent), 0) = (conv.assigned_agent(), conv.held_units) {
             let agent = conv.participants[agent].id.clone();
             self.agents.drop_holder(&agent, ci);
         }
@@ -117,7 +117,7 @@ impl Engine {
     pub(crate) fn release_capacity(&mut self, at: Millis, ci: u32) {
         self.disarm(ci, TimerFor::CapacityBlock);
         let conv = self.conv(ci);
-        let (Some(agent), units) = (conv.assigned_agent, conv.held_units) else {
+        let (Some(agent), units) = (conv.assigned_agent(), conv.held_units) else {
             return;
         };
         if units == 0 {

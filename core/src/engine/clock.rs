@@ -41,7 +41,7 @@ impl Engine {
     #[inline]
     pub(crate) fn disarm(&mut self, ci: u32, what: TimerFor) {
         let conv = self.conv_mut(ci);
-        let key = conv.timer_slot(what).take();
+        let key = conv.take_timer(what);
         let warns = !conv.warnings.is_empty();
         if let Some(key) = key {
             self.wheel.cancel(key);
@@ -74,20 +74,11 @@ impl Engine {
         let conv = self.conv(ci);
         let due = |key: Option<TimerKey>| key.is_some_and(|k| self.wheel.deadline(k).is_some_and(|d| d <= now));
         for p in &conv.participants {
-            if (p.activity.is_some() && p.activity_due <= now) || due(p.grace) {
+            if p.activity.is_some() && p.activity_due <= now {
                 return true;
             }
         }
-        let own = [
-            conv.window,
-            conv.auto_close,
-            conv.capacity_block,
-            conv.max_duration,
-            conv.forget,
-            conv.inactivity,
-            conv.hold_close,
-        ];
-        own.into_iter().any(due) || conv.warnings.iter().any(|w| due(w.key))
+        conv.own_timers.iter().any(|t| due(t.key)) || conv.warnings.iter().any(|w| due(w.key))
     }
 
     /// T3: every timer due at or before `now`, in order.

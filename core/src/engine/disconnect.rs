@@ -77,7 +77,7 @@ impl Engine {
     /// R-D3 (customer) and R-D4 (agent and others).
     pub(crate) fn on_grace(&mut self, at: Millis, ci: u32, p: usize) {
         if p != CUSTOMER {
-            let was_assigned = self.conv(ci).assigned_agent == Some(p);
+            let was_assigned = self.conv(ci).assigned_agent() == Some(p);
             self.remove_participant(at, ci, p, LeftReason::Disconnected);
             if was_assigned {
                 match self.conv(ci).state {
@@ -128,7 +128,7 @@ impl Engine {
             _ => &policy.messages.agent_disconnected,
         };
         let conv = self.conv(ci);
-        let agent_name = agent.or(conv.assigned_agent).map_or("", |a| conv.participants[a].shown_name());
+        let agent_name = agent.or(conv.assigned_agent()).map_or("", |a| conv.participants[a].shown_name());
         let text = template.replace("{CustomerName}", conv.customer().shown_name()).replace("{AgentName}", agent_name);
         self.emit_in(at, ci, EventKind::TranscriptMessage { key, text, visible_to });
     }

@@ -109,7 +109,7 @@ impl Engine {
                 }
                 *key = None;
             }
-            if let Some(agent) = conv.assigned_agent {
+            if let Some(agent) = conv.assigned_agent() {
                 scratch.agents.copy_from(&self.agents, &conv.participants[agent].id);
             }
             let new_ci = scratch.conversations.insert(conv);

@@ -84,7 +84,7 @@ impl Engine {
                 conv.state.as_str()
             )));
         }
-        if conv.assigned_agent != Some(p) {
+        if conv.assigned_agent() != Some(p) {
             return Err(Error::InvalidState(format!(
                 "participant: {participant:?} is a {}; only the assigned agent may {what}",
                 conv.participants[p].role.as_str()
@@ -132,7 +132,7 @@ impl Engine {
         let parks = self.policy(ci).hold.is_some_and(|h| h.on_customer_inactive)
             && conv.state == State::Active
             && !conv.on_hold
-            && conv.assigned_agent.is_some()
+            && conv.assigned_agent().is_some()
             && conv.participants[CUSTOMER].present;
         if parks {
             self.enter_hold(at, ci, HoldReason::CustomerInactive);

@@ -45,7 +45,7 @@ impl Engine {
     /// Every message of a silent chat moves the timer: without warnings to
     /// move with it, it is postponed in place (as the participant timers).
     fn reset_inactivity(&mut self, at: Millis, ci: u32, deadline: Millis) {
-        let key = self.conv(ci).inactivity;
+        let key = self.conv(ci).own_timer(TimerFor::Inactivity);
         let from = key.and_then(|k| self.wheel.deadline(k));
         match (key, from) {
             (Some(key), Some(from))
@@ -65,7 +65,7 @@ impl Engine {
         match inactivity.action {
             InactivityAction::WrapUp => self.set_state(at, ci, State::WrapUp, Reason::Inactivity),
             InactivityAction::Requeue => {
-                if let Some(agent) = self.conv(ci).assigned_agent {
+                if let Some(agent) = self.conv(ci).assigned_agent() {
                     self.remove_participant(at, ci, agent, LeftReason::Inactivity);
                 }
                 self.set_state(at, ci, State::Open, Reason::Inactivity);

@@ -78,7 +78,7 @@ impl Engine {
     /// unknown conversation.
     pub(crate) fn forget(&mut self, ci: u32) {
         let conv = self.conversations.remove(ci);
-        debug_assert!(conv.forget.is_none());
+        debug_assert!(conv.own_timer(TimerFor::Forget).is_none());
         if let Some(identity) = conv.identity() {
             if let Some(list) = self.by_identity.get_mut(identity) {
                 list.retain(|&c| c != ci);

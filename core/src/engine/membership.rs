@@ -44,7 +44,7 @@ impl Engine {
             let id: Id = conversation.into();
             let first = Participant::new(customer.into(), Role::Customer, rare_id(options.display_name));
             let timers = e.config.policies[policy].timers;
-            let conv = Conversation::new(id.clone(), policy, first, rare_id(options.authenticated_as), timers);
+            let conv = Conversation::new(id.clone(), policy as u32, first, rare_id(options.authenticated_as), timers);
             let ci = e.conversations.insert(conv);
             if let Some(identity) = &e.conv(ci).authenticated_as {
                 e.by_identity.entry(Id::clone(identity)).or_default().push(ci);
@@ -103,7 +103,7 @@ impl Engine {
             )));
         }
         if role == Role::Agent {
-            if let Some(a) = conv.assigned_agent {
+            if let Some(a) = conv.assigned_agent() {
                 return Err(Error::InvalidState(format!(
                     "participant: conversation {id:?} is held by agent {:?}; transfer means leave, then join",
                     conv.participants[a].id
@@ -143,7 +143,7 @@ impl Engine {
         };
         self.emit_in(at, ci, EventKind::ParticipantJoined { participant: participant.into(), role });
         if role == Role::Agent {
-            self.conv_mut(ci).assigned_agent = Some(p);
+            self.conv_mut(ci).set_assigned_agent(Some(p));
             self.set_state(at, ci, State::Active, Reason::AgentJoined);
         }
         if role.serves() {
@@ -178,7 +178,7 @@ impl Engine {
         self.run(now, Scope::of(conversation), check, |e, (ci, p)| {
             if p == CUSTOMER {
                 e.customer_goes(now, ci, LeftReason::Ended, Reason::CustomerEnded);
-            } else if e.conv(ci).assigned_agent == Some(p) {
+            } else if e.conv(ci).assigned_agent() == Some(p) {
                 match e.conv(ci).state {
                     State::Active => e.set_state(now, ci, State::WrapUp, Reason::AgentEnded),
                     _ => e.set_state(now, ci, State::Closed, Reason::AgentClosedSession),
@@ -227,7 +227,7 @@ impl Engine {
     fn other_goes(&mut self, at: Millis, ci: u32, p: usize, reason: LeftReason) {
         self.remove_participant(at, ci, p, reason);
         let conv = self.conv(ci);
-        if conv.assigned_agent == Some(p) && conv.state == State::Active {
+        if conv.assigned_agent() == Some(p) && conv.state == State::Active {
             self.set_state(at, ci, State::Open, Reason::AgentLeft);
         }
     }

@@ -229,7 +229,7 @@ impl Engine {
             }
         }
         let conv = self.conv(ci);
-        let agent_removed = conv.assigned_agent.is_some_and(|a| gone.contains(&a));
+        let agent_removed = conv.assigned_agent().is_some_and(|a| gone.contains(&a));
         if agent_removed && conv.state == State::Active {
             if self.policy(ci).disconnect_flow {
                 self.emit_in(at, ci, EventKind::RoutedToDisconnectFlow);

@@ -39,6 +39,8 @@
 
 use std::num::NonZeroU32;
 
+use crate::dense::DenseVec;
+
 /// Number of levels; see the module doc for the layout.
 pub const LEVELS: usize = 6;
 /// Slots per level: one bit each in a `u64` occupancy mask.
@@ -82,7 +84,7 @@ struct Entry<T> {
 /// A timer wheel whose timers carry a `T` back to the caller when they fire.
 #[derive(Debug, Clone)]
 pub struct Wheel<T: Copy> {
-    entries: Vec<Entry<T>>,
+    entries: DenseVec<Entry<T>>,
     free: u32,
     heads: Box<[u32; LEVELS * SLOTS]>,
     tails: Box<[u32; LEVELS * SLOTS]>,
@@ -136,7 +138,7 @@ impl<T: Copy> Wheel<T> {
     /// An empty wheel whose time is `now`.
     pub fn new(now: u64) -> Self {
         Wheel {
-            entries: Vec::new(),
+            entries: DenseVec::default(),
             free: NIL,
             heads: Box::new([NIL; LEVELS * SLOTS]),
             tails: Box::new([NIL; LEVELS * SLOTS]),
