@@ -29,7 +29,8 @@ bench-rust: bench-input
 	$(BENCH_MEASURE) target/release/chatlife-bench $(BENCH_FLAGS) | tee $(BENCH_OUT)/rust.jsonl
 
 # Issue 17: 10M conversations in one process, Rust only, not part of `make
-# bench` (about 6 GB and a few minutes): churn, the memory floor and bytes.
+# bench`: it peaks at about 13 GB resident and takes several minutes (the
+# engine is 3.8 GB of it, bench/NOTES.md). Churn, the memory floor, bytes.
 bench-rust-10m:
 	$(CARGO) build --release --locked -p chatlife-bench
 	mkdir -p $(BENCH_OUT)
