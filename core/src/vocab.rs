@@ -310,8 +310,9 @@ const _: fn(WaitFor) = |v| match v {
 /// Reads a word of the vocabulary by its name. Anything but a string is refused
 /// with the names a caller may give, as an unknown name is.
 fn by_name<'de, D: Deserializer<'de>, T: Copy>(d: D, all: &[T], name: fn(T) -> &'static str) -> Result<T, D::Error> {
-    let names: Vec<&'static str> = all.iter().map(|&v| name(v)).collect();
-    let expected = || format!("one of {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "));
+    // Only a refusal lists the names: a `join` in a batch reads a role per command.
+    let expected =
+        || format!("one of {}", all.iter().map(|&v| format!("`{}`", name(v))).collect::<Vec<_>>().join(", "));
     let value = serde_json::Value::deserialize(d)?;
     let given =
         value.as_str().ok_or_else(|| de::Error::custom(format!("{value} is not a string; expected {}", expected())))?;
