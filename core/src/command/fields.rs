@@ -85,15 +85,15 @@ macro_rules! fields {
 
         const KEYS: &[&str] = &[$($key),*];
 
-        impl<'de> Visitor<'de> for FieldsVisitor<'de> {
-            type Value = Fields<'de>;
+        impl<'de> Visitor<'de> for Fill<'_, 'de> {
+            type Value = ();
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a JSON object")
             }
 
-            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Fields<'de>, M::Error> {
-                let mut fields = Fields::default();
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<(), M::Error> {
+                let fields = self.0;
                 while let Some(name) = map.next_key::<Text<'de>>()? {
                     let Some(index) = KEYS.iter().position(|k| *k == name.as_str()) else {
                         fields.unknown.get_or_insert_with(|| name.as_str().to_owned());
@@ -113,7 +113,7 @@ macro_rules! fields {
                     )*
                     let _ = i;
                 }
-                Ok(fields)
+                Ok(())
             }
         }
     };
@@ -137,17 +137,67 @@ fields! {
     capacity = "capacity": u32,
 }
 
-struct FieldsVisitor<'de>(std::marker::PhantomData<&'de ()>);
+/// Reads one object's fields into a `Fields` in place: it is too big to be
+/// moved out of every level of a read (that showed in batches).
+pub(super) struct Fill<'f, 'de>(pub(super) &'f mut Fields<'de>);
 
-impl<'de: 'a, 'a> Deserialize<'de> for Fields<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_map(FieldsVisitor(std::marker::PhantomData))
+impl<'de> de::DeserializeSeed<'de> for Fill<'_, 'de> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
     }
 }
 
+impl<'de: 'a, 'a> Deserialize<'de> for Fields<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut fields = Fields::default();
+        d.deserialize_map(Fill(&mut fields))?;
+        Ok(fields)
+    }
+}
+
+/// The bits of `keys` in `Fields::present`, for a command's fields: computed
+/// at compile time, so checking a command's keys is one mask.
+pub(super) const fn mask(keys: &[&str]) -> u32 {
+    let mut mask = 0;
+    let mut k = 0;
+    while k < keys.len() {
+        let mut i = 0;
+        while i < KEYS.len() {
+            if eq(KEYS[i].as_bytes(), keys[k].as_bytes()) {
+                mask |= 1 << i;
+            }
+            i += 1;
+        }
+        k += 1;
+    }
+    mask
+}
+
+/// `op` and `at`, which every command may have.
+const OP_AT: u32 = mask(&["op", "at"]);
+
+const fn eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 impl Fields<'_> {
-    /// Refuses any key present beyond `op`, `at` and the keys `op` takes.
-    pub(super) fn only(&self, op: &str, takes: &[&str]) -> Result<(), Error> {
+    /// Refuses any key present beyond `op`, `at` and the keys `op` takes
+    /// (`takes`, whose bits are `allowed`).
+    pub(super) fn only(&self, op: &str, allowed: u32, takes: &[&str]) -> Result<(), Error> {
+        if self.present & !(allowed | OP_AT) == 0 && self.unknown.is_none() {
+            return Ok(());
+        }
         let extra = KEYS
             .iter()
             .enumerate()

@@ -61,7 +61,8 @@ macro_rules! commands {
             fn from_fields(op: &str, fields: &mut Fields<'a>) -> Result<Command<'a>, Error> {
                 match op {
                     $( $op => {
-                        fields.only($op, &[$( fields::key(stringify!($field)) ),*])?;
+                        const TAKES: &[&str] = &[$( fields::key(stringify!($field)) ),*];
+                        fields.only($op, const { fields::mask(TAKES) }, TAKES)?;
                         Ok(Command::$variant { $( $field: commands!(@take $kind fields.$field, fields::key(stringify!($field))) ),* })
                     } )*
                     other => Err(Error::InvalidArgument(format!(

@@ -6,7 +6,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-use super::fields::{At, Fields};
+use super::fields::{At, Fields, Fill};
 use super::{Command, TimedCommand};
 use crate::error::{path_message, Error};
 use crate::time::{parse_duration, Millis, MAX_TIME};
@@ -24,30 +24,39 @@ pub fn parse_at(value: &Value) -> Result<Millis, String> {
     Ok(ms)
 }
 
-fn read<'de, D>(d: D) -> Result<Fields<'de>, Error>
+/// Reads with the path of the failing field tracked: `serde_path_to_error`
+/// costs a `String` per key, so it runs only after a plain read failed.
+fn read_tracked<'de, D>(d: D) -> Error
 where
     D: Deserializer<'de, Error = serde_json::Error>,
 {
-    serde_path_to_error::deserialize(d).map_err(|e| {
-        let message = path_message(e);
-        // Only a value that is no object fails before any field is read (inside
-        // one, the path comes first): name the command, as others name their field.
-        Error::InvalidArgument(if message.starts_with("invalid type:") {
-            format!("command: {message}")
-        } else {
-            message
-        })
-    })
+    match serde_path_to_error::deserialize::<_, Fields<'de>>(d) {
+        Err(e) => describe(path_message(e)),
+        // Not expected: the same text read the same way. Still an error.
+        Ok(_) => Error::InvalidArgument("command: not read".into()),
+    }
 }
 
-fn text_source(text: &str) -> serde_json::Deserializer<serde_json::de::StrRead<'_>> {
-    serde_json::Deserializer::from_str(text)
+fn describe(message: String) -> Error {
+    // Only a value that is no object fails before any field is read (inside
+    // one, the path comes first): name the command, as others name their field.
+    Error::InvalidArgument(if message.starts_with("invalid type:") { format!("command: {message}") } else { message })
+}
+
+/// A value is read with its path tracked: values come from scenario files
+/// and fallbacks, where a read without would have to clone the value to be
+/// read again.
+fn read_value(value: Value) -> Result<Fields<'static>, Error> {
+    serde_path_to_error::deserialize(value).map_err(|e| describe(path_message(e)))
 }
 
 /// Reads one JSON text to its end (trailing characters are refused).
 fn read_text(text: &str) -> Result<Fields<'_>, Error> {
-    let mut source = text_source(text);
-    let fields = read(&mut source)?;
+    let mut source = serde_json::Deserializer::from_str(text);
+    let fields = match Fields::deserialize(&mut source) {
+        Ok(fields) => fields,
+        Err(_) => return Err(read_tracked(&mut serde_json::Deserializer::from_str(text))),
+    };
     source.end().map_err(|e| Error::InvalidArgument(format!("command: not JSON: {e}")))?;
     Ok(fields)
 }
@@ -74,7 +83,7 @@ impl<'a> Fields<'a> {
 impl Command<'static> {
     /// Parses `{"op": ..., ...}`.
     pub fn from_value(value: Value) -> Result<Command<'static>, Error> {
-        read(value)?.untimed()
+        read_value(value)?.untimed()
     }
 }
 
@@ -88,7 +97,7 @@ impl<'a> Command<'a> {
 impl TimedCommand<'static> {
     /// Parses `{"at": ..., "op": ..., ...}`.
     pub fn from_value(value: Value) -> Result<TimedCommand<'static>, Error> {
-        read(value)?.timed()
+        read_value(value)?.timed()
     }
 }
 
@@ -101,10 +110,43 @@ impl<'a> TimedCommand<'a> {
     /// Parses a JSON array of timed commands, each on its own: one bad element
     /// is that element's error and does not stop the others. Only a text that
     /// is not a JSON array is an error of its own.
+    ///
+    /// The text is read once when every element is a JSON object of known
+    /// types; a text that fails that read is read again element by element,
+    /// so each failure is its element's own.
     pub fn parse_batch(text: &'a str) -> Result<Vec<Result<TimedCommand<'a>, Error>>, Error> {
+        if let Ok(Batch(items)) = serde_json::from_str(text) {
+            return Ok(items);
+        }
         let items: Vec<&'a RawValue> = serde_json::from_str(text)
             .map_err(|e| Error::InvalidArgument(format!("commands: must be a JSON array of commands: {e}")))?;
         Ok(items.into_iter().map(|item| TimedCommand::from_json(item.get())).collect())
+    }
+}
+
+/// A batch read in one pass: each element's fields, then its command or the
+/// command's own refusal (an unknown op, a missing field).
+struct Batch<'a>(Vec<Result<TimedCommand<'a>, Error>>);
+
+impl<'de> Deserialize<'de> for Batch<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Items<'de>(std::marker::PhantomData<&'de ()>);
+        impl<'de> serde::de::Visitor<'de> for Items<'de> {
+            type Value = Batch<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON array of commands")
+            }
+            fn visit_seq<S: serde::de::SeqAccess<'de>>(self, mut seq: S) -> Result<Batch<'de>, S::Error> {
+                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                let mut fields = Fields::default();
+                while seq.next_element_seed(Fill(&mut fields))?.is_some() {
+                    items.push(fields.timed());
+                    fields = Fields::default();
+                }
+                Ok(Batch(items))
+            }
+        }
+        d.deserialize_seq(Items(std::marker::PhantomData))
     }
 }
 
@@ -206,6 +248,14 @@ mod tests {
         assert_eq!(items.len(), 3);
         assert!(items[0].is_ok() && items[2].is_ok());
         assert!(items[1].as_ref().unwrap_err().message().starts_with("op: \"fly\""));
+        // A type error stops the one-pass read; the element-by-element read
+        // still keeps it to its element, worded as a single command's.
+        let batch = r#"[{"at": 1, "op": "advance"}, {"at": 2, "op": "join", "role": 3}, {"at": 3, "op": "advance"}]"#;
+        let items = TimedCommand::parse_batch(batch).unwrap();
+        assert!(items[0].is_ok() && items[2].is_ok());
+        let alone = TimedCommand::from_json(r#"{"at": 2, "op": "join", "role": 3}"#).unwrap_err();
+        assert_eq!(items[1].as_ref().unwrap_err(), &alone);
+        assert!(alone.message().starts_with("role: "), "{alone}");
         assert!(TimedCommand::parse_batch(r#"{"at": 1}"#).is_err());
         assert!(TimedCommand::from_json(r#"{"at": 1, "op": "advance"} x"#).is_err());
     }
