@@ -25,7 +25,9 @@ mod token;
 mod vocab;
 mod wheel;
 
-pub use command::{parse_at, plain_fields, Command, TimedCommand, OPS};
+pub use command::{
+    json_key, parse_at, plain_fields, Command, CommandSpec, FieldSpec, Need, TimedCommand, COMMANDS, OPS,
+};
 pub use config::{Config, TimerMinutes, TimerSettings, TIMER_MAX_MINUTES, TIMER_MIN_MINUTES};
 pub use engine::{Engine, StartOptions, PREFETCH_WINDOW};
 pub use error::{Error, ERROR_CODES};

@@ -61,8 +61,9 @@ impl<'de> Deserialize<'de> for At {
     }
 }
 
-/// The JSON key of a command field (Rust keywords are renamed).
-pub(super) const fn key(field: &'static str) -> &'static str {
+/// The JSON key of a command field: its name, except `wait_for`, which is
+/// `for` (a Rust keyword).
+pub const fn json_key(field: &'static str) -> &'static str {
     match field.as_bytes() {
         b"wait_for" => "for",
         _ => field,

@@ -5,11 +5,12 @@
 //! command copies nothing; [`Command::into_owned`] keeps one.
 //!
 //! The JSON form is `{"op": "<name>", ...fields}`; with `"at"` it is a
-//! [`TimedCommand`] (`parse`). A new command is one entry in the table below
-//! and one arm in `Engine::apply`.
+//! [`TimedCommand`] (`parse`). A new command is one entry in `table.rs` and
+//! one arm in `Engine::apply`.
 
 mod fields;
 mod parse;
+mod table;
 
 use crate::config::TimerSettings;
 use crate::error::Error;
@@ -17,31 +18,56 @@ use crate::text::{SecretText, Text};
 use crate::time::Millis;
 use crate::vocab::{Role, WaitFor};
 
+pub use fields::json_key;
 pub use parse::parse_at;
 
 use fields::{Fields, Own};
 
-/// Declares [`Command`] from one table. Each field is `req` (must be there),
-/// `opt` (absent or null is `None`) or `nul` (must be there, null is `None`).
+/// Declares [`Command`] from the table (`table.rs`).
 macro_rules! commands {
-    (@ty req $ty:ty) => { $ty };
-    (@ty opt $ty:ty) => { Option<$ty> };
-    (@ty nul $ty:ty) => { Option<$ty> };
+    (@ty text) => { Text<'a> };
+    (@ty secret) => { SecretText<'a> };
+    (@ty role) => { Role };
+    (@ty wait_for) => { WaitFor };
+    (@ty timers) => { TimerSettings };
+    (@ty json) => { serde_json::Value };
+    (@ty count) => { u32 };
+    (@ty req $kind:ident) => { commands!(@ty $kind) };
+    (@ty opt $kind:ident) => { Option<commands!(@ty $kind)> };
+    (@ty nul $kind:ident) => { Option<commands!(@ty $kind)> };
+    (@need req) => { Need::Required };
+    (@need opt) => { Need::Optional };
+    (@need nul) => { Need::Nullable };
     (@take req $slot:expr, $key:expr) => { std::mem::take(&mut $slot).required($key)? };
     (@take opt $slot:expr, $key:expr) => { std::mem::take(&mut $slot).optional() };
     (@take nul $slot:expr, $key:expr) => { std::mem::take(&mut $slot).nullable($key)? };
     ($(
-        $(#[$vmeta:meta])*
-        $variant:ident = $op:literal { $( $kind:ident $field:ident : $ty:ty ),* $(,)? }
+        $(#[doc = $doc:literal])*
+        $variant:ident = $op:literal { $( $need:ident $field:ident : $kind:ident ),* $(,)? }
     )*) => {
         /// One command of docs/rules.md §9, without its time.
         #[derive(Debug, Clone, PartialEq)]
         pub enum Command<'a> {
-            $( $(#[$vmeta])* $variant { $( $field: commands!(@ty $kind $ty) ),* }, )*
+            $( $(#[doc = $doc])* $variant { $( $field: commands!(@ty $need $kind) ),* }, )*
         }
 
-        /// Every `op` name, in docs/rules.md §9 order, then what later versions added.
+        /// Every `op` name, in the table's order (docs/rules.md §9, then what later versions added).
         pub const OPS: &[&str] = &[$($op),*];
+
+        /// The table as data, for what is generated from it or checked
+        /// against it outside Rust (type stubs, the C header's numbers).
+        pub const COMMANDS: &[CommandSpec] = &[$(
+            CommandSpec {
+                op: $op,
+                doc: concat!($($doc,)* ""),
+                fields: &[$( FieldSpec {
+                    name: stringify!($field),
+                    key: json_key(stringify!($field)),
+                    need: commands!(@need $need),
+                    kind: stringify!($kind),
+                } ),*],
+            }
+        ),*];
 
         impl<'a> Command<'a> {
             /// The `op` name.
@@ -61,9 +87,9 @@ macro_rules! commands {
             fn from_fields(op: &str, fields: &mut Fields<'a>) -> Result<Command<'a>, Error> {
                 match op {
                     $( $op => {
-                        const TAKES: &[&str] = &[$( fields::key(stringify!($field)) ),*];
+                        const TAKES: &[&str] = &[$( json_key(stringify!($field)) ),*];
                         fields.only($op, const { fields::mask(TAKES) }, TAKES)?;
-                        Ok(Command::$variant { $( $field: commands!(@take $kind fields.$field, fields::key(stringify!($field))) ),* })
+                        Ok(Command::$variant { $( $field: commands!(@take $need fields.$field, json_key(stringify!($field))) ),* })
                     } )*
                     other => Err(Error::InvalidArgument(format!(
                         "op: {other:?} is not a command; expected one of {}", OPS.join(", ")
@@ -74,47 +100,37 @@ macro_rules! commands {
     };
 }
 
-commands! {
-    StartConversation = "start_conversation" {
-        req conversation: Text<'a>,
-        req customer: Text<'a>,
-        opt policy: Text<'a>,
-        opt authenticated_as: Text<'a>,
-        opt display_name: Text<'a>,
-    }
-    Join = "join" {
-        req conversation: Text<'a>,
-        req participant: Text<'a>,
-        req role: Role,
-        opt display_name: Text<'a>,
-    }
-    Leave = "leave" { req conversation: Text<'a>, req participant: Text<'a> }
-    Message = "message" { req conversation: Text<'a>, req participant: Text<'a> }
-    ConnectionLost = "connection_lost" { req conversation: Text<'a>, req participant: Text<'a> }
-    ConnectionRestored = "connection_restored" { req conversation: Text<'a>, req participant: Text<'a> }
-    End = "end" { req conversation: Text<'a>, req participant: Text<'a> }
-    CloseSession = "close_session" { req conversation: Text<'a>, req participant: Text<'a> }
-    IssueReconnectLink = "issue_reconnect_link" { req conversation: Text<'a> }
-    /// By link (`token`) or by prompt (`conversation` + `authenticated_as`).
-    Reconnect = "reconnect" {
-        opt token: SecretText<'a>,
-        opt conversation: Text<'a>,
-        opt authenticated_as: Text<'a>,
-    }
-    ReturningCustomer = "returning_customer" { req authenticated_as: Text<'a> }
-    DeclineReconnect = "decline_reconnect" { req conversation: Text<'a>, req authenticated_as: Text<'a> }
-    SetParticipantTimers = "set_participant_timers" { req conversation: Text<'a>, req timers: TimerSettings }
-    UpdateParticipantRoleConfig = "update_participant_role_config" {
-        req conversation: Text<'a>,
-        req request: serde_json::Value,
-    }
-    /// JSON names `wait_for` `for`.
-    SetWait = "set_wait" { req conversation: Text<'a>, req wait_for: WaitFor }
-    SetAgentCapacity = "set_agent_capacity" { req agent: Text<'a>, nul capacity: u32 }
-    Advance = "advance" {}
-    // v2 (§14). Ops are numbered by position in the bindings: append only.
-    Hold = "hold" { req conversation: Text<'a>, req participant: Text<'a> }
-    Resume = "resume" { req conversation: Text<'a>, req participant: Text<'a> }
+crate::command_table!(commands);
+
+/// One entry of the command table (`table.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommandSpec {
+    pub op: &'static str,
+    pub doc: &'static str,
+    /// In the table's order, which is also the order of a method's arguments.
+    pub fields: &'static [FieldSpec],
+}
+
+/// One field of a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldSpec {
+    pub name: &'static str,
+    /// The JSON key ([`json_key`]).
+    pub key: &'static str,
+    pub need: Need,
+    /// `text`, `secret`, `role`, `wait_for`, `timers`, `json` or `count` (`table.rs`).
+    pub kind: &'static str,
+}
+
+/// Whether a field must be given, and whether null is allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Given, not null.
+    Required,
+    /// Absent or null is none.
+    Optional,
+    /// Given; null is none.
+    Nullable,
 }
 
 impl Command<'_> {
