@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::TimerSettings;
 use crate::id::{Id, RareId};
-use crate::time::Millis;
+use crate::time::{Millis, MAX_TIME};
 use crate::token::TokenRecord;
 use crate::vocab::{Role, State, WaitFor, Warned};
 use crate::wheel::TimerKey;
@@ -70,6 +70,60 @@ pub enum Connection {
     Disconnected(Millis),
 }
 
+/// A [`Connection`] in 8 bytes rather than 16, a participant being 64 bytes
+/// with it instead of 72: the state in the top two bits, the time (at most
+/// `MAX_TIME`, 53 bits) below. Snapshots keep the enum's form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "Connection", try_from = "Connection")]
+pub struct PackedConnection(u64);
+
+const LOST: u64 = 1 << 62;
+const DISCONNECTED: u64 = 2 << 62;
+const SINCE: u64 = (1 << 62) - 1;
+
+impl PackedConnection {
+    pub fn get(self) -> Connection {
+        let since = self.0 & SINCE;
+        match self.0 & !SINCE {
+            LOST => Connection::Lost(since),
+            DISCONNECTED => Connection::Disconnected(since),
+            _ => Connection::Connected,
+        }
+    }
+}
+
+impl PackedConnection {
+    /// Packs a time of at most `MAX_TIME`; every `now` the engine takes is.
+    fn new(c: Connection) -> PackedConnection {
+        let (tag, since) = match c {
+            Connection::Connected => (0, 0),
+            Connection::Lost(since) => (LOST, since),
+            Connection::Disconnected(since) => (DISCONNECTED, since),
+        };
+        debug_assert!(since <= MAX_TIME, "{since} above MAX_TIME");
+        PackedConnection(tag | (since & SINCE))
+    }
+}
+
+/// A snapshot's connection, whose time may be anything.
+impl TryFrom<Connection> for PackedConnection {
+    type Error = String;
+    fn try_from(c: Connection) -> Result<PackedConnection, String> {
+        match c {
+            Connection::Lost(since) | Connection::Disconnected(since) if since > MAX_TIME => {
+                Err(format!("connection: {since} is above {MAX_TIME}"))
+            }
+            c => Ok(PackedConnection::new(c)),
+        }
+    }
+}
+
+impl From<PackedConnection> for Connection {
+    fn from(packed: PackedConnection) -> Connection {
+        packed.get()
+    }
+}
+
 /// Which participant timer runs now (R-T5): one at a time per participant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -99,7 +153,7 @@ pub struct Participant {
     /// Gone participants keep their slot so timer payloads stay valid.
     pub present: bool,
     pub idle: bool,
-    pub connection: Connection,
+    connection: PackedConnection,
     /// The idle or auto-disconnect timer, per `phase`.
     #[serde(skip)]
     pub activity: Option<TimerKey>,
@@ -120,11 +174,19 @@ impl Participant {
             display_name,
             present: true,
             idle: false,
-            connection: Connection::Connected,
+            connection: PackedConnection(0),
             activity: None,
             activity_due: 0,
             phase: ActivityPhase::Idle,
         }
+    }
+
+    pub fn connection(&self) -> Connection {
+        self.connection.get()
+    }
+
+    pub fn set_connection(&mut self, connection: Connection) {
+        self.connection = PackedConnection::new(connection);
     }
 
     /// The name shown in transcript messages: the display name, else the id.
@@ -303,5 +365,24 @@ impl Conversation {
     /// The conversation's own timers and its warnings, to read.
     fn own_keys(&self) -> impl Iterator<Item = Option<TimerKey>> + '_ {
         self.own_timers.iter().map(|t| t.key).chain(self.warnings.iter().map(|w| w.key))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_packed_connection_reads_back_what_was_packed() {
+        for c in [Connection::Connected, Connection::Lost(0), Connection::Lost(MAX_TIME), Connection::Disconnected(7)] {
+            assert_eq!(PackedConnection::new(c).get(), c);
+            let json = serde_json::to_string(&PackedConnection::new(c)).unwrap();
+            assert_eq!(json, serde_json::to_string(&c).unwrap(), "snapshots keep the enum's form");
+            assert_eq!(serde_json::from_str::<PackedConnection>(&json).unwrap().get(), c);
+        }
+        let too_late = serde_json::to_string(&Connection::Lost(MAX_TIME + 1)).unwrap();
+        let e = serde_json::from_str::<PackedConnection>(&too_late).unwrap_err();
+        assert!(e.to_string().contains("is above"), "{e}");
+        assert_eq!(std::mem::size_of::<Participant>(), 64);
     }
 }

@@ -196,7 +196,7 @@ impl Engine {
         }
         for (ci, conv) in engine.conversations.iter() {
             for (p, part) in conv.participants.iter().enumerate() {
-                if let Connection::Lost(since) | Connection::Disconnected(since) = part.connection {
+                if let Connection::Lost(since) | Connection::Disconnected(since) = part.connection() {
                     if since > s.now {
                         return Err(bad(format!(
                             "conversations: {:?} lost a connection after the snapshot's time",
@@ -204,7 +204,8 @@ impl Engine {
                         )));
                     }
                 }
-                if matches!(part.connection, Connection::Lost(_)) && !armed.contains(&(ci, TimerFor::Grace(p as u8))) {
+                if matches!(part.connection(), Connection::Lost(_)) && !armed.contains(&(ci, TimerFor::Grace(p as u8)))
+                {
                     return Err(bad(format!("conversations: {:?} lost a connection with no grace timer", conv.id)));
                 }
             }
@@ -302,7 +303,7 @@ pub(crate) fn check_timer(conv: &Conversation, what: TimerFor, policy: &Policy) 
             if !part.present {
                 return Err(".what: names a participant who left".into());
             }
-            if matches!(what, TimerFor::Grace(_)) && !matches!(part.connection, Connection::Lost(_)) {
+            if matches!(what, TimerFor::Grace(_)) && !matches!(part.connection(), Connection::Lost(_)) {
                 return Err(".what: a grace timer for a connection that is not lost".into());
             }
             Ok(())

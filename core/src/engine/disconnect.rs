@@ -30,7 +30,7 @@ impl Engine {
         let check = |e: &Engine| {
             let ci = e.live_index(conversation)?;
             let p = e.present(ci, participant)?;
-            if e.conv(ci).participants[p].connection != Connection::Connected {
+            if e.conv(ci).participants[p].connection() != Connection::Connected {
                 return Err(Error::InvalidState(format!(
                     "participant: {participant:?} has already lost the connection"
                 )));
@@ -41,7 +41,7 @@ impl Engine {
             let policy = e.policy(ci);
             let grace = if p == CUSTOMER { policy.disconnect_grace } else { policy.agent_disconnect_grace };
             let part = &mut e.conv_mut(ci).participants[p];
-            part.connection = Connection::Lost(now);
+            part.set_connection(Connection::Lost(now));
             let (participant, role) = (part.id.clone(), part.role);
             e.arm(ci, TimerFor::Grace(p as u8), now, now + grace);
             e.emit_in(now, ci, EventKind::ConnectionLost { participant, role });
@@ -52,7 +52,7 @@ impl Engine {
         let check = |e: &Engine| {
             let ci = e.live_index(conversation)?;
             let p = e.present(ci, participant)?;
-            match e.conv(ci).participants[p].connection {
+            match e.conv(ci).participants[p].connection() {
                 Connection::Lost(_) => Ok((ci, p)),
                 Connection::Connected => {
                     Err(Error::InvalidState(format!("participant: {participant:?} has not lost the connection")))
@@ -69,7 +69,7 @@ impl Engine {
     pub(crate) fn restore_connection(&mut self, at: Millis, ci: u32, p: usize) {
         self.disarm(ci, TimerFor::Grace(p as u8));
         let part = &mut self.conv_mut(ci).participants[p];
-        part.connection = Connection::Connected;
+        part.set_connection(Connection::Connected);
         let (participant, role) = (part.id.clone(), part.role);
         self.emit_in(at, ci, EventKind::ConnectionRestored { participant, role });
     }
@@ -94,10 +94,10 @@ impl Engine {
             return;
         }
         let conv = self.conv_mut(ci);
-        let Connection::Lost(lost_at) = conv.participants[CUSTOMER].connection else {
+        let Connection::Lost(lost_at) = conv.participants[CUSTOMER].connection() else {
             unreachable!("a grace timer runs only while the connection is lost")
         };
-        conv.participants[CUSTOMER].connection = Connection::Disconnected(lost_at);
+        conv.participants[CUSTOMER].set_connection(Connection::Disconnected(lost_at));
         let participant = conv.customer().id.clone();
         let state = conv.state;
         self.emit_in(at, ci, EventKind::CustomerDisconnected { participant });

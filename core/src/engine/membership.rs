@@ -240,7 +240,7 @@ impl Engine {
         let part = &mut self.conv_mut(ci).participants[p];
         part.present = false;
         part.idle = false;
-        part.connection = Connection::Connected;
+        part.set_connection(Connection::Connected);
         let (participant, role) = (part.id.clone(), part.role);
         self.emit_in(at, ci, EventKind::ParticipantLeft { participant, role, reason });
         if !self.conv(ci).has_server() || p == CUSTOMER {

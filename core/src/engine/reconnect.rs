@@ -159,7 +159,7 @@ impl Engine {
         self.disarm(ci, TimerFor::Grace(CUSTOMER as u8));
         self.disarm(ci, TimerFor::ReconnectWindow);
         let conv = self.conv_mut(ci);
-        conv.participants[CUSTOMER].connection = Connection::Connected;
+        conv.participants[CUSTOMER].set_connection(Connection::Connected);
         let (state, participant) = (conv.state, conv.customer().id.clone());
         let same_agent = state == State::Active;
         self.emit_in(at, ci, EventKind::CustomerReconnected { participant, method, same_agent });

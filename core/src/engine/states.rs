@@ -60,8 +60,8 @@ impl Engine {
     fn close_down(&mut self, at: Millis, ci: u32) {
         self.cancel_all_timers(ci);
         for part in &mut self.conv_mut(ci).participants {
-            if let Connection::Lost(lost_at) = part.connection {
-                part.connection = Connection::Disconnected(lost_at);
+            if let Connection::Lost(lost_at) = part.connection() {
+                part.set_connection(Connection::Disconnected(lost_at));
             }
         }
         let retain = self.config.retain_closed;

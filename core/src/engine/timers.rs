@@ -34,7 +34,7 @@ impl Engine {
         let check = |e: &Engine| {
             let ci = e.live_index(conversation)?;
             let p = e.present(ci, participant)?;
-            if matches!(e.conv(ci).participants[p].connection, Connection::Disconnected(_)) {
+            if matches!(e.conv(ci).participants[p].connection(), Connection::Disconnected(_)) {
                 return Err(Error::InvalidState(format!(
                     "participant: {participant:?} is disconnected; only a reconnect brings them back"
                 )));
@@ -45,7 +45,7 @@ impl Engine {
     }
 
     fn apply_message(&mut self, at: Millis, ci: u32, p: usize) {
-        if matches!(self.conv(ci).participants[p].connection, Connection::Lost(_)) {
+        if matches!(self.conv(ci).participants[p].connection(), Connection::Lost(_)) {
             self.restore_connection(at, ci, p);
         }
         if p == CUSTOMER {
