@@ -9,6 +9,8 @@ use serde_json::{Map, Number, Value};
 
 use chatlife::MAX_TIME;
 
+use crate::errors::{invalid_argument, to_py_err};
+
 /// Deepest nesting accepted, as serde_json allows when it parses text; it also
 /// stops a dict that contains itself.
 const MAX_DEPTH: usize = 128;
@@ -23,6 +25,12 @@ impl NotJson {
     /// `path: problem`, the shape of every core message.
     pub fn message(&self) -> String {
         format!("{}: {}", self.path, self.problem)
+    }
+}
+
+impl From<NotJson> for chatlife::Error {
+    fn from(bad: NotJson) -> chatlife::Error {
+        chatlife::Error::InvalidArgument(bad.message())
     }
 }
 
@@ -77,15 +85,6 @@ fn to_json_at(value: &Bound<'_, PyAny>, path: &str, depth: usize) -> Result<Valu
         return Number::from_f64(f.value())
             .map(Value::Number)
             .ok_or_else(|| fail(format!("{} is not a JSON number", f.value())));
-    }
-    if let Ok(dict) = value.cast::<PyDict>() {
-        let mut map = Map::with_capacity(dict.len());
-        for (key, item) in dict.iter() {
-            let key = object_key(&key, path)?;
-            let item = to_json_at(&item, &join(path, &key), depth + 1)?;
-            map.insert(key, item);
-        }
-        return Ok(Value::Object(map));
     }
     if value.cast::<PyList>().is_ok() || value.cast::<PyTuple>().is_ok() {
         let mut items = Vec::new();
@@ -167,32 +166,26 @@ pub fn to_python<'py>(py: Python<'py>, value: &Value, arrays_as_tuples: bool) ->
     })
 }
 
-/// Why a `now` argument is not a time the engine can take.
-pub enum BadTime {
-    /// Not an `int`, or a negative one: `invalid_argument`.
-    Invalid(String),
-    /// An `int` past what the core accepts: `limit_exceeded`, as the core says it.
-    TooLate(String),
-}
-
 /// Reads a `now` argument: an `int` of milliseconds. Values above `u64` are
-/// reported as the core reports any time above `MAX_TIME`.
-pub fn millis(value: &Bound<'_, PyAny>, field: &str) -> Result<u64, BadTime> {
+/// reported as the core reports any time above `MAX_TIME` (`limit_exceeded`).
+pub fn millis(value: &Bound<'_, PyAny>, field: &str) -> PyResult<u64> {
+    let py = value.py();
     if value.cast::<PyBool>().is_ok() || value.cast::<PyInt>().is_err() {
-        return Err(BadTime::Invalid(format!("{field}: must be an int of milliseconds, not {}", type_name(value))));
+        return Err(invalid_argument(py, format!("{field}: must be an int of milliseconds, not {}", type_name(value))));
     }
     match value.extract::<u64>() {
         Ok(ms) => Ok(ms),
-        Err(e) if e.is_instance_of::<PyOverflowError>(value.py()) => {
+        Err(e) if e.is_instance_of::<PyOverflowError>(py) => {
             if value.lt(0).unwrap_or(false) {
-                Err(BadTime::Invalid(format!(
-                    "{field}: {value} is negative; time is milliseconds since the host's epoch"
-                )))
+                Err(invalid_argument(
+                    py,
+                    format!("{field}: {value} is negative; time is milliseconds since the host's epoch"),
+                ))
             } else {
-                Err(BadTime::TooLate(format!("{field}: {value} is above {MAX_TIME}")))
+                Err(to_py_err(py, &chatlife::Error::LimitExceeded(format!("{field}: {value} is above {MAX_TIME}"))))
             }
         }
-        Err(e) => Err(BadTime::Invalid(format!("{field}: {e}"))),
+        Err(e) => Err(invalid_argument(py, format!("{field}: {e}"))),
     }
 }
 

@@ -22,7 +22,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyMemoryView, PyString, PyTuple};
 use serde_json::{Map, Value};
 
-use crate::convert::{millis, to_json, BadTime};
+use crate::convert::{millis, to_json};
 use crate::errors::{exception, guard, internal_error, invalid_argument, to_py_err};
 use crate::events::wrap;
 use crate::read::{self, Arena, Fields};
@@ -43,19 +43,12 @@ pub struct Engine {
     broken: AtomicBool,
 }
 
-fn time_error(py: Python<'_>, bad: BadTime) -> PyErr {
-    match bad {
-        BadTime::Invalid(m) => invalid_argument(py, m),
-        BadTime::TooLate(m) => to_py_err(py, &chatlife::Error::LimitExceeded(m)),
-    }
-}
-
 /// Builds `{"op": op, field: value, ...}` from Python arguments.
 fn command_json(op: &str, fields: &Fields) -> Result<Value, chatlife::Error> {
     let mut object = Map::with_capacity(fields.len() + 1);
     object.insert("op".into(), Value::from(op));
     for (name, value) in fields {
-        let value = to_json(value, name).map_err(|e| chatlife::Error::InvalidArgument(e.message()))?;
+        let value = to_json(value, name)?;
         object.insert((*name).into(), value);
     }
     Ok(Value::Object(object))
@@ -66,42 +59,21 @@ fn command_json(op: &str, fields: &Fields) -> Result<Value, chatlife::Error> {
 /// gain.
 const DETACH_AT: usize = 64;
 
+/// The length of a list or tuple, to size buffers; 0 for other iterables,
+/// whose `__len__` is not to be trusted with an allocation.
+fn known_length(items: &Bound<'_, PyAny>) -> usize {
+    items
+        .cast::<PyList>()
+        .map(|list| list.len())
+        .or_else(|_| items.cast::<PyTuple>().map(|tuple| tuple.len()))
+        .unwrap_or(0)
+}
+
 /// One command of a batch, read in place or by the core's parser, or the
 /// parser's refusal.
 type Batched<'t> = Result<TimedCommand<'t>, chatlife::Error>;
 
-/// The length of a list or tuple, to size buffers; 0 for other iterables,
-/// whose `__len__` is not to be trusted with an allocation.
-fn known_length(items: &Bound<'_, PyAny>) -> usize {
-    if let Ok(list) = items.cast::<PyList>() {
-        list.len()
-    } else if let Ok(tuple) = items.cast::<PyTuple>() {
-        tuple.len()
-    } else {
-        0
-    }
-}
-
-/// One entry per command: `None` if accepted, else the exception (not raised).
-fn outcomes<'py>(py: Python<'py>, results: &[Result<(), chatlife::Error>]) -> PyResult<Bound<'py, PyList>> {
-    PyList::new(
-        py,
-        results.iter().map(|result| match result {
-            Ok(()) => py.None().into_bound(py),
-            Err(e) => exception(py, e),
-        }),
-    )
-}
-
 impl Engine {
-    fn check_usable(&self) -> PyResult<()> {
-        if self.broken.load(Ordering::Acquire) {
-            Err(PyRuntimeError::new_err("chatlife internal error earlier on this engine; it can no longer be used"))
-        } else {
-            Ok(())
-        }
-    }
-
     /// Runs `work` on the core under the lock, with a panic turned into a
     /// `RuntimeError` and the engine marked unusable. `detach` releases the GIL
     /// for the whole call; otherwise the GIL is released only if another
@@ -112,7 +84,11 @@ impl Engine {
         detach: bool,
         work: impl FnOnce(&mut chatlife::Engine) -> R + Send,
     ) -> PyResult<R> {
-        self.check_usable()?;
+        if self.broken.load(Ordering::Acquire) {
+            return Err(PyRuntimeError::new_err(
+                "chatlife internal error earlier on this engine; it can no longer be used",
+            ));
+        }
         let run = |mut core: MutexGuard<'_, chatlife::Engine>| {
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&mut core)))
         };
@@ -131,7 +107,8 @@ impl Engine {
         })
     }
 
-    /// Applies a batch: the GIL is released for long ones.
+    /// Applies a batch, releasing the GIL for long ones. One entry per
+    /// command: `None` if accepted, else the exception (not raised).
     fn batch<'py>(&self, py: Python<'py>, batch: Vec<Batched<'_>>) -> PyResult<Bound<'py, PyList>> {
         let detach = batch.len() >= DETACH_AT;
         let results = self.with_core(py, detach, |core| {
@@ -141,22 +118,34 @@ impl Engine {
                 |core, c| c.as_ref().map_err(Clone::clone).and_then(|c| core.apply(c.at, &c.command)),
             )
         })?;
-        outcomes(py, &results)
+        let outcome = |result: &Result<(), chatlife::Error>| match result {
+            Ok(()) => py.None().into_bound(py),
+            Err(e) => exception(py, e),
+        };
+        PyList::new(py, results.iter().map(outcome))
     }
 
-    /// Applies one command, read in place if the core takes its arguments as
-    /// they are, else parsed by the core, which checks every field.
-    fn command(&self, py: Python<'_>, now: &Bound<'_, PyAny>, op: &'static str, fields: &Fields) -> PyResult<()> {
-        let arena = Arena::new();
-        let (now, command) = match (millis(now, "now"), guard(|| Ok(read::command(op, fields, &arena)))?) {
+    /// Applies one command, read in place by `read` if the core takes its
+    /// arguments as they are, else parsed by the core, which checks every field.
+    fn command<'a>(
+        &self,
+        py: Python<'_>,
+        now: &Bound<'_, PyAny>,
+        op: &'static str,
+        fields: &Fields,
+        read: impl FnOnce() -> Option<Command<'a>>,
+    ) -> PyResult<()> {
+        let (now, command) = match (millis(now, "now"), guard(|| Ok(read()))?) {
             (Ok(now), Some(command)) => (now, command),
             _ => {
                 let value = command_json(op, fields).map_err(|e| to_py_err(py, &e))?;
-                let now = millis(now, "now").map_err(|e| time_error(py, e))?;
+                let now = millis(now, "now")?;
                 (now, guard(|| Command::from_value(value).map_err(|e| to_py_err(py, &e)))?)
             }
         };
-        self.with_core(py, false, |core| core.apply(now, &command))?.map_err(|e| to_py_err(py, &e))
+        // Only `advance` can run long: it fires every timer due.
+        let detach = matches!(command, Command::Advance {});
+        self.with_core(py, detach, |core| core.apply(now, &command))?.map_err(|e| to_py_err(py, &e))
     }
 }
 
@@ -181,76 +170,49 @@ fn string_arg(py: Python<'_>, value: &Bound<'_, PyAny>, field: &str) -> PyResult
     }
 }
 
-/// The command methods: `op(now, positional..., *, keyword=None...)`, each
-/// argument a field of the command of the same name (`arg as "key"` where the
-/// JSON key differs).
-macro_rules! commands {
-    (@key $arg:ident) => { stringify!($arg) };
-    (@key $arg:ident $key:literal) => { $key };
-    ($(
-        $(#[doc = $doc:literal])*
-        $op:ident ( $( $arg:ident $(as $key:literal)? ),* $(; $( $kw:ident ),* )? )
-    )*) => {
+/// The command methods, one `#[pymethods]` block per entry of the core's
+/// table (`chatlife::command_table!`): `op(now, fields...)` with required and
+/// nullable fields positional, optional ones keyword-only and `None` by
+/// default, each named as the field (its JSON key is `json_key`'s).
+macro_rules! methods {
+    ($( $(#[doc = $doc:literal])* $variant:ident = $op:literal { $( $need:ident $field:ident : $kind:ident ),* $(,)? } )*) => {
+        $( methods!(@split [$(#[doc = $doc])* $variant $op $($field)*] [] [] [] $( $need $field )*); )*
+    };
+    // Sorts the fields: `pos` positional, `kw` keyword-only, `sig` their part
+    // of the signature. A required field after an optional one matches no rule.
+    (@split $head:tt [$($pos:ident)*] [] [] opt $field:ident $($rest:tt)*) => {
+        methods!(@split $head [$($pos)*] [$field] [*, $field = None,] $($rest)*);
+    };
+    (@split $head:tt $pos:tt [$($kw:ident)+] [$($sig:tt)+] opt $field:ident $($rest:tt)*) => {
+        methods!(@split $head $pos [$($kw)+ $field] [$($sig)+ $field = None,] $($rest)*);
+    };
+    (@split $head:tt [$($pos:ident)*] [] [] $need:ident $field:ident $($rest:tt)*) => {
+        methods!(@split $head [$($pos)* $field] [] [] $($rest)*);
+    };
+    (@split [$(#[doc = $doc:literal])* $variant:ident $op:literal $($field:ident)*] [$($pos:ident)*] [$($kw:ident)*] [$($sig:tt)*]) => {
         #[pymethods]
         impl Engine {
-            $(
-                $(#[doc = $doc])*
-                #[pyo3(signature = (now, $( $arg, )* $( *, $( $kw = None ),* )? ))]
-                #[allow(clippy::too_many_arguments)]
-                fn $op(
-                    &self,
-                    py: Python<'_>,
-                    now: &Bound<'_, PyAny>,
-                    $( $arg: &Bound<'_, PyAny>, )*
-                    $( $( $kw: Option<&Bound<'_, PyAny>>, )* )?
-                ) -> PyResult<()> {
-                    let _none = py.None().into_bound(py);
-                    let fields = [
-                        $( (commands!(@key $arg $($key)?), $arg), )*
-                        $( $( (stringify!($kw), $kw.unwrap_or(&_none)), )* )?
-                    ];
-                    self.command(py, now, stringify!($op), &fields)
-                }
-            )*
+            $(#[doc = $doc])*
+            #[pyo3(name = $op, signature = (now, $($pos,)* $($sig)*))]
+            #[allow(non_snake_case, clippy::too_many_arguments)]
+            fn $variant(
+                &self,
+                py: Python<'_>,
+                now: &Bound<'_, PyAny>,
+                $( $pos: &Bound<'_, PyAny>, )*
+                $( $kw: Option<&Bound<'_, PyAny>>, )*
+            ) -> PyResult<()> {
+                let _none = py.None().into_bound(py);
+                $( let $kw = $kw.unwrap_or(&_none); )*
+                let fields = [$( (chatlife::json_key(stringify!($field)), $field) ),*];
+                let _arena = Arena::new();
+                self.command(py, now, $op, &fields, || Some(Command::$variant { $( $field: read::field($field, &_arena)? ),* }))
+            }
         }
     };
 }
 
-commands! {
-    start_conversation(conversation, customer; policy, authenticated_as, display_name)
-    join(conversation, participant, role; display_name)
-    leave(conversation, participant)
-    /// A message from `participant`: resets that participant's timers (R-T6).
-    message(conversation, participant)
-    /// The transport lost the participant: starts the grace period (R-D1).
-    connection_lost(conversation, participant)
-    connection_restored(conversation, participant)
-    /// The End button; a customer's end is "closed the chat window".
-    end(conversation, participant)
-    /// The agent closes the session window.
-    close_session(conversation, participant)
-    /// The assigned agent puts an active conversation on hold (docs/rules.md §14, H1).
-    hold(conversation, participant)
-    /// The assigned agent takes the conversation off hold (H2).
-    resume(conversation, participant)
-    issue_reconnect_link(conversation)
-    /// Reconnect through a link (`token`) or the prompt (`conversation` and
-    /// `authenticated_as`); give one of `token` and `conversation`.
-    reconnect(; token, conversation, authenticated_as)
-    /// A signed-in customer is back: offers the conversations they can still
-    /// reconnect to (R-RC2).
-    returning_customer(authenticated_as)
-    decline_reconnect(conversation, authenticated_as)
-    /// Stores the four participant timers (whole minutes or `None`) for the
-    /// next agent/bot join (R-T4).
-    set_participant_timers(conversation, timers)
-    /// Amazon Connect's `UpdateParticipantRoleConfig` request body (CFG4).
-    update_participant_role_config(conversation, request)
-    /// What the flow's Wait block waits for (R-T9); the JSON field is `for`.
-    set_wait(conversation, wait_for as "for")
-    /// An agent's capacity in units; `None` is unbounded.
-    set_agent_capacity(agent, capacity)
-}
+chatlife::command_table!(methods);
 
 /// Locks the core even if an earlier panic poisoned the lock: `broken` is what
 /// stops a damaged engine from being used.
@@ -284,12 +246,6 @@ impl Engine {
         Ok(Engine { core: Mutex::new(core), broken: AtomicBool::new(false) })
     }
 
-    /// Fires every timer due at or before `now` (T3). Releases the GIL.
-    fn advance(&self, py: Python<'_>, now: &Bound<'_, PyAny>) -> PyResult<()> {
-        let now = millis(now, "now").map_err(|e| time_error(py, e))?;
-        self.with_core(py, true, |core| core.apply(now, &Command::Advance {}))?.map_err(|e| to_py_err(py, &e))
-    }
-
     /// Applies commands of the scenario form, `{"at": ms, "op": ..., fields}`,
     /// in order, releasing the GIL while it works if the batch is long.
     /// Returns one entry per command: `None` if accepted, else the exception
@@ -307,10 +263,8 @@ impl Engine {
                 Some(command) => Ok(command),
                 None => {
                     let path = format!("commands[{i}]");
-                    match to_json(&item, &path) {
-                        Ok(value) => guard(|| Ok(TimedCommand::from_value(value).map_err(|e| e.within(&path))))?,
-                        Err(bad) => Err(chatlife::Error::InvalidArgument(bad.message())),
-                    }
+                    let parse = |value| TimedCommand::from_value(value).map_err(|e| e.within(&path));
+                    guard(|| Ok(to_json(&item, &path).map_err(chatlife::Error::from).and_then(parse)))?
                 }
             };
             batch.push(command);
@@ -331,7 +285,7 @@ impl Engine {
         conversations: &Bound<'py, PyAny>,
         participants: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let now = millis(now, "now").map_err(|e| time_error(py, e))?;
+        let now = millis(now, "now")?;
         let iterate = |items: &Bound<'py, PyAny>, field: &str| {
             items.try_iter().map_err(|_| invalid_argument(py, format!("{field}: must be an iterable of str")))
         };
@@ -354,8 +308,9 @@ impl Engine {
                     }
                 };
             let fields = [("conversation", &conversation), ("participant", &participant)];
-            let command = match guard(|| Ok(read::command("message", &fields, &arena)))? {
-                Some(command) => Ok(command),
+            let read = guard(|| Ok(read::field(&conversation, &arena).zip(read::field(&participant, &arena))))?;
+            let command = match read {
+                Some((conversation, participant)) => Ok(Command::Message { conversation, participant }),
                 None => guard(|| Ok(command_json("message", &fields).and_then(Command::from_value)))?,
             };
             batch.push(command.map(|command| TimedCommand { at: now, command }));
@@ -414,7 +369,7 @@ impl Engine {
         now: &Bound<'py, PyAny>,
         conversation: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        let now = millis(now, "now").map_err(|e| time_error(py, e))?;
+        let now = millis(now, "now")?;
         let id = string_arg(py, conversation, "conversation")?;
         let bytes =
             self.with_core(py, false, |core| core.export_conversation(now, &id))?.map_err(|e| to_py_err(py, &e))?;
@@ -424,7 +379,7 @@ impl Engine {
     /// Takes in a conversation exported by another engine whose configuration
     /// has a policy of the same name.
     fn import_conversation(&self, py: Python<'_>, now: &Bound<'_, PyAny>, exported: &Bound<'_, PyAny>) -> PyResult<()> {
-        let now = millis(now, "now").map_err(|e| time_error(py, e))?;
+        let now = millis(now, "now")?;
         let bytes = byte_arg(py, exported, "exported", "Engine.export_conversation()")?;
         self.with_core(py, false, |core| core.import_conversation(now, &bytes))?.map_err(|e| to_py_err(py, &e))
     }

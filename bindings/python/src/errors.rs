@@ -9,7 +9,8 @@ use chatlife::ERROR_CODES;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyRuntimeError};
 use pyo3::prelude::*;
-use pyo3::types::PyType;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyType};
 
 create_exception!(
     chatlife,
@@ -19,48 +20,37 @@ create_exception!(
      `.message` (also `str(error)`) names the offending field first."
 );
 
-macro_rules! error_classes {
-    ($( $index:literal => $class:ident ),* $(,)?) => {
-        $( create_exception!(chatlife, $class, ChatlifeError); )*
+/// One subclass per code of `ERROR_CODES`, in its order, made at module init.
+static CLASSES: PyOnceLock<Vec<Py<PyType>>> = PyOnceLock::new();
 
-        /// The class raised for the code at `index` of `ERROR_CODES`. A code the
-        /// core appends later falls back to the base class, still carrying `.code`.
-        fn class_of(py: Python<'_>, index: usize) -> Bound<'_, PyType> {
-            match index {
-                $( $index => py.get_type::<$class>(), )*
-                _ => py.get_type::<ChatlifeError>(),
-            }
-        }
-
-        /// Adds the base class and every subclass, each with its `code`, to the module.
-        pub fn add_classes(module: &Bound<'_, PyModule>) -> PyResult<()> {
-            let py = module.py();
-            module.add("ChatlifeError", py.get_type::<ChatlifeError>())?;
-            let by_code = pyo3::types::PyDict::new(py);
-            $(
-                let class = py.get_type::<$class>();
-                class.setattr("code", ERROR_CODES[$index])?;
-                module.add(stringify!($class), &class)?;
-                by_code.set_item(ERROR_CODES[$index], class)?;
-            )*
-            module.add("ERROR_CLASSES", crate::convert::read_only(&by_code)?)?;
-            Ok(())
-        }
-    };
+/// The class raised for the code at `index` of `ERROR_CODES`.
+fn class_of(py: Python<'_>, index: usize) -> Bound<'_, PyType> {
+    match CLASSES.get(py).and_then(|classes| classes.get(index)) {
+        Some(class) => class.bind(py).clone(),
+        None => py.get_type::<ChatlifeError>(),
+    }
 }
 
-// The positions of `ERROR_CODES`, which the core only ever appends to.
-error_classes! {
-    0 => InvalidArgument,
-    1 => InvalidConfig,
-    2 => UnknownConversation,
-    3 => DuplicateConversation,
-    4 => UnknownParticipant,
-    5 => DuplicateParticipant,
-    6 => InvalidState,
-    7 => CapacityExceeded,
-    8 => TimeWentBackwards,
-    9 => LimitExceeded,
+/// Adds the base class and one subclass per code, named after it
+/// (`invalid_argument` is `InvalidArgument`) and carrying it as `code`, so a
+/// code the core adds is a class here with no line of this file.
+pub fn add_classes(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = module.py();
+    let base = py.get_type::<ChatlifeError>();
+    module.add("ChatlifeError", &base)?;
+    let by_code = PyDict::new(py);
+    let mut classes = Vec::with_capacity(ERROR_CODES.len());
+    for code in ERROR_CODES {
+        let name: String = code.split('_').map(|word| word[..1].to_uppercase() + &word[1..]).collect();
+        let qualified = std::ffi::CString::new(format!("chatlife.{name}"))?;
+        let class = PyErr::new_type(py, &qualified, None, Some(&base), None)?.into_bound(py);
+        class.setattr("code", code)?;
+        module.add(&*name, &class)?;
+        by_code.set_item(code, &class)?;
+        classes.push(class.unbind());
+    }
+    CLASSES.set(py, classes).map_err(|_| PyRuntimeError::new_err("chatlife._native was initialised twice"))?;
+    module.add("ERROR_CLASSES", crate::convert::read_only(&by_code)?)
 }
 
 /// The Python exception for a core error, as an instance (not raised), with

@@ -40,14 +40,6 @@ impl PyEvent {
 /// every event, and a new string per read cost more than the rest of the read.
 static TYPE_NAMES: PyOnceLock<Vec<Py<PyString>>> = PyOnceLock::new();
 
-/// The Python attribute of a JSON key: `from` is a keyword.
-fn attribute_name(key: &str) -> &str {
-    match key {
-        "from" => "from_",
-        other => other,
-    }
-}
-
 /// Fields whose value is a secret (R-RC7): shown by `to_json()` and the
 /// attributes, which the host needs, but never by `repr()`, which ends up in logs.
 fn is_secret(event_type: &str, key: &str) -> bool {
@@ -133,7 +125,8 @@ impl PyEvent {
             } else {
                 to_python(py, value, true)?.repr()?.to_string()
             };
-            parts.push(format!("{}={shown}", attribute_name(key)));
+            // The Python attribute of a JSON key: `from` is a keyword.
+            parts.push(format!("{}={shown}", if key == "from" { "from_" } else { key }));
         }
         let class = slf.get_type().name()?;
         Ok(format!("{class}({})", parts.join(", ")))
@@ -143,7 +136,7 @@ impl PyEvent {
 macro_rules! event_classes {
     ($(
         $(#[doc = $doc:literal])*
-        $class:ident = $type_name:literal { $( $getter:ident = $key:literal $(: $kind:ident)? ),* $(,)? }
+        $class:ident = $type_name:literal { $( $getter:ident $(= $key:literal)? $(: $kind:ident)? ),* $(,)? }
     )*) => {
         $(
             $(#[doc = $doc])*
@@ -155,7 +148,7 @@ macro_rules! event_classes {
                 $(
                     #[getter]
                     fn $getter<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-                        guard(|| field(slf.as_super(), $key, event_classes!(@kind $($kind)?)))
+                        guard(|| field(slf.as_super(), event_classes!(@key $getter $($key)?), event_classes!(@kind $($kind)?)))
                     }
                 )*
             }
@@ -192,81 +185,49 @@ macro_rules! event_classes {
             Ok(())
         }
     };
+    (@key $getter:ident) => { stringify!($getter) };
+    (@key $getter:ident $key:literal) => { $key };
     (@kind) => { None };
     (@kind $kind:ident) => { Some(Kind::$kind) };
 }
 
 event_classes! {
     /// The customer started a chat.
-    ConversationStarted = "conversation_started" { policy = "policy", customer = "customer" }
+    ConversationStarted = "conversation_started" { policy, customer }
     /// The conversation moved between states (S2).
-    StateChanged = "state_changed" { from_ = "from": State, to = "to": State, reason = "reason": Reason }
-    ParticipantJoined = "participant_joined" { participant = "participant", role = "role": Role }
-    ParticipantLeft = "participant_left" {
-        participant = "participant",
-        role = "role": Role,
-        reason = "reason": LeftReason,
-    }
+    StateChanged = "state_changed" { from_ = "from": State, to: State, reason: Reason }
+    ParticipantJoined = "participant_joined" { participant, role: Role }
+    ParticipantLeft = "participant_left" { participant, role: Role, reason: LeftReason }
     /// A participant's idle timer ran out (R-T7); a notice, not a transcript entry.
-    ParticipantIdle = "participant_idle" {
-        participant = "participant",
-        role = "role": Role,
-        transcript = "transcript",
-    }
+    ParticipantIdle = "participant_idle" { participant, role: Role, transcript }
     /// An idle participant wrote again (R-T6).
-    ParticipantReturned = "participant_returned" {
-        participant = "participant",
-        role = "role": Role,
-        transcript = "transcript",
-    }
+    ParticipantReturned = "participant_returned" { participant, role: Role, transcript }
     /// An auto-disconnect timer ran out and removed everyone but the customer (R-T8).
-    AutoDisconnected = "auto_disconnected" {
-        participant = "participant",
-        role = "role": Role,
-        disconnected = "disconnected",
-        transcript = "transcript",
-    }
+    AutoDisconnected = "auto_disconnected" { participant, role: Role, disconnected, transcript }
     RoutedToDisconnectFlow = "routed_to_disconnect_flow" {}
-    BotDisconnectedBranch = "bot_disconnected_branch" { participant = "participant" }
-    ConnectionLost = "connection_lost" { participant = "participant", role = "role": Role }
-    ConnectionRestored = "connection_restored" { participant = "participant", role = "role": Role }
+    BotDisconnectedBranch = "bot_disconnected_branch" { participant }
+    ConnectionLost = "connection_lost" { participant, role: Role }
+    ConnectionRestored = "connection_restored" { participant, role: Role }
     /// The customer's grace period ran out (R-D3).
-    CustomerDisconnected = "customer_disconnected" { participant = "participant" }
+    CustomerDisconnected = "customer_disconnected" { participant }
     /// An automated message written to the transcript (R-M1).
-    TranscriptMessage = "transcript_message" {
-        key = "key",
-        text = "text",
-        visible_to = "visible_to": VisibleTo,
-    }
+    TranscriptMessage = "transcript_message" { key, text, visible_to: VisibleTo }
     /// The whole stored timer configuration after a change (R-T4).
-    TimerConfigStored = "timer_config_stored" { timers = "timers" }
+    TimerConfigStored = "timer_config_stored" { timers }
     /// A reconnect link; `url` and `token` are secrets (R-RC7) and `repr()` hides them.
-    ReconnectLinkIssued = "reconnect_link_issued" { url = "url", token = "token" }
-    ReconnectOffered = "reconnect_offered" { customer = "customer" }
-    NoReconnectOffer = "no_reconnect_offer" { redirect_url = "redirect_url" }
-    CustomerReconnected = "customer_reconnected" {
-        participant = "participant",
-        method = "method": ReconnectMethod,
-        same_agent = "same_agent",
-    }
-    ReconnectRefused = "reconnect_refused" {
-        reason = "reason": RefusedReason,
-        redirect_url = "redirect_url",
-        start_new = "start_new",
-    }
-    ReconnectWindowExpired = "reconnect_window_expired" { redirect_url = "redirect_url" }
+    ReconnectLinkIssued = "reconnect_link_issued" { url, token }
+    ReconnectOffered = "reconnect_offered" { customer }
+    NoReconnectOffer = "no_reconnect_offer" { redirect_url }
+    CustomerReconnected = "customer_reconnected" { participant, method: ReconnectMethod, same_agent }
+    ReconnectRefused = "reconnect_refused" { reason: RefusedReason, redirect_url, start_new }
+    ReconnectWindowExpired = "reconnect_window_expired" { redirect_url }
     /// An agent's used capacity changed (C5); has no conversation.
-    CapacityChanged = "capacity_changed" { agent = "agent", used = "used", capacity = "capacity" }
+    CapacityChanged = "capacity_changed" { agent, used, capacity }
     /// A timer that ends something runs out at `deadline` (§12); a notice,
     /// not a transcript entry. `participant` is `None` for the conversation's timers.
-    ExpiryWarning = "expiry_warning" {
-        timer = "timer": Warned,
-        participant = "participant",
-        deadline = "deadline",
-        transcript = "transcript",
-    }
+    ExpiryWarning = "expiry_warning" { timer: Warned, participant, deadline, transcript }
     /// Nobody wrote for the inactivity period since `since` (I2).
-    ConversationInactive = "conversation_inactive" { since = "since" }
+    ConversationInactive = "conversation_inactive" { since }
     /// The conversation went on hold or came off it (H1, H2, H4).
-    HoldChanged = "hold_changed" { on_hold = "on_hold", reason = "reason": HoldReason }
+    HoldChanged = "hold_changed" { on_hold, reason: HoldReason }
 }

@@ -1,6 +1,8 @@
-//! Python arguments read in place as the core's `Command`: a serde source over
-//! the Python objects, fed to the core's own command reader, so this module
-//! knows no command and no field.
+//! Python arguments read in place as the core's `Command`: each field by its
+//! own type's `Deserialize` (so as the core's parser reads it) from the Python
+//! object, and the command built from the core's table
+//! (`chatlife::command_table!`), so this module names no command and no field,
+//! and no command goes through the parser's every-field `Fields` on its way.
 //!
 //! It only takes plain values (`str`, `int`, `bool`, `None`): on anything else,
 //! or on any refusal, it answers `None` and the caller takes the slow path
@@ -15,13 +17,11 @@
 use std::cell::Cell;
 
 use bumpalo::Bump;
-use chatlife::plain_fields::KEYS;
 use chatlife::{Command, TimedCommand, OPS};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyInt, PyString};
-use serde::de::value::MapAccessDeserializer;
-use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
+use serde::de::{self, Visitor};
 use serde::Deserialize;
 
 /// An arena grown past this by a large batch is not kept for the next call.
@@ -55,62 +55,26 @@ impl Drop for Arena {
 /// Why a value was not read; the slow path says it properly.
 type Refused = serde::de::value::Error;
 
-/// The keys and op names as interned Python strings, made once: keys and ops
-/// written in Python source are interned too, so most are found by identity,
-/// without encoding their text.
-struct Names {
-    keys: Vec<(Py<PyString>, &'static str)>,
-    ops: Vec<(Py<PyString>, &'static str)>,
-}
-
-static NAMES: PyOnceLock<Names> = PyOnceLock::new();
-
-fn intern(py: Python<'_>, names: &[&'static str]) -> Vec<(Py<PyString>, &'static str)> {
-    names.iter().map(|&name| (PyString::intern(py, name).unbind(), name)).collect()
-}
-
-/// `value` as a name of `names` if it is that very string, else as it is.
-fn name<'py>(value: Bound<'py, PyAny>, names: &[(Py<PyString>, &'static str)]) -> Item<'py> {
-    match names.iter().find(|(name, _)| name.as_ptr() == value.as_ptr()) {
-        Some(&(_, text)) => Item::Name(text),
-        None => Item::Py(value),
-    }
-}
-
 /// The arguments of a method's command: their JSON keys and Python values.
 pub type Fields<'a, 'py> = [(&'static str, &'a Bound<'py, PyAny>)];
 
-/// One key or value: a name the binding gives, or a Python object.
-enum Item<'py> {
-    Name(&'static str),
-    Py(Bound<'py, PyAny>),
+/// `value` as a field of type `T`, if the core's parser reads it as the slow
+/// path's JSON would hold it.
+pub fn field<'de, T: Deserialize<'de>>(value: &Bound<'_, PyAny>, arena: &'de Arena) -> Option<T> {
+    T::deserialize(Reader { value, arena }).ok()
 }
 
-/// Reads one `Item` as the slow path's JSON would hold it.
-struct Reader<'de, 'py> {
-    item: Item<'py>,
+/// Reads one plain Python value.
+struct Reader<'de, 'a, 'py> {
+    value: &'a Bound<'py, PyAny>,
     arena: &'de Arena,
 }
 
-impl<'de> Reader<'de, '_> {
-    fn text(&self, value: &Bound<'_, PyString>) -> Result<&'de str, Refused> {
-        // A lone surrogate fails to encode; the slow path names the field.
-        let bytes = value.encode_utf8().map_err(|_| de::Error::custom("not UTF-8"))?;
-        // SAFETY: the bytes come from CPython's strict UTF-8 encoder, which
-        // only produces valid UTF-8 (and fails on what it cannot encode).
-        let text = unsafe { std::str::from_utf8_unchecked(bytes.as_bytes()) };
-        Ok(self.arena.0.alloc_str(text))
-    }
-}
-
-impl<'de> de::Deserializer<'de> for Reader<'de, '_> {
+impl<'de> de::Deserializer<'de> for Reader<'de, '_, '_> {
     type Error = Refused;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Refused> {
-        let value = match &self.item {
-            Item::Name(name) => return visitor.visit_borrowed_str(name),
-            Item::Py(value) => value,
-        };
+        let value = self.value;
         if value.is_none() {
             return visitor.visit_unit();
         }
@@ -118,7 +82,12 @@ impl<'de> de::Deserializer<'de> for Reader<'de, '_> {
             return visitor.visit_bool(flag.is_true());
         }
         if let Ok(text) = value.cast::<PyString>() {
-            return visitor.visit_borrowed_str(self.text(text)?);
+            // A lone surrogate fails to encode; the slow path names the field.
+            let bytes = text.encode_utf8().map_err(|_| de::Error::custom("not UTF-8"))?;
+            // SAFETY: the bytes come from CPython's strict UTF-8 encoder, which
+            // only produces valid UTF-8 (and fails on what it cannot encode).
+            let text = unsafe { std::str::from_utf8_unchecked(bytes.as_bytes()) };
+            return visitor.visit_borrowed_str(self.arena.0.alloc_str(text));
         }
         // As serde_json holds an integer: unsigned if it can be, else signed.
         if value.cast::<PyInt>().is_ok() {
@@ -133,9 +102,10 @@ impl<'de> de::Deserializer<'de> for Reader<'de, '_> {
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Refused> {
-        match &self.item {
-            Item::Py(value) if value.is_none() => visitor.visit_none(),
-            _ => visitor.visit_some(self),
+        if self.value.is_none() {
+            visitor.visit_none()
+        } else {
+            visitor.visit_some(self)
         }
     }
 
@@ -145,47 +115,51 @@ impl<'de> de::Deserializer<'de> for Reader<'de, '_> {
     }
 }
 
-/// The entries of a command object, read one after the other.
-struct Entries<'de, 'py, I> {
-    entries: I,
-    value: Option<Item<'py>>,
-    arena: &'de Arena,
-}
+/// The op names as interned Python strings, made once: an op written in
+/// Python source is interned too, so most are found by identity, without
+/// encoding their text.
+static OP_NAMES: PyOnceLock<Vec<Py<PyString>>> = PyOnceLock::new();
 
-impl<'de, 'py, I: Iterator<Item = (Item<'py>, Item<'py>)>> MapAccess<'de> for Entries<'de, 'py, I> {
-    type Error = Refused;
-
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Refused> {
-        let Some((key, value)) = self.entries.next() else { return Ok(None) };
-        self.value = Some(value);
-        seed.deserialize(Reader { item: key, arena: self.arena }).map(Some)
-    }
-
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Refused> {
-        seed.deserialize(Reader {
-            item: self.value.take().ok_or_else(|| de::Error::custom("no value"))?,
-            arena: self.arena,
-        })
+/// A batch command's `op`, if it names a command.
+fn op_of(value: &Bound<'_, PyAny>, arena: &Arena) -> Option<&'static str> {
+    let py = value.py();
+    let names = OP_NAMES.get_or_init(py, || OPS.iter().map(|op| PyString::intern(py, op).unbind()).collect());
+    match names.iter().position(|name| name.as_ptr() == value.as_ptr()) {
+        Some(index) => Some(OPS[index]),
+        None => field::<&str>(value, arena).and_then(|text| OPS.iter().copied().find(|op| *op == text)),
     }
 }
 
-/// The command `{"op": op, fields...}` of a method's arguments, if the core
-/// takes it as it is.
-pub fn command<'de>(op: &'static str, fields: &Fields, arena: &'de Arena) -> Option<Command<'de>> {
-    let entries = std::iter::once((Item::Name("op"), Item::Name(op)))
-        .chain(fields.iter().map(|(key, value)| (Item::Name(key), Item::Py((*value).clone()))));
-    Command::deserialize(MapAccessDeserializer::new(Entries { entries, value: None, arena })).ok()
+/// Declares `timed`, which reads each command of the table from a dict.
+macro_rules! dict_reader {
+    (@get req $dict:ident, $key:expr, $given:ident) => { { $given += 1; $dict.get_item($key).ok()?? } };
+    (@get nul $dict:ident, $key:expr, $given:ident) => { dict_reader!(@get req $dict, $key, $given) };
+    (@get opt $dict:ident, $key:expr, $given:ident) => {
+        match $dict.get_item($key).ok()? {
+            Some(value) => { $given += 1; value }
+            None => $dict.py().None().into_bound($dict.py()),
+        }
+    };
+    ($( $(#[doc = $doc:literal])* $variant:ident = $op:literal { $( $need:ident $field:ident : $kind:ident ),* $(,)? } )*) => {
+        /// A batch command (`{"at": ..., "op": ..., fields}`), if the core
+        /// takes it as it is: no key beyond `at`, `op` and the op's fields.
+        pub fn timed<'de>(item: &Bound<'_, PyAny>, arena: &'de Arena) -> Option<TimedCommand<'de>> {
+            // A dict subclass may change how it reads; the slow path asks it.
+            let dict = item.cast_exact::<PyDict>().ok()?;
+            let py = item.py();
+            let at = field::<serde_json::Value>(&dict.get_item(pyo3::intern!(py, "at")).ok()??, arena)?;
+            let at = chatlife::parse_at(&at).ok()?;
+            let mut given = 2;
+            let command = match op_of(&dict.get_item(pyo3::intern!(py, "op")).ok()??, arena)? {
+                $( $op => Command::$variant { $( $field: field(
+                    &dict_reader!(@get $need dict, pyo3::intern!(py, chatlife::json_key(stringify!($field))), given),
+                    arena,
+                )? ),* }, )*
+                _ => return None,
+            };
+            (given == dict.len()).then_some(TimedCommand { at, command })
+        }
+    };
 }
 
-/// A batch command (`{"at": ..., "op": ..., fields}`), if the core takes it as it is.
-pub fn timed<'de>(item: &Bound<'_, PyAny>, arena: &'de Arena) -> Option<TimedCommand<'de>> {
-    // A dict subclass may change how it reads; the slow path asks it.
-    let dict = item.cast_exact::<PyDict>().ok()?;
-    let py = item.py();
-    let names = NAMES.get_or_init(py, || Names { keys: intern(py, &KEYS), ops: intern(py, OPS) });
-    let entries = dict.iter().map(|(key, value)| match name(key, &names.keys) {
-        Item::Name("op") => (Item::Name("op"), name(value, &names.ops)),
-        key => (key, Item::Py(value)),
-    });
-    TimedCommand::deserialize(MapAccessDeserializer::new(Entries { entries, value: None, arena })).ok()
-}
+chatlife::command_table!(dict_reader);

@@ -55,12 +55,6 @@ vocabularies! {
     WaitFor: "What a flow's Wait block waits for (R-T9).",
 }
 
-impl Kind {
-    fn index(self) -> usize {
-        self as usize
-    }
-}
-
 /// Per vocabulary, a dict from value to enum member, filled at module init.
 static MEMBERS: PyOnceLock<Vec<Py<PyDict>>> = PyOnceLock::new();
 
@@ -103,7 +97,7 @@ pub fn member<'py>(py: Python<'py>, kind: Kind, value: Bound<'py, PyAny>) -> PyR
     let Some(members) = MEMBERS.get(py) else {
         return Ok(value);
     };
-    match members.get(kind.index()) {
+    match members.get(kind as usize) {
         Some(by_value) => Ok(by_value.bind(py).get_item(&value)?.unwrap_or(value)),
         None => Ok(value),
     }
