@@ -77,30 +77,22 @@ impl FromC<chatlife_str> for serde_json::Value {
     }
 }
 
-/// A `chatlife_role`.
-impl FromC<u32> for Role {
-    unsafe fn from_c(name: &'static str, role: u32) -> Result<Role, Failure> {
-        match role {
-            r if r == chatlife_role::Customer as u32 => Ok(Role::Customer),
-            r if r == chatlife_role::Agent as u32 => Ok(Role::Agent),
-            r if r == chatlife_role::Supervisor as u32 => Ok(Role::Supervisor),
-            r if r == chatlife_role::Bot as u32 => Ok(Role::Bot),
-            other => Err(Failure::invalid_argument(format!("{name}: {other} is not a chatlife_role"))),
+/// A `chatlife_role` or `chatlife_wait_for` as the core's value of the same name.
+macro_rules! from_c_enum {
+    ($core:ident, $c:ident, $($value:ident),*) => {
+        impl FromC<u32> for $core {
+            unsafe fn from_c(name: &'static str, raw: u32) -> Result<$core, Failure> {
+                match raw {
+                    $( n if n == $c::$value as u32 => Ok($core::$value), )*
+                    n => Err(Failure::invalid_argument(format!(concat!("{}: {} is not a ", stringify!($c)), name, n))),
+                }
+            }
         }
-    }
+    };
 }
 
-/// A `chatlife_wait_for`.
-impl FromC<u32> for WaitFor {
-    unsafe fn from_c(name: &'static str, wait_for: u32) -> Result<WaitFor, Failure> {
-        match wait_for {
-            w if w == chatlife_wait_for::None as u32 => Ok(WaitFor::None),
-            w if w == chatlife_wait_for::Customer as u32 => Ok(WaitFor::Customer),
-            w if w == chatlife_wait_for::Bot as u32 => Ok(WaitFor::Bot),
-            other => Err(Failure::invalid_argument(format!("{name}: {other} is not a chatlife_wait_for"))),
-        }
-    }
-}
+from_c_enum!(Role, chatlife_role, Customer, Agent, Supervisor, Bot);
+from_c_enum!(WaitFor, chatlife_wait_for, None, Customer, Bot);
 
 impl FromC<chatlife_timers> for TimerSettings {
     unsafe fn from_c(_: &'static str, timers: chatlife_timers) -> Result<TimerSettings, Failure> {

@@ -210,49 +210,26 @@ impl chatlife_event {
 
 /// The last event handed to C, owning everything its views point at. The
 /// views point into heap memory (the boxed event, whose short ids are stored
-/// inline, `names`, `disconnected`), never into this struct, so moving it
-/// keeps them valid.
+/// inline, and `disconnected`), never into this struct, so moving it keeps
+/// them valid.
 pub(crate) struct PolledEvent {
     pub(crate) event: Box<Event>,
     pub(crate) view: chatlife_event,
-    /// Spellings of enum values the core gives only through serde.
-    _names: Vec<String>,
     _disconnected: Vec<chatlife_str>,
     /// The canonical line plus a NUL, made on the first `chatlife_event_to_json`.
     pub(crate) json_nul: Option<String>,
 }
 
-/// The canonical spelling of a unit enum value, exactly as the JSON has it.
-fn json_name<T: serde::Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(name)) => name,
-        other => unreachable!("a unit enum value serializes to a string, not {other:?}"),
-    }
-}
-
 impl PolledEvent {
     pub(crate) fn new(event: Event) -> PolledEvent {
         let event = Box::new(event);
-        let mut names = Vec::new();
         let mut disconnected = Vec::new();
-        let view = make_view(&event, &mut names, &mut disconnected);
-        PolledEvent { event, view, _names: names, _disconnected: disconnected, json_nul: None }
-    }
-
-    /// What C sees; its views point into `self`.
-    pub(crate) fn view(&self) -> chatlife_event {
-        self.view
+        let view = make_view(&event, &mut disconnected);
+        PolledEvent { event, view, _disconnected: disconnected, json_nul: None }
     }
 }
 
-/// Keeps `name` alive in `names` and returns a view of it.
-fn keep(names: &mut Vec<String>, name: String) -> chatlife_str {
-    let view = chatlife_str::of(&name);
-    names.push(name);
-    view
-}
-
-fn make_view(event: &Event, names: &mut Vec<String>, disconnected_ids: &mut Vec<chatlife_str>) -> chatlife_event {
+fn make_view(event: &Event, disconnected_ids: &mut Vec<chatlife_str>) -> chatlife_event {
     use EventKind as K;
     let s = chatlife_str::of;
     let mut v = chatlife_event::blank(event);
@@ -267,8 +244,7 @@ fn make_view(event: &Event, names: &mut Vec<String>, disconnected_ids: &mut Vec<
         | K::ConnectionLost { participant, role }
         | K::ConnectionRestored { participant, role } => (v.participant, v.role) = (s(participant), s(role.as_str())),
         K::ParticipantLeft { participant, role, reason } => {
-            (v.participant, v.role) = (s(participant), s(role.as_str()));
-            v.reason = keep(names, json_name(reason));
+            (v.participant, v.role, v.reason) = (s(participant), s(role.as_str()), s(reason.as_str()));
         }
         K::AutoDisconnected { participant, role, disconnected } => {
             *disconnected_ids = disconnected.iter().map(|id| s(id)).collect();
@@ -280,8 +256,7 @@ fn make_view(event: &Event, names: &mut Vec<String>, disconnected_ids: &mut Vec<
             v.participant = s(participant);
         }
         K::TranscriptMessage { key, text, visible_to } => {
-            (v.key, v.text) = (s(key), s(text));
-            v.visible_to = keep(names, json_name(visible_to));
+            (v.key, v.text, v.visible_to) = (s(key), s(text), s(visible_to.as_str()));
         }
         K::TimerConfigStored { timers } => v.timers = timers.into(),
         K::ReconnectLinkIssued { url, token } => (v.url, v.token) = (s(url.expose()), s(token.expose())),
@@ -290,12 +265,11 @@ fn make_view(event: &Event, names: &mut Vec<String>, disconnected_ids: &mut Vec<
             v.redirect_url = chatlife_str::of_option(redirect_url.as_deref());
         }
         K::CustomerReconnected { participant, method, same_agent } => {
-            (v.participant, v.same_agent) = (s(participant), *same_agent);
-            v.method = keep(names, json_name(method));
+            (v.participant, v.method, v.same_agent) = (s(participant), s(method.as_str()), *same_agent);
         }
         K::ReconnectRefused { reason, redirect_url, start_new } => {
-            v.reason = keep(names, json_name(reason));
-            (v.redirect_url, v.start_new) = (chatlife_str::of_option(redirect_url.as_deref()), *start_new);
+            (v.reason, v.start_new) = (s(reason.as_str()), *start_new);
+            v.redirect_url = chatlife_str::of_option(redirect_url.as_deref());
         }
         K::CapacityChanged { agent, used, capacity } => {
             (v.agent, v.used) = (s(agent), *used);
