@@ -5,7 +5,7 @@
 
 use chatlife::{Role, SecretText, Text, TimerSettings, WaitFor};
 
-use crate::boundary::{optional_text, required_const, text};
+use crate::boundary::{optional_text, required, text};
 use crate::engine::{chatlife_role, chatlife_wait_for, json_arg};
 use crate::error::Failure;
 use crate::event::chatlife_timers;
@@ -104,7 +104,7 @@ impl FromC<chatlife_timers> for TimerSettings {
 impl FromC<*const chatlife_timers> for TimerSettings {
     unsafe fn from_c(name: &'static str, timers: *const chatlife_timers) -> Result<TimerSettings, Failure> {
         // SAFETY: non-NULL and, by the caller's contract, readable.
-        unsafe { required_const(name, timers)?.as_ptr().read() }.to_settings()
+        unsafe { required(name, timers.cast_mut())?.as_ptr().read() }.to_settings()
     }
 }
 

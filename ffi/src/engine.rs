@@ -1,4 +1,5 @@
-//! `chatlife_engine` and one function per command of docs/rules.md §9.
+//! `chatlife_engine` and one function per command up to `resume`; later ones
+//! reach C by `chatlife_apply_many` and `chatlife_apply_json` (docs/decisions.md).
 
 use std::ffi::c_char;
 
