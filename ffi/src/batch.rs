@@ -188,9 +188,6 @@ pub unsafe extern "C" fn chatlife_apply_many(
 
         // Everything is collected first and written out at the end, so a
         // panic in the middle leaves the caller's buffers untouched.
-        let mut statuses = std::mem::take(&mut engine.statuses);
-        statuses.clear();
-        let mut errors: Vec<Option<Box<chatlife_error>>> = Vec::new();
         // Read before any is applied (reading changes nothing), so the
         // windows prefetch the conversations the core's commands name.
         // SAFETY: the strings of each command follow the header's contract.
@@ -205,12 +202,6 @@ pub unsafe extern "C" fn chatlife_apply_many(
                 },
             ))
         })?;
-        for outcome in outcomes {
-            statuses.push(outcome.as_ref().map_or_else(Failure::status, |_| chatlife_status::Ok));
-            if !command_errors_out.is_null() {
-                errors.push(outcome.err().map(Failure::into_error));
-            }
-        }
         engine.forget_shown_events();
         let mut shown = std::mem::take(&mut engine.drained);
         let pending = engine.run(|core| {
@@ -226,14 +217,16 @@ pub unsafe extern "C" fn chatlife_apply_many(
 
         // SAFETY: every output is non-NULL when it has elements to receive
         // (checked above) and, by the header's contract, writable for its
-        // length; `statuses` has `commands_len` entries, `errors` too when
-        // it was filled, `drained` at most `events_cap`.
+        // length; `outcomes` has `commands_len` entries, `drained` at most
+        // `events_cap`. Nothing below can unwind (an allocation that fails
+        // aborts), so the outputs are written whole or not at all.
         unsafe {
-            if !statuses.is_empty() {
-                std::ptr::copy_nonoverlapping(statuses.as_ptr(), statuses_out, statuses.len());
-            }
-            for (i, error) in errors.into_iter().enumerate() {
-                command_errors_out.add(i).write(error.map_or(std::ptr::null_mut(), Box::into_raw));
+            for (i, outcome) in outcomes.into_iter().enumerate() {
+                statuses_out.add(i).write(outcome.as_ref().map_or_else(Failure::status, |_| chatlife_status::Ok));
+                if !command_errors_out.is_null() {
+                    let error = outcome.err().map_or(std::ptr::null_mut(), |f| Box::into_raw(f.into_error()));
+                    command_errors_out.add(i).write(error);
+                }
             }
             for (i, polled) in engine.drained.iter().enumerate() {
                 events_out.add(i).write(polled.view);
@@ -241,7 +234,6 @@ pub unsafe extern "C" fn chatlife_apply_many(
             events_len_out.as_ptr().write(engine.drained.len());
             events_pending_out.as_ptr().write(pending);
         }
-        engine.statuses = statuses;
         Ok(())
     })
 }

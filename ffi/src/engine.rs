@@ -19,9 +19,6 @@ pub struct chatlife_engine {
     pub(crate) polled: Option<PolledEvent>,
     /// The events the last `chatlife_apply_many` wrote, whose views C holds.
     pub(crate) drained: Vec<PolledEvent>,
-    /// `chatlife_apply_many`'s statuses before they are copied out, kept to
-    /// reuse the allocation from batch to batch.
-    pub(crate) statuses: Vec<chatlife_status>,
     /// Set while core code runs. It stays set if that code panicked, and the
     /// engine is refused from then on: it may be half-updated.
     busy: bool,
@@ -30,7 +27,7 @@ pub struct chatlife_engine {
 impl chatlife_engine {
     /// A new engine around `core`, handed to C with `Box::into_raw`.
     pub(crate) fn boxed(core: Engine) -> Box<chatlife_engine> {
-        Box::new(chatlife_engine { core, polled: None, drained: Vec::new(), statuses: Vec::new(), busy: false })
+        Box::new(chatlife_engine { core, polled: None, drained: Vec::new(), busy: false })
     }
 
     /// Runs one core call, marking the engine unusable if the call panics.
