@@ -49,7 +49,7 @@ timers_both_ways!(customer_idle, customer_auto_disconnect, agent_idle, agent_aut
 
 /// The `type` of an event (docs/rules.md §10). Numbers are fixed and never reused.
 #[repr(u32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::FromRepr)]
 pub enum chatlife_event_type {
     ConversationStarted = 0,
     StateChanged = 1,
@@ -153,40 +153,8 @@ pub struct chatlife_event {
     pub on_hold: bool,
 }
 
-impl chatlife_event_type {
-    /// Every type, numbered as the core indexes them (`chatlife::EVENT_TYPES`).
-    const ALL: [chatlife_event_type; 24] = {
-        use chatlife_event_type as T;
-        [
-            T::ConversationStarted,
-            T::StateChanged,
-            T::ParticipantJoined,
-            T::ParticipantLeft,
-            T::ParticipantIdle,
-            T::ParticipantReturned,
-            T::AutoDisconnected,
-            T::RoutedToDisconnectFlow,
-            T::BotDisconnectedBranch,
-            T::ConnectionLost,
-            T::ConnectionRestored,
-            T::CustomerDisconnected,
-            T::TranscriptMessage,
-            T::TimerConfigStored,
-            T::ReconnectLinkIssued,
-            T::ReconnectOffered,
-            T::NoReconnectOffer,
-            T::CustomerReconnected,
-            T::ReconnectRefused,
-            T::ReconnectWindowExpired,
-            T::CapacityChanged,
-            T::ExpiryWarning,
-            T::ConversationInactive,
-            T::HoldChanged,
-        ]
-    };
-}
-
-numbered_as_core!(chatlife_event_type::ALL, 0, chatlife::EVENT_TYPES);
+// Numbered as the core indexes them (`EventKind::type_index`).
+numbered_as_core!(enum chatlife_event_type, 0, chatlife::EVENT_TYPES);
 
 /// The last event handed to C, owning everything its views point at. The
 /// views point into heap memory (the boxed event, whose short ids are stored
@@ -207,7 +175,7 @@ impl PolledEvent {
         let mut disconnected_ids = Vec::new();
         let (s, o) = (chatlife_str::of, chatlife_str::of_option);
         let mut v = chatlife_event {
-            r#type: chatlife_event_type::ALL[event.kind.type_index()],
+            r#type: chatlife_event_type::from_repr(event.kind.type_index() as u32).expect("numbered as the core"),
             at: event.at,
             type_name: s(event.kind.type_name()),
             conversation: o(event.conversation.as_deref()),
