@@ -222,7 +222,7 @@ pub unsafe extern "C" fn chatlife_apply_many(
         // aborts), so the outputs are written whole or not at all.
         unsafe {
             for (i, outcome) in outcomes.into_iter().enumerate() {
-                statuses_out.add(i).write(outcome.as_ref().map_or_else(Failure::status, |_| chatlife_status::Ok));
+                statuses_out.add(i).write(outcome.as_ref().map_or_else(|f| f.status, |_| chatlife_status::Ok));
                 if !command_errors_out.is_null() {
                     let error = outcome.err().map_or(std::ptr::null_mut(), |f| Box::into_raw(f.into_error()));
                     command_errors_out.add(i).write(error);
@@ -263,6 +263,6 @@ mod tests {
         }
         // SAFETY: as above.
         let failure = unsafe { command(&chatlife_command { op: 19, ..every_field }) }.unwrap_err();
-        assert_eq!(failure.message_for_tests(), "op: 19 is not a chatlife_op");
+        assert_eq!(failure.message, "op: 19 is not a chatlife_op");
     }
 }

@@ -256,8 +256,8 @@ mod tests {
         };
         assert_eq!(chatlife_timers::from(&timers.to_settings().unwrap()), timers);
         let e = chatlife_timers { agent_idle: 481, ..timers }.to_settings().unwrap_err();
-        assert_eq!(e.message_for_tests(), "timers.agent_idle: 481 is above 480");
+        assert_eq!(e.message, "timers.agent_idle: 481 is above 480");
         let e = chatlife_timers { customer_idle: 1, ..timers }.to_settings().unwrap_err();
-        assert_eq!(e.message_for_tests(), "timers.customer_idle: 1 is below 2");
+        assert_eq!(e.message, "timers.customer_idle: 1 is below 2");
     }
 }
