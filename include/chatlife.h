@@ -305,23 +305,11 @@ typedef struct chatlife_timers {
 } chatlife_timers;
 
 // One command of a `chatlife_apply_many` batch: the JSON form of docs/rules.md §9 as
-// a struct. `op` says which fields are read; the others are ignored, so a
-// zero-initialized struct with the fields of its op set is a valid command:
-//
-// | op | fields read (optional ones in brackets) |
-// |---|---|
-// | start_conversation | conversation, customer, [policy], [authenticated_as], [display_name] |
-// | join | conversation, participant, role, [display_name] |
-// | leave, message, connection_lost, connection_restored, end, close_session, hold, resume | conversation, participant |
-// | issue_reconnect_link | conversation |
-// | reconnect | [token], [conversation], [authenticated_as] |
-// | returning_customer | authenticated_as |
-// | decline_reconnect | conversation, authenticated_as |
-// | set_participant_timers | conversation, timers |
-// | update_participant_role_config | conversation, request_json |
-// | set_wait | conversation, wait_for |
-// | set_agent_capacity | agent, capacity, capacity_bounded |
-// | advance | (none) |
+// a struct. `op` says which fields are read: those of its JSON form (the
+// arguments of its single-call function, where it has one), by the same
+// names, with `request` read as `request_json`, `for` as `wait_for`, and a
+// null `capacity` as `capacity_bounded` false. The others are ignored, so a
+// zero-initialized struct with the fields of its op set is a valid command.
 //
 // Strings follow the rules of every string argument (valid UTF-8, ids of
 // 1 to 256 bytes, read only during the call); `data` NULL means absent.

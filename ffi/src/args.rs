@@ -5,7 +5,7 @@
 
 use chatlife::{Role, SecretText, Text, TimerSettings, WaitFor};
 
-use crate::boundary::{optional_text, required_const, text};
+use crate::boundary::{optional_text, required, text};
 use crate::engine::{chatlife_role, chatlife_wait_for, json_arg};
 use crate::error::Failure;
 use crate::event::chatlife_timers;
@@ -77,30 +77,22 @@ impl FromC<chatlife_str> for serde_json::Value {
     }
 }
 
-/// A `chatlife_role`.
-impl FromC<u32> for Role {
-    unsafe fn from_c(name: &'static str, role: u32) -> Result<Role, Failure> {
-        match role {
-            r if r == chatlife_role::Customer as u32 => Ok(Role::Customer),
-            r if r == chatlife_role::Agent as u32 => Ok(Role::Agent),
-            r if r == chatlife_role::Supervisor as u32 => Ok(Role::Supervisor),
-            r if r == chatlife_role::Bot as u32 => Ok(Role::Bot),
-            other => Err(Failure::invalid_argument(format!("{name}: {other} is not a chatlife_role"))),
+/// A `chatlife_role` or `chatlife_wait_for` as the core's value of the same name.
+macro_rules! from_c_enum {
+    ($core:ident, $c:ident, $($value:ident),*) => {
+        impl FromC<u32> for $core {
+            unsafe fn from_c(name: &'static str, raw: u32) -> Result<$core, Failure> {
+                match raw {
+                    $( n if n == $c::$value as u32 => Ok($core::$value), )*
+                    n => Err(Failure::invalid_argument(format!(concat!("{}: {} is not a ", stringify!($c)), name, n))),
+                }
+            }
         }
-    }
+    };
 }
 
-/// A `chatlife_wait_for`.
-impl FromC<u32> for WaitFor {
-    unsafe fn from_c(name: &'static str, wait_for: u32) -> Result<WaitFor, Failure> {
-        match wait_for {
-            w if w == chatlife_wait_for::None as u32 => Ok(WaitFor::None),
-            w if w == chatlife_wait_for::Customer as u32 => Ok(WaitFor::Customer),
-            w if w == chatlife_wait_for::Bot as u32 => Ok(WaitFor::Bot),
-            other => Err(Failure::invalid_argument(format!("{name}: {other} is not a chatlife_wait_for"))),
-        }
-    }
-}
+from_c_enum!(Role, chatlife_role, Customer, Agent, Supervisor, Bot);
+from_c_enum!(WaitFor, chatlife_wait_for, None, Customer, Bot);
 
 impl FromC<chatlife_timers> for TimerSettings {
     unsafe fn from_c(_: &'static str, timers: chatlife_timers) -> Result<TimerSettings, Failure> {
@@ -112,7 +104,7 @@ impl FromC<chatlife_timers> for TimerSettings {
 impl FromC<*const chatlife_timers> for TimerSettings {
     unsafe fn from_c(name: &'static str, timers: *const chatlife_timers) -> Result<TimerSettings, Failure> {
         // SAFETY: non-NULL and, by the caller's contract, readable.
-        unsafe { required_const(name, timers)?.as_ptr().read() }.to_settings()
+        unsafe { required(name, timers.cast_mut())?.as_ptr().read() }.to_settings()
     }
 }
 

@@ -17,6 +17,9 @@ use crate::text::chatlife_str;
 /// (`hold`, `resume`: §14). Numbers are fixed and never reused. Passed
 /// as a `uint32_t`: any other number is refused for that command with
 /// `CHATLIFE_STATUS_INVALID_ARGUMENT`.
+// A number is the op's position in the core's table (`chatlife::command_table!`),
+// from which `command` below is declared: a new command reaches C as one line
+// here, and a missing, extra or misnumbered line fails to compile.
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum chatlife_op {
@@ -41,61 +44,12 @@ pub enum chatlife_op {
     Resume = 18,
 }
 
-impl chatlife_op {
-    /// Every op, in number order.
-    const ALL: [chatlife_op; 19] = {
-        use chatlife_op as Op;
-        [
-            Op::StartConversation,
-            Op::Join,
-            Op::Leave,
-            Op::Message,
-            Op::ConnectionLost,
-            Op::ConnectionRestored,
-            Op::End,
-            Op::CloseSession,
-            Op::IssueReconnectLink,
-            Op::Reconnect,
-            Op::ReturningCustomer,
-            Op::DeclineReconnect,
-            Op::SetParticipantTimers,
-            Op::UpdateParticipantRoleConfig,
-            Op::SetWait,
-            Op::SetAgentCapacity,
-            Op::Advance,
-            Op::Hold,
-            Op::Resume,
-        ]
-    };
-
-    fn of(op: u32) -> Result<chatlife_op, Failure> {
-        chatlife_op::ALL
-            .get(op as usize)
-            .copied()
-            .ok_or_else(|| Failure::invalid_argument(format!("op: {op} is not a chatlife_op")))
-    }
-}
-
-numbered_as_core!(chatlife_op::ALL, 0, chatlife::OPS);
-
 /// One command of a `chatlife_apply_many` batch: the JSON form of docs/rules.md §9 as
-/// a struct. `op` says which fields are read; the others are ignored, so a
-/// zero-initialized struct with the fields of its op set is a valid command:
-///
-/// | op | fields read (optional ones in brackets) |
-/// |---|---|
-/// | start_conversation | conversation, customer, [policy], [authenticated_as], [display_name] |
-/// | join | conversation, participant, role, [display_name] |
-/// | leave, message, connection_lost, connection_restored, end, close_session, hold, resume | conversation, participant |
-/// | issue_reconnect_link | conversation |
-/// | reconnect | [token], [conversation], [authenticated_as] |
-/// | returning_customer | authenticated_as |
-/// | decline_reconnect | conversation, authenticated_as |
-/// | set_participant_timers | conversation, timers |
-/// | update_participant_role_config | conversation, request_json |
-/// | set_wait | conversation, wait_for |
-/// | set_agent_capacity | agent, capacity, capacity_bounded |
-/// | advance | (none) |
+/// a struct. `op` says which fields are read: those of its JSON form (the
+/// arguments of its single-call function, where it has one), by the same
+/// names, with `request` read as `request_json`, `for` as `wait_for`, and a
+/// null `capacity` as `capacity_bounded` false. The others are ignored, so a
+/// zero-initialized struct with the fields of its op set is a valid command.
 ///
 /// Strings follow the rules of every string argument (valid UTF-8, ids of
 /// 1 to 256 bytes, read only during the call); `data` NULL means absent.
@@ -128,55 +82,40 @@ pub struct chatlife_command {
     pub capacity_bounded: bool,
 }
 
-/// The core's command for one `chatlife_command`: the fields its op reads,
-/// each read as the single-call function reads its argument, so the checks
-/// and messages are the same.
-///
-/// # Safety
-/// The strings of `c` follow the header's contract.
-unsafe fn command(c: &chatlife_command) -> Result<Command<'_>, Failure> {
-    // `read!(Variant { field, field: c_field })`: each field from `c`'s field of
-    // that name, named so in a failure, in the order listed.
-    macro_rules! read {
-        (@ $field:ident $from:ident) => { FromC::from_c(stringify!($from), c.$from) };
-        (@ $field:ident) => { FromC::from_c(stringify!($field), c.$field) };
-        ($variant:ident { $($field:ident $(: $from:ident)?),* }) => {
-            Command::$variant { $($field: read!(@ $field $($from)?)?),* }
-        };
-    }
-    use chatlife_op as Op;
-    // SAFETY: every field read passes on the caller's guarantee.
-    unsafe {
-        Ok(match chatlife_op::of(c.op)? {
-            Op::StartConversation => {
-                read!(StartConversation { conversation, customer, policy, authenticated_as, display_name })
+/// Declares, from the core's table, `chatlife_op::ALL` and `command`. A field
+/// is read from the `chatlife_command` field of its name, except `request`
+/// (`request_json`) and `capacity` (with `capacity_bounded`).
+macro_rules! c_commands {
+    (@read $c:ident request) => { FromC::from_c("request_json", $c.request_json) };
+    (@read $c:ident capacity) => { Ok::<_, Failure>($c.capacity_bounded.then_some($c.capacity)) };
+    (@read $c:ident $field:ident) => { FromC::from_c(stringify!($field), $c.$field) };
+    ($( $(#[doc = $doc:literal])* $variant:ident = $op:literal { $( $need:ident $field:ident : $kind:ident ),* $(,)? } )*) => {
+        impl chatlife_op {
+            /// Every op, in number order (the table's).
+            const ALL: &[chatlife_op] = &[$(chatlife_op::$variant),*];
+        }
+
+        /// The core's command for one `chatlife_command`: the fields its op reads,
+        /// each read as the single-call function reads its argument, so the checks
+        /// and messages are the same.
+        ///
+        /// # Safety
+        /// The strings of `c` follow the header's contract.
+        unsafe fn command(c: &chatlife_command) -> Result<Command<'_>, Failure> {
+            let op = chatlife_op::ALL.get(c.op as usize);
+            let op = op.ok_or_else(|| Failure::invalid_argument(format!("op: {} is not a chatlife_op", c.op)))?;
+            // SAFETY: every field read passes on the caller's guarantee.
+            unsafe {
+                Ok(match op {
+                    $( chatlife_op::$variant => Command::$variant { $( $field: c_commands!(@read c $field)? ),* }, )*
+                })
             }
-            Op::Join => read!(Join { conversation, participant, role, display_name }),
-            Op::Leave => read!(Leave { conversation, participant }),
-            Op::Message => read!(Message { conversation, participant }),
-            Op::ConnectionLost => read!(ConnectionLost { conversation, participant }),
-            Op::ConnectionRestored => read!(ConnectionRestored { conversation, participant }),
-            Op::End => read!(End { conversation, participant }),
-            Op::CloseSession => read!(CloseSession { conversation, participant }),
-            Op::IssueReconnectLink => read!(IssueReconnectLink { conversation }),
-            Op::Reconnect => read!(Reconnect { token, conversation, authenticated_as }),
-            Op::ReturningCustomer => read!(ReturningCustomer { authenticated_as }),
-            Op::DeclineReconnect => read!(DeclineReconnect { conversation, authenticated_as }),
-            Op::SetParticipantTimers => read!(SetParticipantTimers { conversation, timers }),
-            Op::UpdateParticipantRoleConfig => {
-                read!(UpdateParticipantRoleConfig { conversation, request: request_json })
-            }
-            Op::SetWait => read!(SetWait { conversation, wait_for }),
-            Op::SetAgentCapacity => Command::SetAgentCapacity {
-                agent: FromC::from_c("agent", c.agent)?,
-                capacity: c.capacity_bounded.then_some(c.capacity),
-            },
-            Op::Advance => Command::Advance {},
-            Op::Hold => read!(Hold { conversation, participant }),
-            Op::Resume => read!(Resume { conversation, participant }),
-        })
-    }
+        }
+    };
 }
+
+chatlife::command_table!(c_commands);
+numbered_as_core!(chatlife_op::ALL, 0, chatlife::OPS);
 
 /// An array argument of `len` elements: NULL is allowed only when `len` is 0.
 ///
@@ -249,9 +188,6 @@ pub unsafe extern "C" fn chatlife_apply_many(
 
         // Everything is collected first and written out at the end, so a
         // panic in the middle leaves the caller's buffers untouched.
-        let mut statuses = std::mem::take(&mut engine.statuses);
-        statuses.clear();
-        let mut errors: Vec<Option<Box<chatlife_error>>> = Vec::new();
         // Read before any is applied (reading changes nothing), so the
         // windows prefetch the conversations the core's commands name.
         // SAFETY: the strings of each command follow the header's contract.
@@ -266,12 +202,6 @@ pub unsafe extern "C" fn chatlife_apply_many(
                 },
             ))
         })?;
-        for outcome in outcomes {
-            statuses.push(outcome.as_ref().map_or_else(Failure::status, |_| chatlife_status::Ok));
-            if !command_errors_out.is_null() {
-                errors.push(outcome.err().map(Failure::into_error));
-            }
-        }
         engine.forget_shown_events();
         let mut shown = std::mem::take(&mut engine.drained);
         let pending = engine.run(|core| {
@@ -287,22 +217,23 @@ pub unsafe extern "C" fn chatlife_apply_many(
 
         // SAFETY: every output is non-NULL when it has elements to receive
         // (checked above) and, by the header's contract, writable for its
-        // length; `statuses` has `commands_len` entries, `errors` too when
-        // it was filled, `drained` at most `events_cap`.
+        // length; `outcomes` has `commands_len` entries, `drained` at most
+        // `events_cap`. Nothing below can unwind (an allocation that fails
+        // aborts), so the outputs are written whole or not at all.
         unsafe {
-            if !statuses.is_empty() {
-                std::ptr::copy_nonoverlapping(statuses.as_ptr(), statuses_out, statuses.len());
-            }
-            for (i, error) in errors.into_iter().enumerate() {
-                command_errors_out.add(i).write(error.map_or(std::ptr::null_mut(), Box::into_raw));
+            for (i, outcome) in outcomes.into_iter().enumerate() {
+                statuses_out.add(i).write(outcome.as_ref().map_or_else(|f| f.status, |_| chatlife_status::Ok));
+                if !command_errors_out.is_null() {
+                    let error = outcome.err().map_or(std::ptr::null_mut(), |f| Box::into_raw(f.into_error()));
+                    command_errors_out.add(i).write(error);
+                }
             }
             for (i, polled) in engine.drained.iter().enumerate() {
-                events_out.add(i).write(polled.view());
+                events_out.add(i).write(polled.view);
             }
             events_len_out.as_ptr().write(engine.drained.len());
             events_pending_out.as_ptr().write(pending);
         }
-        engine.statuses = statuses;
         Ok(())
     })
 }
@@ -330,7 +261,8 @@ mod tests {
             let command = unsafe { command(&numbered) };
             assert_eq!(command.map(|c| c.op()).ok(), Some(*name));
         }
-        let failure = chatlife_op::of(19).unwrap_err();
-        assert_eq!(failure.message_for_tests(), "op: 19 is not a chatlife_op");
+        // SAFETY: as above.
+        let failure = unsafe { command(&chatlife_command { op: 19, ..every_field }) }.unwrap_err();
+        assert_eq!(failure.message, "op: 19 is not a chatlife_op");
     }
 }

@@ -91,8 +91,3 @@ pub(crate) unsafe fn text<'a>(name: &'static str, ptr: *const c_char, len: usize
 pub(crate) fn required<T>(name: &'static str, ptr: *mut T) -> Result<NonNull<T>, Failure> {
     NonNull::new(ptr).ok_or_else(|| Failure::null_argument(name))
 }
-
-/// An input pointer that must not be NULL.
-pub(crate) fn required_const<T>(name: &'static str, ptr: *const T) -> Result<NonNull<T>, Failure> {
-    required(name, ptr.cast_mut())
-}

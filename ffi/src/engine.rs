@@ -1,4 +1,5 @@
-//! `chatlife_engine` and one function per command of docs/rules.md §9.
+//! `chatlife_engine` and one function per command up to `resume`; later ones
+//! reach C by `chatlife_apply_many` and `chatlife_apply_json` (docs/decisions.md).
 
 use std::ffi::c_char;
 
@@ -18,9 +19,6 @@ pub struct chatlife_engine {
     pub(crate) polled: Option<PolledEvent>,
     /// The events the last `chatlife_apply_many` wrote, whose views C holds.
     pub(crate) drained: Vec<PolledEvent>,
-    /// `chatlife_apply_many`'s statuses before they are copied out, kept to
-    /// reuse the allocation from batch to batch.
-    pub(crate) statuses: Vec<chatlife_status>,
     /// Set while core code runs. It stays set if that code panicked, and the
     /// engine is refused from then on: it may be half-updated.
     busy: bool,
@@ -29,7 +27,7 @@ pub struct chatlife_engine {
 impl chatlife_engine {
     /// A new engine around `core`, handed to C with `Box::into_raw`.
     pub(crate) fn boxed(core: Engine) -> Box<chatlife_engine> {
-        Box::new(chatlife_engine { core, polled: None, drained: Vec::new(), statuses: Vec::new(), busy: false })
+        Box::new(chatlife_engine { core, polled: None, drained: Vec::new(), busy: false })
     }
 
     /// Runs one core call, marking the engine unusable if the call panics.
@@ -76,6 +74,14 @@ pub(crate) unsafe fn engine_mut<'a>(engine: *mut chatlife_engine) -> Result<&'a 
 /// JSON text an argument holds; `name` is the JSON's (`request`, not `request_json`).
 pub(crate) fn json_arg(name: &str, json: &str) -> Result<serde_json::Value, Failure> {
     serde_json::from_str(json).map_err(|e| Failure::invalid_argument(format!("{name}: not JSON: {e}")))
+}
+
+/// A command refused when read from its JSON text, read again as a
+/// `serde_json::Value`, so its message is worded as it always was (text not
+/// JSON at all is `command: not JSON: ...`). Only a refused command pays for
+/// this: the text is read straight into the command, borrowing its strings.
+fn json_value_again<T>(json: &str, read: fn(serde_json::Value) -> Result<T, chatlife::Error>) -> Result<T, Failure> {
+    Ok(read(json_arg("command", json)?)?)
 }
 
 /// A participant role (docs/rules.md §2), passed as a `uint32_t`: any other number is
@@ -470,7 +476,7 @@ pub unsafe extern "C" fn chatlife_apply_json(
         // SAFETY (both): header contract for engines and string arguments.
         let engine = unsafe { engine_mut(engine) }?;
         let json = unsafe { text("command_json", command_json, command_json_len) }?;
-        let command = Command::from_value(json_arg("command", json)?)?;
+        let command = Command::from_json(json).or_else(|_| json_value_again(json, Command::from_value))?;
         engine.run(|core| core.apply(now, &command))
     })
 }
@@ -490,7 +496,7 @@ pub unsafe extern "C" fn chatlife_check_timed_command_json(
         // SAFETY: header contract for string arguments.
         let json = unsafe { text("command_json", command_json, command_json_len) }?;
         let at_out = required("at_out", at_out)?;
-        let command = TimedCommand::from_value(json_arg("command", json)?)?;
+        let command = TimedCommand::from_json(json).or_else(|_| json_value_again(json, TimedCommand::from_value))?;
         // SAFETY: non-NULL and, by contract, writable.
         unsafe { at_out.as_ptr().write(command.at) };
         Ok(())

@@ -21,8 +21,8 @@ pub struct chatlife_error {
 /// A failed call on its way out of the boundary.
 #[derive(Debug, Clone)]
 pub(crate) struct Failure {
-    status: chatlife_status,
-    message: String,
+    pub(crate) status: chatlife_status,
+    pub(crate) message: String,
 }
 
 impl Failure {
@@ -45,20 +45,11 @@ impl Failure {
         chatlife::Error::InvalidArgument(message).into()
     }
 
-    pub(crate) fn status(&self) -> chatlife_status {
-        self.status
-    }
-
     /// The `chatlife_error` C receives for this failure.
     pub(crate) fn into_error(self) -> Box<chatlife_error> {
         let mut message_nul = self.message;
         message_nul.push('\0');
         Box::new(chatlife_error { status: self.status, message_nul: message_nul.into_boxed_str() })
-    }
-
-    #[cfg(test)]
-    pub(crate) fn message_for_tests(&self) -> &str {
-        &self.message
     }
 
     fn from_panic(payload: Box<dyn Any + Send>) -> Failure {

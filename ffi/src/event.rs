@@ -19,40 +19,37 @@ pub struct chatlife_timers {
     pub agent_auto_disconnect: u32,
 }
 
-impl From<&TimerSettings> for chatlife_timers {
-    fn from(t: &TimerSettings) -> chatlife_timers {
-        let minutes = |m: Option<chatlife::TimerMinutes>| m.map_or(0, |m| u32::from(m.minutes()));
-        chatlife_timers {
-            customer_idle: minutes(t.customer_idle),
-            customer_auto_disconnect: minutes(t.customer_auto_disconnect),
-            agent_idle: minutes(t.agent_idle),
-            agent_auto_disconnect: minutes(t.agent_auto_disconnect),
+/// Both ways between `chatlife_timers` and the core's settings, each timer
+/// named once.
+macro_rules! timers_both_ways {
+    ($($timer:ident),*) => {
+        impl From<&TimerSettings> for chatlife_timers {
+            fn from(t: &TimerSettings) -> chatlife_timers {
+                chatlife_timers { $( $timer: t.$timer.map_or(0, |m| u32::from(m.minutes())) ),* }
+            }
         }
-    }
+
+        impl chatlife_timers {
+            /// The core's settings; a value outside 2–480 is refused by the core's own
+            /// rule, with the field named as in the JSON form (`timers.agent_idle`).
+            pub(crate) fn to_settings(self) -> Result<TimerSettings, Failure> {
+                let minutes = |name: &str, value: u32| match value {
+                    0 => Ok(None),
+                    n => chatlife::TimerMinutes::new(i64::from(n))
+                        .map(Some)
+                        .map_err(|problem| Failure::invalid_argument(format!("timers.{name}: {problem}"))),
+                };
+                Ok(TimerSettings { $( $timer: minutes(stringify!($timer), self.$timer)? ),* })
+            }
+        }
+    };
 }
 
-impl chatlife_timers {
-    /// The core's settings; a value outside 2–480 is refused by the core's own
-    /// rule, with the field named as in the JSON form (`timers.agent_idle`).
-    pub(crate) fn to_settings(self) -> Result<TimerSettings, Failure> {
-        let minutes = |name: &str, value: u32| match value {
-            0 => Ok(None),
-            n => chatlife::TimerMinutes::new(i64::from(n))
-                .map(Some)
-                .map_err(|problem| Failure::invalid_argument(format!("timers.{name}: {problem}"))),
-        };
-        Ok(TimerSettings {
-            customer_idle: minutes("customer_idle", self.customer_idle)?,
-            customer_auto_disconnect: minutes("customer_auto_disconnect", self.customer_auto_disconnect)?,
-            agent_idle: minutes("agent_idle", self.agent_idle)?,
-            agent_auto_disconnect: minutes("agent_auto_disconnect", self.agent_auto_disconnect)?,
-        })
-    }
-}
+timers_both_ways!(customer_idle, customer_auto_disconnect, agent_idle, agent_auto_disconnect);
 
 /// The `type` of an event (docs/rules.md §10). Numbers are fixed and never reused.
 #[repr(u32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::FromRepr)]
 pub enum chatlife_event_type {
     ConversationStarted = 0,
     StateChanged = 1,
@@ -156,159 +153,89 @@ pub struct chatlife_event {
     pub on_hold: bool,
 }
 
-impl chatlife_event_type {
-    /// Every type, numbered as the core indexes them (`chatlife::EVENT_TYPES`).
-    const ALL: [chatlife_event_type; 24] = {
-        use chatlife_event_type as T;
-        [
-            T::ConversationStarted,
-            T::StateChanged,
-            T::ParticipantJoined,
-            T::ParticipantLeft,
-            T::ParticipantIdle,
-            T::ParticipantReturned,
-            T::AutoDisconnected,
-            T::RoutedToDisconnectFlow,
-            T::BotDisconnectedBranch,
-            T::ConnectionLost,
-            T::ConnectionRestored,
-            T::CustomerDisconnected,
-            T::TranscriptMessage,
-            T::TimerConfigStored,
-            T::ReconnectLinkIssued,
-            T::ReconnectOffered,
-            T::NoReconnectOffer,
-            T::CustomerReconnected,
-            T::ReconnectRefused,
-            T::ReconnectWindowExpired,
-            T::CapacityChanged,
-            T::ExpiryWarning,
-            T::ConversationInactive,
-            T::HoldChanged,
-        ]
-    };
-}
-
-numbered_as_core!(chatlife_event_type::ALL, 0, chatlife::EVENT_TYPES);
-
-impl chatlife_event {
-    /// The fields every event has; every other one absent, 0 or false.
-    fn blank(event: &Event) -> chatlife_event {
-        chatlife_event {
-            r#type: chatlife_event_type::ALL[event.kind.type_index()],
-            at: event.at,
-            type_name: chatlife_str::of(event.kind.type_name()),
-            conversation: chatlife_str::of_option(event.conversation.as_deref()),
-            // SAFETY: every field is an integer, a bool, a raw pointer, a
-            // struct of those (`chatlife_str::ABSENT` is all zero) or
-            // `chatlife_event_type`, whose 0 is a variant: all zero is a
-            // valid value of each, and what a C caller reads as absent.
-            ..unsafe { std::mem::zeroed() }
-        }
-    }
-}
+// Numbered as the core indexes them (`EventKind::type_index`).
+numbered_as_core!(enum chatlife_event_type, 0, chatlife::EVENT_TYPES);
 
 /// The last event handed to C, owning everything its views point at. The
 /// views point into heap memory (the boxed event, whose short ids are stored
-/// inline, `names`, `disconnected`), never into this struct, so moving it
-/// keeps them valid.
+/// inline, and `disconnected`), never into this struct, so moving it keeps
+/// them valid.
 pub(crate) struct PolledEvent {
     pub(crate) event: Box<Event>,
     pub(crate) view: chatlife_event,
-    /// Spellings of enum values the core gives only through serde.
-    _names: Vec<String>,
     _disconnected: Vec<chatlife_str>,
     /// The canonical line plus a NUL, made on the first `chatlife_event_to_json`.
     pub(crate) json_nul: Option<String>,
 }
 
-/// The canonical spelling of a unit enum value, exactly as the JSON has it.
-fn json_name<T: serde::Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(name)) => name,
-        other => unreachable!("a unit enum value serializes to a string, not {other:?}"),
-    }
-}
-
 impl PolledEvent {
     pub(crate) fn new(event: Event) -> PolledEvent {
+        use EventKind as K;
         let event = Box::new(event);
-        let mut names = Vec::new();
-        let mut disconnected = Vec::new();
-        let view = make_view(&event, &mut names, &mut disconnected);
-        PolledEvent { event, view, _names: names, _disconnected: disconnected, json_nul: None }
+        let mut disconnected_ids = Vec::new();
+        let (s, o) = (chatlife_str::of, chatlife_str::of_option);
+        let mut v = chatlife_event {
+            r#type: chatlife_event_type::from_repr(event.kind.type_index() as u32).expect("numbered as the core"),
+            at: event.at,
+            type_name: s(event.kind.type_name()),
+            conversation: o(event.conversation.as_deref()),
+            // SAFETY: every other field is an integer, a bool, a raw pointer,
+            // a struct of those (`chatlife_str::ABSENT` is all zero) or
+            // `chatlife_event_type`, whose 0 is a variant: all zero is a
+            // valid value of each, and what a C caller reads as absent.
+            ..unsafe { std::mem::zeroed() }
+        };
+        match &event.kind {
+            K::ConversationStarted { policy, customer } => (v.policy, v.customer) = (s(policy), s(customer)),
+            K::StateChanged { from, to, reason } => {
+                (v.from, v.to, v.reason) = (s(from.as_str()), s(to.as_str()), s(reason.as_str()));
+            }
+            K::ParticipantJoined { participant, role }
+            | K::ParticipantIdle { participant, role }
+            | K::ParticipantReturned { participant, role }
+            | K::ConnectionLost { participant, role }
+            | K::ConnectionRestored { participant, role } => {
+                (v.participant, v.role) = (s(participant), s(role.as_str()))
+            }
+            K::ParticipantLeft { participant, role, reason } => {
+                (v.participant, v.role, v.reason) = (s(participant), s(role.as_str()), s(reason.as_str()));
+            }
+            K::AutoDisconnected { participant, role, disconnected } => {
+                disconnected_ids = disconnected.iter().map(|id| s(id)).collect();
+                (v.participant, v.role) = (s(participant), s(role.as_str()));
+                (v.disconnected, v.disconnected_len) = (disconnected_ids.as_ptr(), disconnected_ids.len());
+            }
+            K::RoutedToDisconnectFlow => {}
+            K::BotDisconnectedBranch { participant } | K::CustomerDisconnected { participant } => {
+                v.participant = s(participant);
+            }
+            K::TranscriptMessage { key, text, visible_to } => {
+                (v.key, v.text, v.visible_to) = (s(key), s(text), s(visible_to.as_str()));
+            }
+            K::TimerConfigStored { timers } => v.timers = timers.into(),
+            K::ReconnectLinkIssued { url, token } => (v.url, v.token) = (s(url.expose()), s(token.expose())),
+            K::ReconnectOffered { customer } => v.customer = s(customer),
+            K::NoReconnectOffer { redirect_url } | K::ReconnectWindowExpired { redirect_url } => {
+                v.redirect_url = o(redirect_url.as_deref());
+            }
+            K::CustomerReconnected { participant, method, same_agent } => {
+                (v.participant, v.method, v.same_agent) = (s(participant), s(method.as_str()), *same_agent);
+            }
+            K::ReconnectRefused { reason, redirect_url, start_new } => {
+                (v.reason, v.redirect_url, v.start_new) = (s(reason.as_str()), o(redirect_url.as_deref()), *start_new);
+            }
+            K::CapacityChanged { agent, used, capacity } => {
+                (v.agent, v.used) = (s(agent), *used);
+                (v.capacity, v.capacity_bounded) = (capacity.unwrap_or(0), capacity.is_some());
+            }
+            K::ExpiryWarning { timer, participant, deadline } => {
+                (v.timer, v.participant, v.deadline) = (s(timer.as_str()), o(participant.as_deref()), *deadline);
+            }
+            K::ConversationInactive { since } => v.since = *since,
+            K::HoldChanged { on_hold, reason } => (v.on_hold, v.reason) = (*on_hold, s(reason.as_str())),
+        }
+        PolledEvent { event, view: v, _disconnected: disconnected_ids, json_nul: None }
     }
-
-    /// What C sees; its views point into `self`.
-    pub(crate) fn view(&self) -> chatlife_event {
-        self.view
-    }
-}
-
-/// Keeps `name` alive in `names` and returns a view of it.
-fn keep(names: &mut Vec<String>, name: String) -> chatlife_str {
-    let view = chatlife_str::of(&name);
-    names.push(name);
-    view
-}
-
-fn make_view(event: &Event, names: &mut Vec<String>, disconnected_ids: &mut Vec<chatlife_str>) -> chatlife_event {
-    use EventKind as K;
-    let s = chatlife_str::of;
-    let mut v = chatlife_event::blank(event);
-    match &event.kind {
-        K::ConversationStarted { policy, customer } => (v.policy, v.customer) = (s(policy), s(customer)),
-        K::StateChanged { from, to, reason } => {
-            (v.from, v.to, v.reason) = (s(from.as_str()), s(to.as_str()), s(reason.as_str()));
-        }
-        K::ParticipantJoined { participant, role }
-        | K::ParticipantIdle { participant, role }
-        | K::ParticipantReturned { participant, role }
-        | K::ConnectionLost { participant, role }
-        | K::ConnectionRestored { participant, role } => (v.participant, v.role) = (s(participant), s(role.as_str())),
-        K::ParticipantLeft { participant, role, reason } => {
-            (v.participant, v.role) = (s(participant), s(role.as_str()));
-            v.reason = keep(names, json_name(reason));
-        }
-        K::AutoDisconnected { participant, role, disconnected } => {
-            *disconnected_ids = disconnected.iter().map(|id| s(id)).collect();
-            (v.participant, v.role) = (s(participant), s(role.as_str()));
-            (v.disconnected, v.disconnected_len) = (disconnected_ids.as_ptr(), disconnected_ids.len());
-        }
-        K::RoutedToDisconnectFlow => {}
-        K::BotDisconnectedBranch { participant } | K::CustomerDisconnected { participant } => {
-            v.participant = s(participant);
-        }
-        K::TranscriptMessage { key, text, visible_to } => {
-            (v.key, v.text) = (s(key), s(text));
-            v.visible_to = keep(names, json_name(visible_to));
-        }
-        K::TimerConfigStored { timers } => v.timers = timers.into(),
-        K::ReconnectLinkIssued { url, token } => (v.url, v.token) = (s(url.expose()), s(token.expose())),
-        K::ReconnectOffered { customer } => v.customer = s(customer),
-        K::NoReconnectOffer { redirect_url } | K::ReconnectWindowExpired { redirect_url } => {
-            v.redirect_url = chatlife_str::of_option(redirect_url.as_deref());
-        }
-        K::CustomerReconnected { participant, method, same_agent } => {
-            (v.participant, v.same_agent) = (s(participant), *same_agent);
-            v.method = keep(names, json_name(method));
-        }
-        K::ReconnectRefused { reason, redirect_url, start_new } => {
-            v.reason = keep(names, json_name(reason));
-            (v.redirect_url, v.start_new) = (chatlife_str::of_option(redirect_url.as_deref()), *start_new);
-        }
-        K::CapacityChanged { agent, used, capacity } => {
-            (v.agent, v.used) = (s(agent), *used);
-            (v.capacity, v.capacity_bounded) = (capacity.unwrap_or(0), capacity.is_some());
-        }
-        K::ExpiryWarning { timer, participant, deadline } => {
-            (v.timer, v.deadline) = (s(timer.as_str()), *deadline);
-            v.participant = chatlife_str::of_option(participant.as_deref());
-        }
-        K::ConversationInactive { since } => v.since = *since,
-        K::HoldChanged { on_hold, reason } => (v.on_hold, v.reason) = (*on_hold, s(reason.as_str())),
-    }
-    v
 }
 
 #[cfg(test)]
@@ -329,8 +256,8 @@ mod tests {
         };
         assert_eq!(chatlife_timers::from(&timers.to_settings().unwrap()), timers);
         let e = chatlife_timers { agent_idle: 481, ..timers }.to_settings().unwrap_err();
-        assert_eq!(e.message_for_tests(), "timers.agent_idle: 481 is above 480");
+        assert_eq!(e.message, "timers.agent_idle: 481 is above 480");
         let e = chatlife_timers { customer_idle: 1, ..timers }.to_settings().unwrap_err();
-        assert_eq!(e.message_for_tests(), "timers.customer_idle: 1 is below 2");
+        assert_eq!(e.message, "timers.customer_idle: 1 is below 2");
     }
 }

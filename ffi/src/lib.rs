@@ -16,7 +16,9 @@
 
 /// Fails to compile unless `table`, a C enum's values in the order the core
 /// lists its own (`core`), has one value per core item, each numbered
-/// `first` plus its index: the numbers C sees follow the core's lists.
+/// `first` plus its index: the numbers C sees follow the core's lists. With
+/// `enum`, the C enum's numbers (`strum::FromRepr`) are exactly `first` plus
+/// each index of `core`, none missing and none more.
 macro_rules! numbered_as_core {
     ($table:expr, $first:expr, $core:expr) => {
         const _: () = {
@@ -24,6 +26,15 @@ macro_rules! numbered_as_core {
             let mut i = 0;
             while i < $table.len() {
                 assert!($table[i] as usize == $first + i);
+                i += 1;
+            }
+        };
+    };
+    (enum $c_enum:ident, $first:expr, $core:expr) => {
+        const _: () = {
+            let mut i = 0;
+            while i <= $core.len() {
+                assert!($c_enum::from_repr(($first + i) as u32).is_some() == (i < $core.len()));
                 i += 1;
             }
         };

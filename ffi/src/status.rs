@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 /// binding; 100 and up are the error codes of the engine (docs/rules.md E1), numbered
 /// in the order of their list, which only ever grows at its end.
 #[repr(u32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::FromRepr)]
 pub enum chatlife_status {
     /// Success: outputs are written, `*error_out` is left untouched.
     Ok = 0,
@@ -44,30 +44,14 @@ pub enum chatlife_status {
 }
 
 impl chatlife_status {
-    /// The engine's error codes in the order of `chatlife::ERROR_CODES`.
-    const CORE: [chatlife_status; 10] = {
-        use chatlife_status as S;
-        [
-            S::InvalidArgument,
-            S::InvalidConfig,
-            S::UnknownConversation,
-            S::DuplicateConversation,
-            S::UnknownParticipant,
-            S::DuplicateParticipant,
-            S::InvalidState,
-            S::CapacityExceeded,
-            S::TimeWentBackwards,
-            S::LimitExceeded,
-        ]
-    };
+    const FIRST_CORE_CODE: u32 = chatlife_status::InvalidArgument as u32;
 
     /// The status of a core error.
     pub(crate) fn of(error: &chatlife::Error) -> chatlife_status {
-        chatlife_status::CORE[error.code_index()]
+        chatlife_status::from_repr(Self::FIRST_CORE_CODE + error.code_index() as u32).expect("numbered as the core")
     }
 
     fn name(status: u32) -> &'static CStr {
-        const FIRST_CORE_CODE: u32 = chatlife_status::InvalidArgument as u32;
         const BINDING: [&CStr; 5] = [c"ok", c"null_argument", c"invalid_utf8", c"panic", c"no_event"];
         // The core's code strings, made NUL-terminated once and kept for the
         // life of the process so the pointers handed out stay valid.
@@ -75,8 +59,8 @@ impl chatlife_status {
         let core = CORE.get_or_init(|| {
             chatlife::ERROR_CODES.iter().map(|code| CString::new(*code).expect("codes hold no NUL")).collect()
         });
-        let found = if status >= FIRST_CORE_CODE {
-            core.get((status - FIRST_CORE_CODE) as usize).map(CString::as_c_str)
+        let found = if status >= Self::FIRST_CORE_CODE {
+            core.get((status - Self::FIRST_CORE_CODE) as usize).map(CString::as_c_str)
         } else {
             BINDING.get(status as usize).copied()
         };
@@ -97,7 +81,7 @@ pub extern "C" fn chatlife_status_str(status: u32) -> *const c_char {
 }
 
 // So a new core error code cannot ship without its own status number.
-numbered_as_core!(chatlife_status::CORE, 100, chatlife::ERROR_CODES);
+numbered_as_core!(enum chatlife_status, 100, chatlife::ERROR_CODES);
 
 #[cfg(test)]
 mod tests {
