@@ -111,7 +111,7 @@ impl Engine {
                     let [conversation, participant] =
                         [("conversation", &conversations), ("participant", &participants)].map(|(field, list)| {
                             let value = element(list, index).map_err(unreadable(&format!("{field}s[{index}]")));
-                            value.map(|value| (field, value))
+                            value.map(|value| (field, Some(value)))
                         });
                     conversation.and_then(|c| apply_fields(engine, env, now, "message", vec![c, participant?], None))
                 }
