@@ -40,7 +40,7 @@ impl Engine {
     pub fn apply_many<'env>(&mut self, env: &'env Env, commands: Unknown<'_>) -> napi::Result<Unknown<'env>, Code> {
         let is_array = commands.is_array().map_err(unreadable("commands"))?;
         let list = if is_array { Some(batch_array(commands, "commands")?) } else { None };
-        let mut text = String::new();
+        let mut text = std::mem::take(&mut self.scratch.commands);
         let written = json::stringify(env, "commands", commands, &mut text);
         let parsed = match written {
             Ok(true) => TimedCommand::parse_batch(&text).ok(),
@@ -61,6 +61,7 @@ impl Engine {
                 return Err(invalid_argument(format!("commands: must be an array of commands, not {not}")));
             }
         };
+        self.scratch.commands = text;
         self.outcomes(env, count, refused)
     }
 

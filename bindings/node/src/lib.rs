@@ -18,11 +18,11 @@
 //! a thrown `Error` instead of aborting the Node process.
 
 use chatlife::scenario::Scenario;
-use chatlife::{parse_at, Command, Need};
+use chatlife::{parse_at, Command, CommandSpec, Need};
 use napi::bindgen_prelude::{Env, Uint8Array, Uint8ArraySlice, Unknown};
 use napi::{JsValue, ValueType};
 use napi_derive::napi;
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
 mod json;
 mod read;
@@ -138,6 +138,9 @@ struct Scratch {
     ids: [String; 8],
     /// The ids of a `messages` batch, one after the other.
     ids_text: String,
+    /// An `applyMany` batch's JSON text: a buffer already large enough takes
+    /// it in one read, where a new one asks its length first.
+    commands: String,
     /// JSON text going out.
     text: Vec<u8>,
 }
@@ -147,6 +150,8 @@ impl Scratch {
     fn trim(&mut self) {
         self.ids_text.clear();
         self.ids_text.shrink_to(KEPT_BYTES);
+        self.commands.clear();
+        self.commands.shrink_to(KEPT_BYTES);
         self.text.clear();
         self.text.shrink_to(KEPT_BYTES);
     }
@@ -427,31 +432,22 @@ pub fn error_codes() -> Vec<&'static str> {
     chatlife::ERROR_CODES.to_vec()
 }
 
-/// A command as its method takes it, for a caller that turns JSON commands
-/// into calls (cli.js) and for the test that checks the `Command` type.
-#[napi(object, object_from_js = false)]
-pub struct CommandArguments {
-    pub op: &'static str,
-    /// Every JSON key, in the table's order.
-    pub keys: Vec<&'static str>,
-    /// The keys that must be given (null may still be allowed), in order.
-    pub required: Vec<&'static str>,
-    /// Whether the method takes the optional keys in one last object
-    /// argument (after the required ones), not as arguments of their own.
-    pub options: bool,
-}
-
-/// Every command of docs/rules.md §9 and the arguments of its method: one
-/// with more than one optional field takes them in one object.
-#[napi(catch_unwind)]
-pub fn commands() -> Vec<CommandArguments> {
-    let arguments = |spec: &chatlife::CommandSpec| {
-        let keys =
-            |all| spec.fields.iter().filter(|f| all || f.need != Need::Optional).map(|f| f.key).collect::<Vec<_>>();
-        let (keys, required) = (keys(true), keys(false));
-        CommandArguments { op: spec.op, options: keys.len() - required.len() > 1, keys, required }
+/// Every command of docs/rules.md §9 as its method takes it, for a caller
+/// that turns JSON commands into calls (cli.js): its JSON `keys` in order, the
+/// `required` ones, and whether it takes the optional ones in one last object
+/// argument (`options`), as a command with more than one does.
+#[napi(
+    catch_unwind,
+    ts_return_type = "Array<{ op: Command['op']; keys: string[]; required: string[]; options: boolean }>"
+)]
+pub fn commands() -> Vec<Value> {
+    let keys =
+        |spec: &CommandSpec, all| spec.fields.iter().filter(move |f| all || f.need != Need::Optional).map(|f| f.key);
+    let command = |spec| {
+        let (keys, required): (Vec<_>, Vec<_>) = (keys(spec, true).collect(), keys(spec, false).collect());
+        json!({"op": spec.op, "options": keys.len() - required.len() > 1, "keys": keys, "required": required})
     };
-    chatlife::COMMANDS.iter().map(arguments).collect()
+    chatlife::COMMANDS.iter().map(command).collect()
 }
 
 /// The version of the chatlife core inside this addon.
