@@ -57,7 +57,8 @@ macro_rules! methods {
                 $($p)*
                 $(#[napi(ts_arg_type = $ots)] $o: $($oty)*)?
             ) -> napi::Result<(), Code> {
-                let options: Option<(_, Unknown)> = [$(object_arg(stringify!($o), $o))?].into_iter().next().flatten();
+                let options: Option<(_, Unknown)> =
+                    [$(Into::<Option<_>>::into($o).map(|v| (stringify!($o), v)))?].into_iter().next().flatten();
                 let given = [$(methods!(@given $mode $need $field)),*];
                 let bufs = self.scratch.ids.first_chunk_mut().expect("no command has more than eight fields");
                 if let Some((at, [$($field),*])) = fast_args(&env, now, given, bufs) {
@@ -84,8 +85,3 @@ macro_rules! methods {
 }
 
 chatlife::command_table!(methods);
-
-/// The object argument of a method that takes one, named; `None` when absent.
-fn object_arg<'v>(name: &'static str, value: impl Into<Option<Unknown<'v>>>) -> Option<(&'static str, Unknown<'v>)> {
-    value.into().map(|value| (name, value))
-}

@@ -136,11 +136,10 @@ fn millis(value: Unknown<'_>) -> Result<u64, Thrown> {
 struct Scratch {
     /// String arguments of the fast paths.
     ids: [String; 8],
-    /// The ids of a `messages` batch, one after the other.
-    ids_text: String,
-    /// An `applyMany` batch's JSON text: a buffer already large enough takes
-    /// it in one read, where a new one asks its length first.
-    commands: String,
+    /// A batch's text: the ids of a `messages` call, one after the other, or
+    /// an `applyMany` call's JSON (a buffer already large enough takes it in
+    /// one read, where a new one asks its length first).
+    batch_text: String,
     /// JSON text going out.
     text: Vec<u8>,
 }
@@ -148,10 +147,8 @@ struct Scratch {
 impl Scratch {
     /// Lets go of what one huge batch made the buffers grow to.
     fn trim(&mut self) {
-        self.ids_text.clear();
-        self.ids_text.shrink_to(KEPT_BYTES);
-        self.commands.clear();
-        self.commands.shrink_to(KEPT_BYTES);
+        self.batch_text.clear();
+        self.batch_text.shrink_to(KEPT_BYTES);
         self.text.clear();
         self.text.shrink_to(KEPT_BYTES);
     }
@@ -201,15 +198,6 @@ fn text(field: &str, value: Unknown<'_>) -> Result<String, Thrown> {
         return Err(invalid_argument(read::lone_surrogate_problem(field)));
     }
     Ok(text)
-}
-
-/// An options-like argument: an object, or `undefined`/`null` for none.
-fn object(env: &Env, field: &str, value: Unknown<'_>) -> Result<Map<String, Value>, Thrown> {
-    match to_json(env, field, value)? {
-        None | Some(Value::Null) => Ok(Map::new()),
-        Some(Value::Object(map)) => Ok(map),
-        Some(other) => Err(invalid_argument(format!("{field}: must be an object, not {other}"))),
-    }
 }
 
 /// Bytes the core reads back (a snapshot, an exported conversation): a
@@ -265,8 +253,14 @@ pub(crate) fn apply_fields(
             map.insert(name.into(), json);
         }
     }
+    // The object argument: `undefined` or `null` is none.
     if let Some((name, value)) = options {
-        for (key, json) in object(env, name, value)? {
+        let options = match to_json(env, name, value)? {
+            None | Some(Value::Null) => Map::new(),
+            Some(Value::Object(map)) => map,
+            Some(other) => return Err(invalid_argument(format!("{name}: must be an object, not {other}"))),
+        };
+        for (key, json) in options {
             if map.contains_key(&key) {
                 return Err(invalid_argument(format!("{name}.{key}: given as an argument already")));
             }
