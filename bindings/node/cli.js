@@ -10,51 +10,31 @@
 
 const { parseArgs } = require('node:util')
 
-const { Engine, errorCodes, loadScenario, parseAt } = require('./index.js')
+const { Engine, commands, errorCodes, loadScenario, parseAt } = require('./index.js')
 
 const CODES = new Set(errorCodes())
 /** A refusal of the engine, as opposed to a bug in this script. */
 const refused = (error) => CODES.has(error?.code)
 
-// Positional arguments of each method after `now`, as the field names of docs/rules.md §9. A
-// step's other fields (start options, the reconnect request) go in the last
-// argument as one object, for the core to check.
-const POSITIONAL = {
-  start_conversation: ['conversation', 'customer'],
-  join: ['conversation', 'participant', 'role', 'display_name'],
-  leave: ['conversation', 'participant'],
-  message: ['conversation', 'participant'],
-  connection_lost: ['conversation', 'participant'],
-  connection_restored: ['conversation', 'participant'],
-  end: ['conversation', 'participant'],
-  close_session: ['conversation', 'participant'],
-  issue_reconnect_link: ['conversation'],
-  reconnect: [],
-  returning_customer: ['authenticated_as'],
-  decline_reconnect: ['conversation', 'authenticated_as'],
-  set_participant_timers: ['conversation', 'timers'],
-  update_participant_role_config: ['conversation', 'request'],
-  set_wait: ['conversation', 'for'],
-  set_agent_capacity: ['agent', 'capacity'],
-  advance: [],
-  hold: ['conversation', 'participant'],
-  resume: ['conversation', 'participant'],
-}
-const TAKES_OPTIONS = new Set(['start_conversation', 'reconnect'])
+// Each method's arguments after `now`, as the addon declares them from the
+// core's table: the required fields in order, then either the optional ones
+// each in turn or, for a method that takes options, the step's other fields
+// (start options, the reconnect request) as one object, for the core to check.
+const COMMANDS = new Map(commands().map((command) => [command.op, command]))
 
 const camelCase = (op) => op.replace(/_([a-z])/g, (_, letter) => letter.toUpperCase())
 
 /** Applies one command step through its method; throws what the method throws. */
 function applyStep(engine, step) {
   const { at, op, error, ...fields } = step
-  const positional = POSITIONAL[op]
-  if (positional === undefined) throw new Error(`op: ${JSON.stringify(op)} has no method`)
-  const args = positional.map((name) => {
+  const command = COMMANDS.get(op)
+  if (command === undefined) throw new Error(`op: ${JSON.stringify(op)} has no method`)
+  const args = (command.options ? command.required : command.keys).map((name) => {
     const value = fields[name]
     delete fields[name]
     return value
   })
-  if (TAKES_OPTIONS.has(op)) args.push(fields)
+  if (command.options) args.push(fields)
   engine[camelCase(op)](parseAt(at), ...args)
 }
 

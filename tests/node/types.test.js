@@ -57,15 +57,41 @@ test('index.d.ts declares exactly the methods and exports the addon has', () => 
   assert.deepEqual(values, Object.keys(chatlife).sort())
 })
 
-test('every method of docs/rules.md §9 is there, camelCase', () => {
-  const ops = [
-    'start_conversation', 'join', 'leave', 'message', 'connection_lost', 'connection_restored', 'end',
-    'close_session', 'issue_reconnect_link', 'reconnect', 'returning_customer', 'decline_reconnect',
-    'set_participant_timers', 'update_participant_role_config', 'set_wait', 'set_agent_capacity', 'advance',
-    'hold', 'resume',
-  ]
+test('every command of the core has its method, camelCase', () => {
+  const ops = chatlife.commands().map(({ op }) => op)
+  assert.ok(ops.includes('start_conversation') && ops.includes('hold'), ops.join())
   for (const op of ops) {
     const method = op.replace(/_([a-z])/g, (_, letter) => letter.toUpperCase())
     assert.equal(typeof chatlife.Engine.prototype[method], 'function', method)
+  }
+})
+
+// dts-header.d.ts writes the `Command` union by hand: it must name every op
+// of the core's table with exactly its JSON keys, and may not make optional
+// a key the core requires.
+test('the Command type of index.d.ts has every command with the keys the core reads', () => {
+  const program = ts.createProgram([DTS], { strict: true, noEmit: true, types: [] })
+  const checker = program.getTypeChecker()
+  const exported = checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(DTS)))
+  const union = checker.getDeclaredTypeOfSymbol(exported.find((symbol) => symbol.name === 'Command'))
+  const declared = new Map()
+  for (const member of union.types) {
+    const properties = checker.getPropertiesOfType(member)
+    const opType = checker.getTypeOfSymbol(properties.find((p) => p.name === 'op'))
+    for (const op of (opType.isUnion() ? opType.types : [opType]).map((type) => type.value)) {
+      const seen = declared.get(op) ?? { keys: new Set(), optional: new Set() }
+      for (const { name, flags } of properties.filter((p) => p.name !== 'op')) {
+        seen.keys.add(name)
+        if (flags & ts.SymbolFlags.Optional) seen.optional.add(name)
+      }
+      declared.set(op, seen)
+    }
+  }
+  const table = chatlife.commands()
+  assert.deepEqual([...declared.keys()].sort(), table.map(({ op }) => op).sort())
+  for (const { op, keys, required } of table) {
+    const { keys: have, optional } = declared.get(op)
+    assert.deepEqual([...have].sort(), [...keys].sort(), op)
+    for (const key of required) assert.ok(!optional.has(key), `${op}.${key}: optional in index.d.ts, required by the core`)
   }
 })

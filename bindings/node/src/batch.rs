@@ -40,7 +40,7 @@ impl Engine {
     pub fn apply_many<'env>(&mut self, env: &'env Env, commands: Unknown<'_>) -> napi::Result<Unknown<'env>, Code> {
         let is_array = commands.is_array().map_err(unreadable("commands"))?;
         let list = if is_array { Some(batch_array(commands, "commands")?) } else { None };
-        let mut text = String::new();
+        let mut text = std::mem::take(&mut self.scratch.batch_text);
         let written = json::stringify(env, "commands", commands, &mut text);
         let parsed = match written {
             Ok(true) => TimedCommand::parse_batch(&text).ok(),
@@ -61,6 +61,7 @@ impl Engine {
                 return Err(invalid_argument(format!("commands: must be an array of commands, not {not}")));
             }
         };
+        self.scratch.batch_text = text;
         self.outcomes(env, count, refused)
     }
 
@@ -89,14 +90,14 @@ impl Engine {
         }
         // Every id first, into one buffer, so that the core can prefetch a
         // window's conversations; `None` where the two are not plain strings.
-        let ids = &mut self.scratch.ids_text;
+        let ids = &mut self.scratch.batch_text;
         ids.clear();
         let mut read = |list: &Array, index| {
             element(list, index).ok().and_then(|id| read::append_string(env.raw(), id.raw(), ids))
         };
         let spans: Vec<Option<[Range<usize>; 2]>> =
             (0..conversations.len()).map(|i| Some([read(&conversations, i)?, read(&participants, i)?])).collect();
-        let ids = &self.scratch.ids_text;
+        let ids = &self.scratch.batch_text;
         let (mut refused, mut index) = (Refused::new(), 0);
         let conversation_of = |span: &Option<[Range<usize>; 2]>| span.as_ref().map(|[c, _]| &ids[c.clone()]);
         self.engine.apply_in_windows(&spans, conversation_of, |engine, span| {
@@ -111,7 +112,7 @@ impl Engine {
                     let [conversation, participant] =
                         [("conversation", &conversations), ("participant", &participants)].map(|(field, list)| {
                             let value = element(list, index).map_err(unreadable(&format!("{field}s[{index}]")));
-                            value.map(|value| (field, value))
+                            value.map(|value| (field, Some(value)))
                         });
                     conversation.and_then(|c| apply_fields(engine, env, now, "message", vec![c, participant?], None))
                 }

@@ -18,11 +18,11 @@
 //! a thrown `Error` instead of aborting the Node process.
 
 use chatlife::scenario::Scenario;
-use chatlife::{parse_at, Command, Text};
+use chatlife::{parse_at, Command, CommandSpec, Need};
 use napi::bindgen_prelude::{Env, Uint8Array, Uint8ArraySlice, Unknown};
-use napi::{sys, JsValue, ValueType};
+use napi::{JsValue, ValueType};
 use napi_derive::napi;
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
 mod json;
 mod read;
@@ -135,9 +135,11 @@ fn millis(value: Unknown<'_>) -> Result<u64, Thrown> {
 #[derive(Default)]
 struct Scratch {
     /// String arguments of the fast paths.
-    ids: [String; 4],
-    /// The ids of a `messages` batch, one after the other.
-    ids_text: String,
+    ids: [String; 8],
+    /// A batch's text: the ids of a `messages` call, one after the other, or
+    /// an `applyMany` call's JSON (a buffer already large enough takes it in
+    /// one read, where a new one asks its length first).
+    batch_text: String,
     /// JSON text going out.
     text: Vec<u8>,
 }
@@ -145,8 +147,8 @@ struct Scratch {
 impl Scratch {
     /// Lets go of what one huge batch made the buffers grow to.
     fn trim(&mut self) {
-        self.ids_text.clear();
-        self.ids_text.shrink_to(KEPT_BYTES);
+        self.batch_text.clear();
+        self.batch_text.shrink_to(KEPT_BYTES);
         self.text.clear();
         self.text.shrink_to(KEPT_BYTES);
     }
@@ -161,25 +163,23 @@ const KEPT_BYTES: usize = 1 << 20;
 const EVENTS_TEXT_BYTES: usize = 1 << 25;
 
 /// `now` and `N` arguments read for a fast path, into `bufs`: each a
-/// string, or `None` for `undefined` or `null`. `None` for anything else
-/// sends the call down the JSON path.
-fn fast_args<'s, const N: usize>(
+/// string, or `None` for `undefined`, `null` or an argument not given.
+/// `None` for anything else sends the call down the JSON path.
+pub(crate) fn fast_args<'s, const N: usize>(
     env: &Env,
     now: Unknown<'_>,
-    values: [Unknown<'_>; N],
+    values: [Option<Unknown<'_>>; N],
     bufs: &'s mut [String; N],
 ) -> Option<(u64, [Option<&'s str>; N])> {
     let env = env.raw();
     let now = read::millis(env, now.raw())?;
     let mut args = [None; N];
     for ((buf, value), arg) in bufs.iter_mut().zip(values).zip(&mut args) {
+        let Some(value) = value else { continue };
         if read::string(env, value.raw(), buf) {
             let buf: &'s String = buf;
             *arg = Some(buf.as_str());
-        } else if !matches!(
-            read::type_of(env, value.raw()),
-            Some(sys::ValueType::napi_undefined | sys::ValueType::napi_null)
-        ) {
+        } else if !read::absent(env, value.raw()) {
             return None;
         }
     }
@@ -198,15 +198,6 @@ fn text(field: &str, value: Unknown<'_>) -> Result<String, Thrown> {
         return Err(invalid_argument(read::lone_surrogate_problem(field)));
     }
     Ok(text)
-}
-
-/// An options-like argument: an object, or `undefined`/`null` for none.
-fn object(env: &Env, field: &str, value: Unknown<'_>) -> Result<Map<String, Value>, Thrown> {
-    match to_json(env, field, value)? {
-        None | Some(Value::Null) => Ok(Map::new()),
-        Some(Value::Object(map)) => Ok(map),
-        Some(other) => Err(invalid_argument(format!("{field}: must be an object, not {other}"))),
-    }
 }
 
 /// Bytes the core reads back (a snapshot, an exported conversation): a
@@ -244,26 +235,32 @@ impl Engine {
 }
 
 /// Builds `{"op": op, ...fields}` and applies it. Fields left `undefined`
-/// are absent, as in a scenario file; `options` adds optional fields and
-/// may not repeat a positional one.
-fn apply_fields(
+/// (or `None`) are absent, as in a scenario file; `options` adds optional
+/// fields and may not repeat a positional one.
+pub(crate) fn apply_fields(
     engine: &mut chatlife::Engine,
     env: &Env,
     now: Unknown<'_>,
     op: &str,
-    fields: Vec<(&str, Unknown<'_>)>,
+    fields: Vec<(&str, Option<Unknown<'_>>)>,
     options: Option<(&str, Unknown<'_>)>,
 ) -> Result<(), Thrown> {
     let now = millis(now)?;
     let mut map = Map::new();
     map.insert("op".into(), Value::from(op));
     for (name, value) in fields {
-        if let Some(json) = to_json(env, name, value)? {
+        if let Some(json) = value.map(|value| to_json(env, name, value)).transpose()?.flatten() {
             map.insert(name.into(), json);
         }
     }
+    // The object argument: `undefined` or `null` is none.
     if let Some((name, value)) = options {
-        for (key, json) in object(env, name, value)? {
+        let options = match to_json(env, name, value)? {
+            None | Some(Value::Null) => Map::new(),
+            Some(Value::Object(map)) => map,
+            Some(other) => return Err(invalid_argument(format!("{name}: must be an object, not {other}"))),
+        };
+        for (key, json) in options {
             if map.contains_key(&key) {
                 return Err(invalid_argument(format!("{name}.{key}: given as an argument already")));
             }
@@ -330,88 +327,6 @@ impl Engine {
         Ok(self.engine.state(&conversation).map(|s| s.as_str()))
     }
 
-    /// Fires every timer due at or before `now` (docs/rules.md T3).
-    #[napi(catch_unwind, ts_args_type = "now: number")]
-    pub fn advance(&mut self, now: Unknown<'_>) -> napi::Result<(), Code> {
-        let now = millis(now)?;
-        self.engine.apply(now, &Command::Advance {}).map_err(thrown)
-    }
-
-    #[napi(catch_unwind, ts_args_type = "now: number, conversation: string, customer: string, options?: StartOptions")]
-    pub fn start_conversation(
-        &mut self,
-        env: Env,
-        now: Unknown<'_>,
-        conversation: Unknown<'_>,
-        customer: Unknown<'_>,
-        options: Unknown<'_>,
-    ) -> napi::Result<(), Code> {
-        let ids = self.scratch.ids.first_chunk_mut().expect("four buffers");
-        if let Some((now, [Some(conversation), Some(customer), None])) =
-            fast_args(&env, now, [conversation, customer, options], ids)
-        {
-            let (conversation, customer) = (conversation.into(), customer.into());
-            let (policy, authenticated_as, display_name) = (None, None, None);
-            let command = Command::StartConversation { conversation, customer, policy, authenticated_as, display_name };
-            return self.engine.apply(now, &command).map_err(thrown);
-        }
-        apply_fields(
-            &mut self.engine,
-            &env,
-            now,
-            "start_conversation",
-            vec![("conversation", conversation), ("customer", customer)],
-            Some(("options", options)),
-        )
-    }
-
-    #[napi(
-        catch_unwind,
-        ts_args_type = "now: number, conversation: string, participant: string, role: Role, displayName?: string | null"
-    )]
-    pub fn join(
-        &mut self,
-        env: Env,
-        now: Unknown<'_>,
-        conversation: Unknown<'_>,
-        participant: Unknown<'_>,
-        role: Unknown<'_>,
-        display_name: Unknown<'_>,
-    ) -> napi::Result<(), Code> {
-        let args = [conversation, participant, role, display_name];
-        if let Some((now, [Some(conversation), Some(participant), Some(role), name])) =
-            fast_args(&env, now, args, &mut self.scratch.ids)
-        {
-            // An unknown role is refused by the JSON path, in its words.
-            if let Some(role) = chatlife::Role::ALL.into_iter().find(|r| r.as_str() == role) {
-                let (conversation, participant, display_name) =
-                    (conversation.into(), participant.into(), name.map(Text::from));
-                let command = Command::Join { conversation, participant, role, display_name };
-                return self.engine.apply(now, &command).map_err(thrown);
-            }
-        }
-        apply_fields(
-            &mut self.engine,
-            &env,
-            now,
-            "join",
-            vec![
-                ("conversation", conversation),
-                ("participant", participant),
-                ("role", role),
-                ("display_name", display_name),
-            ],
-            None,
-        )
-    }
-
-    /// By link `{token, authenticated_as?}` or by prompt
-    /// `{conversation, authenticated_as}` (docs/rules.md §9).
-    #[napi(catch_unwind, ts_args_type = "now: number, request: ReconnectRequest")]
-    pub fn reconnect(&mut self, env: Env, now: Unknown<'_>, request: Unknown<'_>) -> napi::Result<(), Code> {
-        apply_fields(&mut self.engine, &env, now, "reconnect", vec![], Some(("request", request)))
-    }
-
     /// Everything the engine holds, as versioned JSON bytes. Take it after
     /// `pollEvents()`: events not yet taken are not part of it.
     #[napi(catch_unwind)]
@@ -458,74 +373,9 @@ impl Engine {
     }
 }
 
-// After the methods above, so that index.d.ts lists the batch calls after them.
+// After the methods above, so that index.d.ts lists the commands and the batch calls after them.
 mod batch;
-
-/// The commands of docs/rules.md §9 with fixed fields, one method each, named after
-/// its `op`: `now`, then each field in order, named as docs/rules.md §9 names it
-/// (or `= "key"`). napi reads each generated method as if written out; `$ts` is
-/// its TypeScript argument list. A command whose fields are all strings starts
-/// with its `Command` variant: when they are strings, it is built from them as
-/// they are; `json` sends every call down the JSON path.
-macro_rules! commands {
-    ($($(#[doc = $doc:tt])* $kind:ident $method:ident($($arg:ident $(= $key:literal)?),*), $ts:tt;)*) => {
-        #[napi]
-        impl Engine {
-            $(
-                $(#[doc = $doc])*
-                #[napi(catch_unwind, ts_args_type = $ts)]
-                pub fn $method(&mut self, env: Env, now: Unknown<'_>, $($arg: Unknown<'_>),*) -> napi::Result<(), Code> {
-                    commands!(@fast $kind self, env, now, $($arg),*);
-                    let fields = vec![$((commands!(@key $arg $($key)?), $arg)),*];
-                    apply_fields(&mut self.engine, &env, now, stringify!($method), fields, None)
-                }
-            )*
-        }
-    };
-    (@key $arg:ident) => { stringify!($arg) };
-    (@key $arg:ident $key:literal) => { $key };
-    (@fast json $($rest:tt)*) => {};
-    (@fast $variant:ident $self:ident, $env:ident, $now:ident, $($arg:ident),*) => {
-        let bufs = $self.scratch.ids.first_chunk_mut().expect("no command has more than four ids");
-        if let Some((now, [$(Some($arg)),*])) = fast_args(&$env, $now, [$($arg),*], bufs) {
-            let command = Command::$variant { $($arg: Text::borrowed($arg)),* };
-            return $self.engine.apply(now, &command).map_err(thrown);
-        }
-    };
-}
-
-// Docs as plain string attributes: napi-derive would copy a `///` comment
-// passed through a macro into index.d.ts as a raw-string token (`r"..."`).
-commands! {
-    Leave leave(conversation, participant), "now: number, conversation: string, participant: string";
-    #[doc = "A message from a participant; only messages reset idle timers (R-T6)."]
-    Message message(conversation, participant), "now: number, conversation: string, participant: string";
-    ConnectionLost connection_lost(conversation, participant),
-        "now: number, conversation: string, participant: string";
-    ConnectionRestored connection_restored(conversation, participant),
-        "now: number, conversation: string, participant: string";
-    #[doc = "The End button; a customer's end is \"closed the chat window\"."]
-    End end(conversation, participant), "now: number, conversation: string, participant: string";
-    #[doc = "The agent closes the session window."]
-    CloseSession close_session(conversation, participant), "now: number, conversation: string, participant: string";
-    #[doc = "The assigned agent puts an active conversation on hold (docs/rules.md §14, H1)."]
-    Hold hold(conversation, participant), "now: number, conversation: string, participant: string";
-    #[doc = "The assigned agent takes the conversation off hold (H2)."]
-    Resume resume(conversation, participant), "now: number, conversation: string, participant: string";
-    #[doc = "Emits `reconnect_link_issued`; its url and token are secrets."]
-    IssueReconnectLink issue_reconnect_link(conversation), "now: number, conversation: string";
-    ReturningCustomer returning_customer(authenticated_as), "now: number, authenticatedAs: string";
-    DeclineReconnect decline_reconnect(conversation, authenticated_as),
-        "now: number, conversation: string, authenticatedAs: string";
-    json set_participant_timers(conversation, timers), "now: number, conversation: string, timers: TimerSettings";
-    #[doc = "Amazon Connect's `UpdateParticipantRoleConfig` request body (CFG4)."]
-    json update_participant_role_config(conversation, request),
-        "now: number, conversation: string, request: ParticipantRoleConfigRequest";
-    #[doc = "What the flow's Wait block waits for (R-T9)."]
-    json set_wait(conversation, wait_for = "for"), "now: number, conversation: string, waitFor: WaitFor";
-    #[doc = "An agent's capacity in units; `null` is unbounded."]
-    json set_agent_capacity(agent, capacity), "now: number, agent: string, capacity: number | null";
-}
+mod commands;
 
 /// Milliseconds in a duration string: `"500ms"`, `"90s"`, `"3m"`, `"1h30m"`.
 #[napi(catch_unwind, ts_args_type = "text: string")]
@@ -574,6 +424,24 @@ pub fn event_types() -> Vec<&'static str> {
 #[napi(catch_unwind, ts_return_type = "ErrorCode[]")]
 pub fn error_codes() -> Vec<&'static str> {
     chatlife::ERROR_CODES.to_vec()
+}
+
+/// Every command of docs/rules.md §9 as its method takes it, for a caller
+/// that turns JSON commands into calls (cli.js): its JSON `keys` in order, the
+/// `required` ones, and whether it takes the optional ones in one last object
+/// argument (`options`), as a command with more than one does.
+#[napi(
+    catch_unwind,
+    ts_return_type = "Array<{ op: Command['op']; keys: string[]; required: string[]; options: boolean }>"
+)]
+pub fn commands() -> Vec<Value> {
+    let keys =
+        |spec: &CommandSpec, all| spec.fields.iter().filter(move |f| all || f.need != Need::Optional).map(|f| f.key);
+    let command = |spec| {
+        let (keys, required): (Vec<_>, Vec<_>) = (keys(spec, true).collect(), keys(spec, false).collect());
+        json!({"op": spec.op, "options": keys.len() - required.len() > 1, "keys": keys, "required": required})
+    };
+    chatlife::COMMANDS.iter().map(command).collect()
 }
 
 /// The version of the chatlife core inside this addon.

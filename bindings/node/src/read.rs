@@ -121,3 +121,8 @@ pub fn type_of(env: sys::napi_env, value: sys::napi_value) -> Option<sys::napi_v
     let status = unsafe { sys::napi_typeof(env, value, &mut kind) };
     (status == sys::Status::napi_ok).then_some(kind)
 }
+
+/// Whether a JavaScript value is `undefined` or `null`: an absent argument.
+pub fn absent(env: sys::napi_env, value: sys::napi_value) -> bool {
+    matches!(type_of(env, value), Some(sys::ValueType::napi_undefined | sys::ValueType::napi_null))
+}
