@@ -117,7 +117,21 @@ pub fn join_path(outer: &str, message: &str) -> String {
 }
 
 /// serde's words for Rust types, in the words of the JSON a caller wrote.
+/// A string holding a lone surrogate, in every binding's words: Python and
+/// Node refuse such strings, and serde_json refuses the escape JSON text
+/// writes for one (`"\ud800"`, as `JSON.stringify` does).
+pub const LONE_SURROGATE: &str = "is not valid Unicode text (it holds a lone surrogate)";
+
+/// Whether serde_json refused a string's escape for a lone surrogate: a
+/// syntax error to it, the string's problem to a host.
+pub(crate) fn is_lone_surrogate(message: &str) -> bool {
+    message.starts_with("lone leading surrogate in hex escape") || message.starts_with("unexpected end of hex escape")
+}
+
 fn plain_words(message: &str) -> String {
+    if is_lone_surrogate(message) {
+        return LONE_SURROGATE.into();
+    }
     let mut message = message.replace("expected u32", "expected a whole number from 0 to 4294967295");
     message = message.replace("expected u64", "expected a whole number from 0 up");
     if let Some(at) = message.find("expected struct ") {

@@ -30,12 +30,12 @@ pub use command::{
 };
 pub use config::{Config, TimerMinutes, TimerSettings, TIMER_MAX_MINUTES, TIMER_MIN_MINUTES};
 pub use engine::{Engine, StartOptions, PREFETCH_WINDOW};
-pub use error::{Error, ERROR_CODES};
+pub use error::{Error, ERROR_CODES, LONE_SURROGATE};
 pub use events::{Event, EventKind, ReconnectMethod, RefusedReason, Secret, VisibleTo, EVENT_TYPES};
 pub use id::{Id, MAX_ID_BYTES};
 pub use snapshot::SCHEMA_VERSION;
 pub use text::{SecretText, Text};
-pub use time::{format_clock, format_duration, parse_duration, Millis, MAX_TIME};
+pub use time::{format_clock, format_duration, now_from_number, parse_duration, Millis, MAX_TIME};
 pub use token::{decode_token, encode_token, SECRET_BYTES};
 pub use vocab::{HoldReason, LeftReason, Reason, Role, State, WaitFor, Warned};
 

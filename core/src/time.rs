@@ -13,6 +13,24 @@ pub const DAY: Millis = 24 * HOUR;
 /// binding (JavaScript numbers included) represents exactly.
 pub const MAX_TIME: Millis = (1 << 53) - 1;
 
+/// A host's number as a command's `now` (JavaScript has numbers only):
+/// whole milliseconds, not negative, or refused in the words every binding
+/// uses. Above `MAX_TIME` but below 2^64 it is given back, for the command
+/// to refuse as any late time is (`limit_exceeded`).
+pub fn now_from_number(n: f64) -> Result<Millis, crate::Error> {
+    if n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n < u64::MAX as f64 {
+        // Exact: a whole number below 2^64.
+        return Ok(n as u64);
+    }
+    Err(if n < 0.0 {
+        crate::Error::InvalidArgument(format!("now: {n} is negative; time is milliseconds since the host's epoch"))
+    } else if !(n.is_finite() && n.fract() == 0.0) {
+        crate::Error::InvalidArgument(format!("now: {n} is not a whole number of milliseconds"))
+    } else {
+        crate::Error::LimitExceeded(format!("now: {n:e} is above {MAX_TIME}"))
+    })
+}
+
 /// Parses `"500ms"`, `"90s"`, `"3m"`, `"1h30m"`, `"2d"`: one or more
 /// `<digits><unit>` groups with units in strictly decreasing size.
 pub fn parse_duration(text: &str) -> Result<Millis, String> {
@@ -88,6 +106,17 @@ pub fn format_clock(ms: Millis) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_number_is_a_now_when_whole_and_not_negative() {
+        assert_eq!(now_from_number(0.0), Ok(0));
+        assert_eq!(now_from_number(1e16), Ok(10_000_000_000_000_000), "late times are refused by the command");
+        let message = |n: f64| now_from_number(n).unwrap_err().message().to_owned();
+        assert_eq!(message(-1.0), "now: -1 is negative; time is milliseconds since the host's epoch");
+        assert_eq!(message(1.5), "now: 1.5 is not a whole number of milliseconds");
+        assert_eq!(message(f64::NAN), "now: NaN is not a whole number of milliseconds");
+        assert_eq!(now_from_number(2e19).unwrap_err().code(), "limit_exceeded");
+    }
 
     #[test]
     fn parses_every_unit_and_combinations() {

@@ -76,14 +76,6 @@ pub(crate) fn json_arg(name: &str, json: &str) -> Result<serde_json::Value, Fail
     serde_json::from_str(json).map_err(|e| Failure::invalid_argument(format!("{name}: not JSON: {e}")))
 }
 
-/// A command refused when read from its JSON text, read again as a
-/// `serde_json::Value`, so its message is worded as it always was (text not
-/// JSON at all is `command: not JSON: ...`). Only a refused command pays for
-/// this: the text is read straight into the command, borrowing its strings.
-fn json_value_again<T>(json: &str, read: fn(serde_json::Value) -> Result<T, chatlife::Error>) -> Result<T, Failure> {
-    Ok(read(json_arg("command", json)?)?)
-}
-
 /// A participant role (docs/rules.md §2), passed as a `uint32_t`: any other number is
 /// refused with `CHATLIFE_STATUS_INVALID_ARGUMENT`.
 #[repr(u32)]
@@ -476,7 +468,7 @@ pub unsafe extern "C" fn chatlife_apply_json(
         // SAFETY (both): header contract for engines and string arguments.
         let engine = unsafe { engine_mut(engine) }?;
         let json = unsafe { text("command_json", command_json, command_json_len) }?;
-        let command = Command::from_json(json).or_else(|_| json_value_again(json, Command::from_value))?;
+        let command = Command::from_json(json)?;
         engine.run(|core| core.apply(now, &command))
     })
 }
@@ -496,7 +488,7 @@ pub unsafe extern "C" fn chatlife_check_timed_command_json(
         // SAFETY: header contract for string arguments.
         let json = unsafe { text("command_json", command_json, command_json_len) }?;
         let at_out = required("at_out", at_out)?;
-        let command = TimedCommand::from_json(json).or_else(|_| json_value_again(json, TimedCommand::from_value))?;
+        let command = TimedCommand::from_json(json)?;
         // SAFETY: non-NULL and, by contract, writable.
         unsafe { at_out.as_ptr().write(command.at) };
         Ok(())

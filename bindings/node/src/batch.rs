@@ -170,19 +170,6 @@ fn batch_array<'env>(value: Unknown<'env>, field: &str) -> Result<Array<'env>, T
     Ok(list)
 }
 
-/// serde_json's refusal of an escaped lone surrogate (the only escape
-/// `JSON.stringify` writes that it refuses, in words that do not say so), in
-/// the words a single call uses for the same string.
-fn lone_surrogate(e: chatlife::Error) -> chatlife::Error {
-    let message = e.message();
-    match message.split_once(": ") {
-        Some((field, "lone leading surrogate in hex escape" | "unexpected end of hex escape")) => {
-            chatlife::Error::InvalidArgument(read::lone_surrogate_problem(field))
-        }
-        _ => e,
-    }
-}
-
 impl Engine {
     /// Applies a parsed batch; a command that did not parse is refused in its slot.
     fn apply_parsed(&mut self, items: &[Result<TimedCommand<'_>, chatlife::Error>]) -> Refused {
@@ -193,7 +180,7 @@ impl Engine {
             |engine, item| {
                 let outcome = match item {
                     Ok(timed) => engine.apply(timed.at, &timed.command),
-                    Err(e) => Err(lone_surrogate(e.clone()).within(&format!("commands[{index}]"))),
+                    Err(e) => Err(e.clone().within(&format!("commands[{index}]"))),
                 };
                 if let Err(e) = outcome {
                     refused.push((index, thrown(e)));
@@ -214,7 +201,7 @@ impl Engine {
             if !json::stringify(env, &path, value, &mut text)? {
                 text.replace_range(.., "null");
             }
-            let timed = TimedCommand::from_json(&text).map_err(|e| thrown(lone_surrogate(e).within(&path)))?;
+            let timed = TimedCommand::from_json(&text).map_err(|e| thrown(e.within(&path)))?;
             self.engine.apply(timed.at, &timed.command).map_err(thrown)
         };
         (0..list.len()).filter_map(|index| apply(index).err().map(|e| (index, e))).collect()

@@ -118,17 +118,7 @@ fn millis(value: Unknown<'_>) -> Result<u64, Thrown> {
     }
     // SAFETY: the value's type was just checked to be a number.
     let n: f64 = unsafe { value.cast() }.map_err(unreadable("now"))?;
-    if let Some(ms) = read::whole_millis(n) {
-        return Ok(ms);
-    }
-    if n < 0.0 {
-        return Err(invalid_argument(format!("now: {n} is negative; time is milliseconds since the host's epoch")));
-    }
-    if !(n.is_finite() && n.fract() == 0.0) {
-        return Err(invalid_argument(format!("now: {n} is not a whole number of milliseconds")));
-    }
-    let max = chatlife::MAX_TIME;
-    Err(thrown(chatlife::Error::LimitExceeded(format!("now: {n:e} is above {max}"))))
+    chatlife::now_from_number(n).map_err(thrown)
 }
 
 /// Buffers the calls fill again and again, kept to reuse their allocations.
@@ -195,7 +185,7 @@ fn text(field: &str, value: Unknown<'_>) -> Result<String, Thrown> {
     }
     let mut text = String::new();
     if !read::string(value.value().env, value.raw(), &mut text) {
-        return Err(invalid_argument(read::lone_surrogate_problem(field)));
+        return Err(invalid_argument(format!("{field}: {}", chatlife::LONE_SURROGATE)));
     }
     Ok(text)
 }

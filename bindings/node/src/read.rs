@@ -21,20 +21,13 @@ const FIRST_CAPACITY: usize = 64;
 /// that stops closer than this to the end of the buffer may be cut short.
 const MAX_UTF8_SEQUENCE: usize = 4;
 
-/// Whole, non-negative milliseconds below 2^64: what `now` may be before the
-/// core checks it against its own limit (`limit_exceeded` above `MAX_TIME`).
-pub fn whole_millis(n: f64) -> Option<u64> {
-    // `n as u64` is exact here: n is a whole number below 2^64.
-    (n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n < u64::MAX as f64).then_some(n as u64)
-}
-
 /// A command's `now`, when it is one the core can take as it is.
 pub fn millis(env: sys::napi_env, value: sys::napi_value) -> Option<u64> {
     let mut n = 0.0;
     // SAFETY: env and value come from the napi call being served; a value of
     // another type is reported as `napi_number_expected`, not thrown.
     let status = unsafe { sys::napi_get_value_double(env, value, &mut n) };
-    (status == sys::Status::napi_ok).then_some(n).and_then(whole_millis)
+    (status == sys::Status::napi_ok).then(|| chatlife::now_from_number(n).ok()).flatten()
 }
 
 /// A JavaScript string into `buf`, replacing what it held, reusing its
@@ -107,11 +100,6 @@ fn lone_surrogate(env: sys::napi_env, value: sys::napi_value) -> bool {
     // SAFETY: `units` has room for the `len` units and napi's NUL.
     let status = unsafe { sys::napi_get_value_string_utf16(env, value, units.as_mut_ptr(), units.len(), &mut len) };
     status == sys::Status::napi_ok && char::decode_utf16(units[..len].iter().copied()).any(|c| c.is_err())
-}
-
-/// The refusal of a string with a lone surrogate, in the words Python uses.
-pub fn lone_surrogate_problem(field: &str) -> String {
-    format!("{field}: is not valid Unicode text (it holds a lone surrogate)")
 }
 
 /// A JavaScript value's type, without running anything.

@@ -40,10 +40,10 @@ fn type_name(value: &Bound<'_, PyAny>) -> String {
 
 /// The text of a Python `str` (or `str` subclass such as the vocabulary enums).
 pub fn text(value: &Bound<'_, PyString>, path: &str) -> Result<String, NotJson> {
-    value.to_cow().map(|text| text.into_owned()).map_err(|_| NotJson {
-        path: path.to_owned(),
-        problem: "is not valid Unicode text (it holds a lone surrogate)".into(),
-    })
+    value
+        .to_cow()
+        .map(|text| text.into_owned())
+        .map_err(|_| NotJson { path: path.to_owned(), problem: chatlife::LONE_SURROGATE.into() })
 }
 
 /// Converts `value` (found at `path`) to JSON.
@@ -101,7 +101,8 @@ fn to_json_at(value: &Bound<'_, PyAny>, path: &str, depth: usize) -> Result<Valu
         for pair in items.iter() {
             let (key, item): (Bound<'_, PyAny>, Bound<'_, PyAny>) =
                 pair.extract().map_err(|e| fail(format!("cannot list its items: {e}")))?;
-            let key = object_key(&key, path)?;
+            let not_text = |_| fail(format!("has a key of type {}; JSON object keys are strings", type_name(&key)));
+            let key = text(key.cast::<PyString>().map_err(not_text)?, path)?;
             let item = to_json_at(&item, &join(path, &key), depth + 1)?;
             map.insert(key, item);
         }
@@ -111,16 +112,6 @@ fn to_json_at(value: &Bound<'_, PyAny>, path: &str, depth: usize) -> Result<Valu
         "a value of type {} has no JSON form; use str, int, float, bool, None, list, tuple or dict",
         type_name(value)
     )))
-}
-
-fn object_key(key: &Bound<'_, PyAny>, path: &str) -> Result<String, NotJson> {
-    match key.cast::<PyString>() {
-        Ok(s) => text(s, path),
-        Err(_) => Err(NotJson {
-            path: path.to_owned(),
-            problem: format!("has a key of type {}; JSON object keys are strings", type_name(key)),
-        }),
-    }
 }
 
 fn join(path: &str, key: &str) -> String {

@@ -8,31 +8,21 @@ use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyList, PyString, PyType};
-use serde::Serialize;
 
 /// One enum: its Python name, its docstring and its values in core order.
 struct Vocabulary {
     name: &'static str,
     doc: &'static str,
-    values: fn() -> Vec<String>,
-}
-
-/// The name serde gives a unit variant: the string in the canonical JSON.
-fn wire<T: Serialize>(variant: T) -> String {
-    match serde_json::to_value(variant) {
-        Ok(serde_json::Value::String(s)) => s,
-        // Every vocabulary is a unit-variant enum serialized as a string.
-        other => format!("{other:?}"),
-    }
+    values: fn() -> Vec<&'static str>,
 }
 
 /// Declares the enums: `VOCABULARIES` and `Kind`, both in this order. The
 /// core lists every value of each vocabulary (`ALL`, guarded there against a
-/// forgotten variant); here they only become strings.
+/// forgotten variant) and names each (`as_str`, the canonical JSON's string).
 macro_rules! vocabularies {
     ($( $vocabulary:ident: $doc:literal, )*) => {
         const VOCABULARIES: &[Vocabulary] = &[$(
-            Vocabulary { name: stringify!($vocabulary), doc: $doc, values: || $vocabulary::ALL.map(wire).to_vec() },
+            Vocabulary { name: stringify!($vocabulary), doc: $doc, values: || $vocabulary::ALL.map($vocabulary::as_str).to_vec() },
         )*];
 
         /// Which enum an event field holds: its position in `VOCABULARIES`.

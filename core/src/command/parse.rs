@@ -3,12 +3,13 @@
 //! `JSON.stringify`). Errors are `invalid_argument` naming the field's path.
 
 use serde::{Deserialize, Deserializer};
+use serde_json::error::Category;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
 use super::fields::{At, Fields, Fill};
 use super::{Command, TimedCommand};
-use crate::error::{path_message, Error};
+use crate::error::{is_lone_surrogate, path_message, Error};
 use crate::time::{parse_duration, Millis, MAX_TIME};
 
 /// Reads `at`: integer milliseconds or a duration string from zero (SC1).
@@ -31,6 +32,13 @@ where
     D: Deserializer<'de, Error = serde_json::Error>,
 {
     match serde_path_to_error::deserialize::<_, Fields<'de>>(d) {
+        // Text that is no JSON at all has no field to name.
+        Err(e)
+            if matches!(e.inner().classify(), Category::Syntax | Category::Eof)
+                && !is_lone_surrogate(&e.inner().to_string()) =>
+        {
+            Error::InvalidArgument(format!("command: not JSON: {}", e.inner()))
+        }
         Err(e) => describe(path_message(e)),
         // Not expected: the same text read the same way. Still an error.
         Ok(_) => Error::InvalidArgument("command: not read".into()),
@@ -257,7 +265,12 @@ mod tests {
         assert_eq!(items[1].as_ref().unwrap_err(), &alone);
         assert!(alone.message().starts_with("role: "), "{alone}");
         assert!(TimedCommand::parse_batch(r#"{"at": 1}"#).is_err());
-        assert!(TimedCommand::from_json(r#"{"at": 1, "op": "advance"} x"#).is_err());
+        let e = TimedCommand::from_json(r#"{"at": 1, "op": "advance"} x"#).unwrap_err();
+        assert_eq!(e.message(), "command: not JSON: trailing characters at line 1 column 28");
+        let e = Command::from_json(r#"{"op": "message", "conversation": "c", "participant": "\ud800"}"#).unwrap_err();
+        assert_eq!(e.message(), "participant: is not valid Unicode text (it holds a lone surrogate)");
+        let e = Command::from_json(r#"{"op": "advance""#).unwrap_err();
+        assert_eq!(e.message(), "command: not JSON: EOF while parsing an object at line 1 column 16");
     }
 
     #[test]
