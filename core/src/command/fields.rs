@@ -56,8 +56,57 @@ pub(super) struct At(pub(super) Millis);
 
 impl<'de> Deserialize<'de> for At {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(d)?;
-        super::parse_at(&value).map(At).map_err(de::Error::custom)
+        d.deserialize_any(AtVisitor)
+    }
+}
+
+/// Reads `at` as `parse_at` does, without building a value for the forms
+/// batches carry (whole milliseconds, a duration string).
+struct AtVisitor;
+
+impl AtVisitor {
+    fn parse<E: de::Error>(value: serde_json::Value) -> Result<At, E> {
+        super::parse_at(&value).map(At).map_err(E::custom)
+    }
+}
+
+impl<'de> Visitor<'de> for AtVisitor {
+    type Value = At;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("milliseconds or a duration string")
+    }
+
+    fn visit_u64<E: de::Error>(self, ms: u64) -> Result<At, E> {
+        super::parse::checked_at(ms).map(At).map_err(E::custom)
+    }
+
+    fn visit_i64<E: de::Error>(self, ms: i64) -> Result<At, E> {
+        AtVisitor::parse(ms.into())
+    }
+
+    fn visit_f64<E: de::Error>(self, ms: f64) -> Result<At, E> {
+        AtVisitor::parse(ms.into())
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<At, E> {
+        crate::time::parse_duration(text).and_then(super::parse::checked_at).map(At).map_err(E::custom)
+    }
+
+    fn visit_bool<E: de::Error>(self, flag: bool) -> Result<At, E> {
+        AtVisitor::parse(flag.into())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<At, E> {
+        AtVisitor::parse(serde_json::Value::Null)
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<At, A::Error> {
+        AtVisitor::parse(serde_json::Value::deserialize(de::value::SeqAccessDeserializer::new(seq))?)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<At, A::Error> {
+        AtVisitor::parse(serde_json::Value::deserialize(de::value::MapAccessDeserializer::new(map))?)
     }
 }
 
@@ -95,14 +144,17 @@ macro_rules! fields {
 
             fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<(), M::Error> {
                 let fields = self.0;
-                while let Some(name) = map.next_key::<Text<'de>>()? {
-                    let Some(index) = KEYS.iter().position(|k| *k == name.as_str()) else {
-                        fields.unknown.get_or_insert_with(|| name.as_str().to_owned());
-                        map.next_value::<IgnoredAny>()?;
-                        continue;
+                while let Some(key) = map.next_key_seed(KeySeed)? {
+                    let index = match key {
+                        Key::Known(index) => index,
+                        Key::Unknown(name) => {
+                            fields.unknown.get_or_insert(name);
+                            map.next_value::<IgnoredAny>()?;
+                            continue;
+                        }
                     };
                     if fields.present & (1 << index) != 0 {
-                        return Err(de::Error::custom(format_args!("{name}: given twice")));
+                        return Err(de::Error::custom(format_args!("{}: given twice", KEYS[index])));
                     }
                     fields.present |= 1 << index;
                     let mut i = 0;
@@ -136,6 +188,34 @@ fields! {
     timers = "timers": TimerSettings,
     request = "request": serde_json::Value,
     capacity = "capacity": u32,
+}
+
+/// A key of a command object: the position of a known key in `KEYS`, read
+/// without making the key a string first.
+enum Key {
+    Known(usize),
+    Unknown(String),
+}
+
+struct KeySeed;
+
+impl<'de> de::DeserializeSeed<'de> for KeySeed {
+    type Value = Key;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
+        d.deserialize_identifier(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
+        Ok(KEYS.iter().position(|k| *k == key).map_or_else(|| Key::Unknown(key.to_owned()), Key::Known))
+    }
 }
 
 /// Reads one object's fields into a `Fields` in place: it is too big to be
@@ -212,6 +292,14 @@ impl Fields<'_> {
             format!("expected one of {}", takes.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "))
         };
         Err(Error::InvalidArgument(format!("{extra}: not a field of {op}; {expected}")))
+    }
+
+    /// Ready for the next object once a command was made from these fields:
+    /// it took every slot that held a value (`only` refused any other key),
+    /// so only the bits of the keys seen are left to clear.
+    pub(super) fn taken(&mut self) {
+        debug_assert!(self.unknown.is_none());
+        self.present = 0;
     }
 
     /// Whether `at` was given.

@@ -19,6 +19,11 @@ pub fn parse_at(value: &Value) -> Result<Millis, String> {
         Value::String(s) => parse_duration(s)?,
         other => return Err(format!("{other} is neither milliseconds nor a duration string")),
     };
+    checked_at(ms)
+}
+
+/// `at` in milliseconds, refused above `MAX_TIME`.
+pub(super) fn checked_at(ms: Millis) -> Result<Millis, String> {
     if ms > MAX_TIME {
         return Err(format!("{ms} is above {MAX_TIME}"));
     }
@@ -148,8 +153,12 @@ impl<'de> Deserialize<'de> for Batch<'de> {
                 let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
                 let mut fields = Fields::default();
                 while seq.next_element_seed(Fill(&mut fields))?.is_some() {
-                    items.push(fields.timed());
-                    fields = Fields::default();
+                    let command = fields.timed();
+                    match command {
+                        Ok(_) => fields.taken(),
+                        Err(_) => fields = Fields::default(),
+                    }
+                    items.push(command);
                 }
                 Ok(Batch(items))
             }
