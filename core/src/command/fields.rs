@@ -5,10 +5,10 @@ use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 
+use super::at::At;
 use crate::config::TimerSettings;
 use crate::error::Error;
 use crate::text::{SecretText, Text};
-use crate::time::Millis;
 use crate::vocab::{Role, WaitFor};
 
 /// One field: not in the object, `null`, or a value.
@@ -48,65 +48,6 @@ impl<T> Slot<T> {
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Slot<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         Option::<T>::deserialize(d).map(|v| v.map_or(Slot::Null, Slot::Value))
-    }
-}
-
-/// `at`: integer milliseconds or a duration string from zero (SC1).
-pub(super) struct At(pub(super) Millis);
-
-impl<'de> Deserialize<'de> for At {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(AtVisitor)
-    }
-}
-
-/// Reads `at` as `parse_at` does, without building a value for the forms
-/// batches carry (whole milliseconds, a duration string).
-struct AtVisitor;
-
-impl AtVisitor {
-    fn parse<E: de::Error>(value: serde_json::Value) -> Result<At, E> {
-        super::parse_at(&value).map(At).map_err(E::custom)
-    }
-}
-
-impl<'de> Visitor<'de> for AtVisitor {
-    type Value = At;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("milliseconds or a duration string")
-    }
-
-    fn visit_u64<E: de::Error>(self, ms: u64) -> Result<At, E> {
-        super::parse::checked_at(ms).map(At).map_err(E::custom)
-    }
-
-    fn visit_i64<E: de::Error>(self, ms: i64) -> Result<At, E> {
-        AtVisitor::parse(ms.into())
-    }
-
-    fn visit_f64<E: de::Error>(self, ms: f64) -> Result<At, E> {
-        AtVisitor::parse(ms.into())
-    }
-
-    fn visit_str<E: de::Error>(self, text: &str) -> Result<At, E> {
-        crate::time::parse_duration(text).and_then(super::parse::checked_at).map(At).map_err(E::custom)
-    }
-
-    fn visit_bool<E: de::Error>(self, flag: bool) -> Result<At, E> {
-        AtVisitor::parse(flag.into())
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<At, E> {
-        AtVisitor::parse(serde_json::Value::Null)
-    }
-
-    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<At, A::Error> {
-        AtVisitor::parse(serde_json::Value::deserialize(de::value::SeqAccessDeserializer::new(seq))?)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<At, A::Error> {
-        AtVisitor::parse(serde_json::Value::deserialize(de::value::MapAccessDeserializer::new(map))?)
     }
 }
 

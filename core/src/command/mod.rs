@@ -8,6 +8,7 @@
 //! [`TimedCommand`] (`parse`). A new command is one entry in `table.rs` and
 //! one arm in `Engine::apply`.
 
+mod at;
 mod fields;
 mod parse;
 mod table;
@@ -18,8 +19,8 @@ use crate::text::{SecretText, Text};
 use crate::time::Millis;
 use crate::vocab::{Role, WaitFor};
 
+pub use at::parse_at;
 pub use fields::json_key;
-pub use parse::parse_at;
 
 use fields::{Fields, Own};
 

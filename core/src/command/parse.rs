@@ -7,28 +7,10 @@ use serde_json::error::Category;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-use super::fields::{At, Fields, Fill};
+use super::at::At;
+use super::fields::{Fields, Fill};
 use super::{Command, TimedCommand};
 use crate::error::{is_lone_surrogate, path_message, Error};
-use crate::time::{parse_duration, Millis, MAX_TIME};
-
-/// Reads `at`: integer milliseconds or a duration string from zero (SC1).
-pub fn parse_at(value: &Value) -> Result<Millis, String> {
-    let ms = match value {
-        Value::Number(n) => n.as_u64().ok_or_else(|| format!("{n} is not a whole number of milliseconds"))?,
-        Value::String(s) => parse_duration(s)?,
-        other => return Err(format!("{other} is neither milliseconds nor a duration string")),
-    };
-    checked_at(ms)
-}
-
-/// `at` in milliseconds, refused above `MAX_TIME`.
-pub(super) fn checked_at(ms: Millis) -> Result<Millis, String> {
-    if ms > MAX_TIME {
-        return Err(format!("{ms} is above {MAX_TIME}"));
-    }
-    Ok(ms)
-}
 
 /// Reads with the path of the failing field tracked: `serde_path_to_error`
 /// costs a `String` per key, so it runs only after a plain read failed.
