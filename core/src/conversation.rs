@@ -111,7 +111,7 @@ impl TryFrom<Connection> for PackedConnection {
     fn try_from(c: Connection) -> Result<PackedConnection, String> {
         match c {
             Connection::Lost(since) | Connection::Disconnected(since) if since > MAX_TIME => {
-                Err(format!("connection: {since} is above {MAX_TIME}"))
+                Err(format!("{since} is above {MAX_TIME}"))
             }
             c => Ok(PackedConnection::new(c)),
         }

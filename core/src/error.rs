@@ -116,7 +116,6 @@ pub fn join_path(outer: &str, message: &str) -> String {
     }
 }
 
-/// serde's words for Rust types, in the words of the JSON a caller wrote.
 /// A string holding a lone surrogate, in every binding's words: Python and
 /// Node refuse such strings, and serde_json refuses the escape JSON text
 /// writes for one (`"\ud800"`, as `JSON.stringify` does).
@@ -124,10 +123,23 @@ pub const LONE_SURROGATE: &str = "is not valid Unicode text (it holds a lone sur
 
 /// Whether serde_json refused a string's escape for a lone surrogate: a
 /// syntax error to it, the string's problem to a host.
-pub(crate) fn is_lone_surrogate(message: &str) -> bool {
+fn is_lone_surrogate(message: &str) -> bool {
     message.starts_with("lone leading surrogate in hex escape") || message.starts_with("unexpected end of hex escape")
 }
 
+/// Whether serde_json refused text for not being JSON at all, which has no
+/// field to name. A number out of range, nesting too deep and a lone
+/// surrogate are syntax errors to it too, but each is a field's problem.
+pub(crate) fn is_not_json(error: &serde_json::Error) -> bool {
+    use serde_json::error::Category;
+    let message = error.to_string();
+    matches!(error.classify(), Category::Syntax | Category::Eof)
+        && !is_lone_surrogate(&message)
+        && !message.starts_with("number out of range")
+        && !message.starts_with("recursion limit exceeded")
+}
+
+/// serde's words for Rust types, in the words of the JSON a caller wrote.
 fn plain_words(message: &str) -> String {
     if is_lone_surrogate(message) {
         return LONE_SURROGATE.into();

@@ -75,6 +75,8 @@ macro_rules! fields {
         }
 
         const KEYS: &[&str] = &[$($key),*];
+        // `present` has one bit per key.
+        const _: () = assert!(KEYS.len() <= u32::BITS as usize);
 
         impl<'de> Visitor<'de> for Fill<'_, 'de> {
             type Value = ();

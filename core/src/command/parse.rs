@@ -3,14 +3,13 @@
 //! `JSON.stringify`). Errors are `invalid_argument` naming the field's path.
 
 use serde::{Deserialize, Deserializer};
-use serde_json::error::Category;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
 use super::at::At;
 use super::fields::{Fields, Fill};
 use super::{Command, TimedCommand};
-use crate::error::{is_lone_surrogate, path_message, Error};
+use crate::error::{is_not_json, path_message, Error};
 
 /// Reads with the path of the failing field tracked: `serde_path_to_error`
 /// costs a `String` per key, so it runs only after a plain read failed.
@@ -20,12 +19,7 @@ where
 {
     match serde_path_to_error::deserialize::<_, Fields<'de>>(d) {
         // Text that is no JSON at all has no field to name.
-        Err(e)
-            if matches!(e.inner().classify(), Category::Syntax | Category::Eof)
-                && !is_lone_surrogate(&e.inner().to_string()) =>
-        {
-            Error::InvalidArgument(format!("command: not JSON: {}", e.inner()))
-        }
+        Err(e) if is_not_json(e.inner()) => Error::InvalidArgument(format!("command: not JSON: {}", e.inner())),
         Err(e) => describe(path_message(e)),
         // Not expected: the same text read the same way. Still an error.
         Ok(_) => Error::InvalidArgument("command: not read".into()),
@@ -260,6 +254,8 @@ mod tests {
         assert_eq!(e.message(), "command: not JSON: trailing characters at line 1 column 28");
         let e = Command::from_json(r#"{"op": "message", "conversation": "c", "participant": "\ud800"}"#).unwrap_err();
         assert_eq!(e.message(), "participant: is not valid Unicode text (it holds a lone surrogate)");
+        let e = TimedCommand::from_json(r#"{"at": 1e400, "op": "advance"}"#).unwrap_err();
+        assert!(e.message().starts_with("at: number out of range"), "a field's problem names the field: {e}");
         let e = Command::from_json(r#"{"op": "advance""#).unwrap_err();
         assert_eq!(e.message(), "command: not JSON: EOF while parsing an object at line 1 column 16");
     }
