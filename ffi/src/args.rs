@@ -6,7 +6,7 @@
 use chatlife::{Role, SecretText, Text, TimerSettings, WaitFor};
 
 use crate::boundary::{optional_text, required, text};
-use crate::engine::{chatlife_role, chatlife_wait_for, json_arg};
+use crate::engine::{chatlife_role, chatlife_wait_for};
 use crate::error::Failure;
 use crate::event::chatlife_timers;
 use crate::text::chatlife_str;
@@ -73,7 +73,9 @@ impl<'a> FromC<chatlife_str> for Option<SecretText<'a>> {
 impl FromC<chatlife_str> for serde_json::Value {
     unsafe fn from_c(name: &'static str, s: chatlife_str) -> Result<serde_json::Value, Failure> {
         // SAFETY: passed on from the caller.
-        json_arg(name.trim_end_matches("_json"), unsafe { text(name, s.data, s.len) }?)
+        let json = unsafe { text(name, s.data, s.len) }?;
+        let name = name.trim_end_matches("_json");
+        serde_json::from_str(json).map_err(|e| Failure::invalid_argument(format!("{name}: not JSON: {e}")))
     }
 }
 

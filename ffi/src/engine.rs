@@ -71,11 +71,6 @@ pub(crate) unsafe fn engine_mut<'a>(engine: *mut chatlife_engine) -> Result<&'a 
     unsafe { engine.as_mut() }.ok_or_else(|| Failure::null_argument("engine"))
 }
 
-/// JSON text an argument holds; `name` is the JSON's (`request`, not `request_json`).
-pub(crate) fn json_arg(name: &str, json: &str) -> Result<serde_json::Value, Failure> {
-    serde_json::from_str(json).map_err(|e| Failure::invalid_argument(format!("{name}: not JSON: {e}")))
-}
-
 /// A participant role (docs/rules.md §2), passed as a `uint32_t`: any other number is
 /// refused with `CHATLIFE_STATUS_INVALID_ARGUMENT`.
 #[repr(u32)]
