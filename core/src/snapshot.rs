@@ -26,7 +26,7 @@ use crate::id::{check_id, Id};
 use crate::time::MAX_TIME;
 use crate::token::{SavedStream, TokenSource, MAX_TOKEN_RECORDS};
 use crate::vocab::{Role, State};
-use crate::wheel::Wheel;
+use crate::wheel::{Wheel, MAX_SEQ};
 
 /// Version of the snapshot format. Bump it on any change a reader of the old
 /// format would misread; readers refuse versions newer than theirs and read
@@ -157,6 +157,9 @@ impl Engine {
         let config = Config::from_value(s.config).map_err(|e| bad(format!("config.{}", e.message())))?;
         if s.now > MAX_TIME {
             return Err(bad(format!("now: {} is above {MAX_TIME}", s.now)));
+        }
+        if s.next_seq > MAX_SEQ {
+            return Err(bad(format!("next_seq: {} is above {MAX_SEQ}", s.next_seq)));
         }
         let mut engine = Engine::new(config)?;
         engine.now = s.now;

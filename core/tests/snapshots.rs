@@ -250,4 +250,54 @@ fn hostile_times_in_a_snapshot_are_refused_not_panicked_on() {
     assert_ne!(huge, good);
     let err = Engine::from_snapshot(huge.as_bytes()).unwrap_err();
     assert_eq!(err.code(), "invalid_argument", "{err}");
+    // An arming order at the end of the u64 would overflow at the next arm.
+    let mut saved: serde_json::Value = serde_json::from_str(&good).unwrap();
+    saved["next_seq"] = u64::MAX.into();
+    let err = Engine::from_snapshot(saved.to_string().as_bytes()).unwrap_err();
+    assert!(err.message().starts_with("snapshot.next_seq: 18446744073709551615 is above"), "{err}");
+}
+
+/// Advances far enough for every pending timer and returns the events.
+fn events_until(engine: &mut Engine, now: u64) -> Vec<String> {
+    engine.advance(now).unwrap();
+    std::iter::from_fn(|| engine.poll_event()).map(|e| e.to_json()).collect()
+}
+
+#[test]
+fn seqs_beyond_32_bits_restore_exactly_and_keep_arming_order() {
+    // Wheel entries hold a 32-bit offset of each seq (core/src/wheel/seq.rs):
+    // seqs farther apart than that come back exact and fire in the same order.
+    let config = r#"{"policies": {"default": {"timers": {"customer_idle": 2, "customer_auto_disconnect": 3,
+        "agent_idle": 2, "agent_auto_disconnect": 3}}}}"#;
+    let mut plain = Engine::from_json(config).unwrap();
+    // Timers due at the same milliseconds, so arming order decides (T3).
+    for i in 0..6 {
+        let conversation = format!("c{i}");
+        plain.start_conversation(0, &conversation, &format!("cu{i}"), Default::default()).unwrap();
+        plain.join(0, &conversation, &format!("ag{}", i % 2), chatlife::Role::Agent, None).unwrap();
+    }
+    for i in 0..6 {
+        plain.message(1_000 * (i / 2), &format!("c{i}"), &format!("cu{i}")).unwrap();
+    }
+    while plain.poll_event().is_some() {}
+    let mut saved: serde_json::Value = serde_json::from_slice(&plain.snapshot()).unwrap();
+    let timers = saved["timers"].as_array_mut().unwrap();
+    assert_eq!(timers.len(), 12, "two per chat");
+    // Gaps of 1.5 * 2^30 move the window every few timers and keep some
+    // below it; the jump halfway leaves the first half far behind.
+    let (gap, jump) = (3u64 << 29, 1u64 << 40);
+    let shift = |i: usize| i as u64 * gap + if i >= 6 { jump } else { 0 };
+    for (i, timer) in timers.iter_mut().enumerate() {
+        let seq = timer["seq"].as_u64().unwrap();
+        timer["seq"] = (seq + shift(i)).into();
+    }
+    saved["next_seq"] = (saved["next_seq"].as_u64().unwrap() + shift(12)).into();
+    let mut shifted = Engine::from_snapshot(&serde_json::to_vec(&saved).unwrap()).unwrap();
+    let again: serde_json::Value = serde_json::from_slice(&shifted.snapshot()).unwrap();
+    assert_eq!(again["timers"], saved["timers"]);
+    assert_eq!(again["next_seq"], saved["next_seq"]);
+    let far = plain.now() + 40 * 24 * 3_600_000;
+    let expected = events_until(&mut plain, far);
+    assert!(!expected.is_empty(), "timers fire");
+    assert_eq!(events_until(&mut shifted, far), expected);
 }

@@ -36,10 +36,24 @@
 //! every message costs two stores. Moving a deadline earlier is a cancel and a
 //! new arm. Deadlines farther than
 //! [`MAX_SPAN`] are filed at the farthest slot and moved on the same way.
+//!
+//! # Entry layout
+//!
+//! An entry is 32 bytes with the engine's 8-byte payload (a chat keeps two
+//! live, about a fifth of its bytes at 1M chats): the deadline (`u64`), the seq as a
+//! `u32` offset, the generation, the payload and the two links. Nothing says
+//! which slot an entry is in: the first entry's `prev` and the last one's
+//! `next` are `END + slot`, the only places unlinking needs the slot, and
+//! `prev` is `FREE` or `DUE` when the entry is in no list. The seq keeps
+//! every one of its 64 bits: see `seq.rs` for the window the offsets count
+//! from and the side map of timers armed too long ago for it.
 
 use std::num::NonZeroU32;
 
 use crate::dense::DenseVec;
+use seq::SeqWindow;
+
+mod seq;
 
 /// Number of levels; see the module doc for the layout.
 pub const LEVELS: usize = 6;
@@ -50,7 +64,21 @@ const SLOT_MASK: u64 = SLOTS as u64 - 1;
 /// Farthest ahead a timer is filed (~12.4 days: one slot of the top level);
 /// farther deadlines wait there and are filed again when it comes due.
 pub const MAX_SPAN: u64 = 1 << (SLOT_BITS * (LEVELS as u32 - 1));
+/// No entry: an empty slot's head and tail, the free list's end.
 const NIL: u32 = u32::MAX;
+/// Highest arming order a snapshot may continue from: far above what any
+/// engine reaches (2^62 arms at a billion a second take 146 years), so arming
+/// can never overflow the `u64`.
+pub const MAX_SEQ: u64 = 1 << 62;
+/// In `prev`: the entry is free.
+const FREE: u32 = NIL - 1;
+/// In `prev`: the entry was taken from its slot and waits in `due`.
+const DUE: u32 = NIL - 2;
+/// `END + at`, in `prev` of a slot's first entry and in `next` of its last:
+/// the list's ends name their slot, so an entry needs no field for it.
+const END: u32 = DUE - (LEVELS * SLOTS) as u32;
+/// Entry indexes are below every tag above.
+const MAX_ENTRIES: u32 = END;
 
 /// Names one armed timer. Stale keys (the timer fired or was cancelled) are
 /// recognised by their generation and ignored.
@@ -60,25 +88,42 @@ pub struct TimerKey {
     generation: NonZeroU32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Place {
-    Free,
-    /// Linked into slot `level * SLOTS + slot`.
-    Filed(u16),
-    /// Taken from its slot, waiting in `due` to be returned by `poll`.
-    Due,
-}
-
+/// One timer: 32 bytes with the engine's 8-byte payload (asserted beside
+/// `TimerRef` and in the tests). Where it is (free, filed, due) is told by the tags of `prev`, and a
+/// filed entry's slot by its list's ends, so only the links are stored; the
+/// arming order is an offset into [`SeqWindow`].
 #[derive(Debug, Clone)]
 struct Entry<T> {
     deadline: u64,
-    seq: u64,
-    payload: T,
-    prev: u32,
-    /// Next in the slot list, or in the free list when `Free`.
-    next: u32,
-    place: Place,
+    /// `seq - base` of the window, or `seq::ANCIENT`.
+    seq: u32,
     generation: NonZeroU32,
+    payload: T,
+    /// The previous entry of the slot list, `END + slot` for the first, or
+    /// `FREE` or `DUE`.
+    prev: u32,
+    /// The next entry of the slot list, `END + slot` for the last; when
+    /// free, the next free entry or `NIL`.
+    next: u32,
+}
+
+impl<T> Entry<T> {
+    fn is_free(&self) -> bool {
+        self.prev == FREE
+    }
+
+    fn is_due(&self) -> bool {
+        self.prev == DUE
+    }
+
+    fn is_filed(&self) -> bool {
+        self.prev != FREE && self.prev != DUE
+    }
+}
+
+/// Bytes of one entry whose payload is a `T`, for the owner's size check.
+pub(crate) const fn entry_bytes<T>() -> usize {
+    std::mem::size_of::<Entry<T>>()
 }
 
 /// A timer wheel whose timers carry a `T` back to the caller when they fire.
@@ -91,6 +136,7 @@ pub struct Wheel<T: Copy> {
     occupied: [u64; LEVELS],
     elapsed: u64,
     next_seq: u64,
+    seqs: SeqWindow,
     len: usize,
     /// Timers of the millisecond being fired, as (entry, seq when taken), in
     /// `seq` order; `due_at` is next. A seq that changed since means the timer
@@ -137,6 +183,11 @@ fn position(elapsed: u64, when: u64) -> (usize, usize) {
 impl<T: Copy> Wheel<T> {
     /// An empty wheel whose time is `now`.
     pub fn new(now: u64) -> Self {
+        Self::with_seq_span(now, seq::SPAN)
+    }
+
+    /// A wheel whose entries hold offsets below `span` (tests move the window often).
+    fn with_seq_span(now: u64, span: u64) -> Self {
         Wheel {
             entries: DenseVec::default(),
             free: NIL,
@@ -145,6 +196,7 @@ impl<T: Copy> Wheel<T> {
             occupied: [0; LEVELS],
             elapsed: now,
             next_seq: 0,
+            seqs: SeqWindow::new(span),
             len: 0,
             due: Vec::new(),
             due_at: 0,
@@ -172,8 +224,9 @@ impl<T: Copy> Wheel<T> {
     /// Arms a timer keeping a `seq` taken from another wheel (moving conversations).
     pub fn arm_with_seq(&mut self, deadline: u64, seq: u64, payload: T) -> TimerKey {
         self.next_seq = self.next_seq.max(seq + 1);
-        let entry =
-            Entry { deadline, seq, payload, prev: NIL, next: NIL, place: Place::Free, generation: NonZeroU32::MIN };
+        // `None` after the window moved: armed before it (restored or copied).
+        let offset = self.offset(seq);
+        let entry = Entry { deadline, seq: 0, generation: NonZeroU32::MIN, payload, prev: NIL, next: NIL };
         let index = if self.free != NIL {
             let index = self.free;
             let slot = &mut self.entries[index as usize];
@@ -181,23 +234,49 @@ impl<T: Copy> Wheel<T> {
             *slot = Entry { generation: slot.generation, ..entry };
             index
         } else {
-            assert!(self.entries.len() < NIL as usize, "more than 2^32 - 1 timers");
+            assert!(self.entries.len() < MAX_ENTRIES as usize, "more than {MAX_ENTRIES} timers");
             self.entries.push(entry);
             (self.entries.len() - 1) as u32
         };
+        self.entries[index as usize].seq = offset.unwrap_or_else(|| self.seqs.ancient(index, seq));
         self.len += 1;
         self.added(deadline);
         self.file(index);
         TimerKey { index, generation: self.entries[index as usize].generation }
     }
 
+    /// `seq` as an entry's offset, the window moved up first if `seq` is past
+    /// it; `None` for a seq before the window.
+    #[inline]
+    fn offset(&mut self, seq: u64) -> Option<u32> {
+        self.seqs.offset(seq).or_else(|| {
+            self.make_room(seq);
+            self.seqs.offset(seq)
+        })
+    }
+
+    /// Moves the seq window up if `seq` is past it.
+    #[cold]
+    #[inline(never)]
+    fn make_room(&mut self, seq: u64) {
+        if self.seqs.is_ahead(seq) {
+            let live = self.entries.iter_mut().enumerate().filter(|(_, e)| !e.is_free());
+            self.seqs.rebase(seq, live.map(|(i, e)| (i as u32, &mut e.seq)));
+        }
+    }
+
+    /// The full arming order of entry `index`.
+    fn seq_of(&self, index: u32) -> u64 {
+        self.seqs.full(index, self.entries[index as usize].seq)
+    }
+
     fn live(&self, key: TimerKey) -> Option<&Entry<T>> {
-        self.entries.get(key.index as usize).filter(|e| e.generation == key.generation && e.place != Place::Free)
+        self.entries.get(key.index as usize).filter(|e| e.generation == key.generation && !e.is_free())
     }
 
     /// Deadline, arming order and payload of a live timer.
     pub fn get(&self, key: TimerKey) -> Option<(u64, u64, T)> {
-        self.live(key).map(|e| (e.deadline, e.seq, e.payload))
+        self.live(key).map(|e| (e.deadline, self.seq_of(key.index), e.payload))
     }
 
     /// Deadline of a live timer.
@@ -208,10 +287,10 @@ impl<T: Copy> Wheel<T> {
     /// Cancels a timer; a stale key is ignored. Returns the payload if it was live.
     pub fn cancel(&mut self, key: TimerKey) -> Option<T> {
         let entry = self.live(key)?;
-        let (place, payload) = (entry.place, entry.payload);
+        let (filed, payload) = (entry.is_filed(), entry.payload);
         self.removed(entry.deadline);
-        if let Place::Filed(slot) = place {
-            self.unlink(key.index, slot as usize);
+        if filed {
+            self.unlink(key.index);
         }
         self.release(key.index);
         Some(payload)
@@ -223,6 +302,7 @@ impl<T: Copy> Wheel<T> {
     /// where it is filed and is filed again when that slot comes due, so at a
     /// million timers a reset is two stores the CPU need not wait for, where
     /// reading the entry first would wait for a cold cache line.
+    #[inline]
     pub(crate) fn postpone(&mut self, key: TimerKey, from: u64, to: u64) {
         debug_assert!(
             self.live(key).is_some_and(|e| e.deadline == from && from <= to),
@@ -231,9 +311,11 @@ impl<T: Copy> Wheel<T> {
         self.moved(from, to);
         let seq = self.next_seq;
         self.next_seq += 1;
+        // A new seq is never before the window, so it is an offset.
+        let offset = self.offset(seq).expect("the window moved to the newest seq");
         let e = &mut self.entries[key.index as usize];
         e.deadline = to;
-        e.seq = seq;
+        e.seq = offset;
     }
 
     /// Returns the next timer due at or before `now`, in deadline order and
@@ -244,11 +326,11 @@ impl<T: Copy> Wheel<T> {
             while let Some(&(index, seq)) = self.due.get(self.due_at) {
                 self.due_at += 1;
                 let e = &self.entries[index as usize];
-                if e.place != Place::Due {
+                if !e.is_due() {
                     // Cancelled, or moved earlier and filed again.
                     continue;
                 }
-                if e.seq != seq {
+                if self.seqs.full(index, e.seq) != seq {
                     // Moved later while it waited: after this batch at the soonest.
                     self.file(index);
                     continue;
@@ -270,12 +352,13 @@ impl<T: Copy> Wheel<T> {
             }
             self.elapsed = start;
             let mut index = self.take_slot(level * SLOTS + slot);
-            while index != NIL {
+            while index < END {
                 let next = self.entries[index as usize].next;
                 let e = &mut self.entries[index as usize];
                 if level == 0 && e.deadline <= start {
-                    e.place = Place::Due;
-                    self.due.push((index, e.seq));
+                    e.prev = DUE;
+                    let seq = self.seqs.full(index, e.seq);
+                    self.due.push((index, seq));
                 } else {
                     self.file(index);
                 }
@@ -356,7 +439,7 @@ impl<T: Copy> Wheel<T> {
         // Entries of the batch being fired; a postponed one may be due later.
         for &(i, _) in &self.due[self.due_at..] {
             let e = &self.entries[i as usize];
-            if e.place == Place::Due {
+            if e.is_due() {
                 consider(&mut best, e.deadline);
             }
         }
@@ -374,7 +457,7 @@ impl<T: Copy> Wheel<T> {
                     break;
                 }
                 let mut index = self.heads[level * SLOTS + slot];
-                while index != NIL {
+                while index < END {
                     let e = &self.entries[index as usize];
                     consider(&mut best, e.deadline);
                     index = e.next;
@@ -386,11 +469,10 @@ impl<T: Copy> Wheel<T> {
 
     /// Every live timer as (key, deadline, seq, payload), in no particular order.
     pub fn iter(&self) -> impl Iterator<Item = (TimerKey, u64, u64, T)> + '_ {
-        self.entries
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| e.place != Place::Free)
-            .map(|(i, e)| (TimerKey { index: i as u32, generation: e.generation }, e.deadline, e.seq, e.payload))
+        self.entries.iter().enumerate().filter(|(_, e)| !e.is_free()).map(|(i, e)| {
+            let index = i as u32;
+            (TimerKey { index, generation: e.generation }, e.deadline, self.seqs.full(index, e.seq), e.payload)
+        })
     }
 
     /// Makes the next armed timer get at least `seq` (restoring a snapshot).
@@ -434,12 +516,12 @@ impl<T: Copy> Wheel<T> {
         let when = deadline.clamp(self.elapsed, self.elapsed + (MAX_SPAN - 1));
         let (level, slot) = position(self.elapsed, when);
         let at = level * SLOTS + slot;
+        let end = END + at as u32;
         let tail = self.tails[at];
         {
             let e = &mut self.entries[index as usize];
-            e.prev = tail;
-            e.next = NIL;
-            e.place = Place::Filed(at as u16);
+            e.prev = if tail == NIL { end } else { tail };
+            e.next = end;
         }
         if tail == NIL {
             self.heads[at] = index;
@@ -450,23 +532,33 @@ impl<T: Copy> Wheel<T> {
         self.occupied[level] |= 1 << slot;
     }
 
-    fn unlink(&mut self, index: u32, at: usize) {
+    /// Takes a filed entry out of its slot list; a list's end names the
+    /// slot, so the slot is found where its head or tail must change.
+    fn unlink(&mut self, index: u32) {
         let (prev, next) = {
             let e = &self.entries[index as usize];
             (e.prev, e.next)
         };
-        if prev == NIL {
-            self.heads[at] = next;
-        } else {
-            self.entries[prev as usize].next = next;
-        }
-        if next == NIL {
-            self.tails[at] = prev;
-        } else {
-            self.entries[next as usize].prev = prev;
-        }
-        if self.heads[at] == NIL {
-            self.occupied[at / SLOTS] &= !(1 << (at % SLOTS));
+        debug_assert!(prev < DUE && next < DUE, "only a filed entry is unlinked");
+        match (prev < END, next < END) {
+            (true, true) => {
+                self.entries[prev as usize].next = next;
+                self.entries[next as usize].prev = prev;
+            }
+            (true, false) => {
+                self.entries[prev as usize].next = next;
+                self.tails[(next - END) as usize] = prev;
+            }
+            (false, true) => {
+                self.entries[next as usize].prev = prev;
+                self.heads[(prev - END) as usize] = next;
+            }
+            (false, false) => {
+                let at = (prev - END) as usize;
+                self.heads[at] = NIL;
+                self.tails[at] = NIL;
+                self.occupied[at / SLOTS] &= !(1 << (at % SLOTS));
+            }
         }
     }
 
@@ -481,10 +573,11 @@ impl<T: Copy> Wheel<T> {
 
     fn release(&mut self, index: u32) {
         let e = &mut self.entries[index as usize];
-        e.place = Place::Free;
+        e.prev = FREE;
         e.generation = e.generation.checked_add(1).unwrap_or(NonZeroU32::MIN);
         e.next = self.free;
         self.free = index;
+        self.seqs.release(index);
         self.len -= 1;
     }
 }

@@ -162,6 +162,17 @@ fn far_deadlines_wrap_the_top_level_and_the_span_limit() {
 
 #[test]
 fn matches_a_sorted_model_on_pseudo_random_work() {
+    run_against_the_model(Wheel::new(1_000));
+}
+
+#[test]
+fn matches_the_model_while_the_seq_window_moves() {
+    // A span of 16 moves the window every 8 arms, so timers turn ancient,
+    // are moved, cancelled and fired in every state.
+    run_against_the_model(Wheel::with_seq_span(1_000, 16));
+}
+
+fn run_against_the_model(mut w: Wheel<u32>) {
     // A small xorshift drives arms, resets, cancels and polls; a plain
     // list sorted by (deadline, seq) is the model.
     let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -171,7 +182,6 @@ fn matches_a_sorted_model_on_pseudo_random_work() {
         x ^= x << 17;
         x
     };
-    let mut w = Wheel::new(1_000);
     let mut model: Vec<(u64, u64, u32, TimerKey)> = Vec::new();
     let mut now = 1_000u64;
     let mut seq = 0u64;
@@ -212,5 +222,102 @@ fn matches_a_sorted_model_on_pseudo_random_work() {
         }
         assert_eq!(w.next_deadline(), model.iter().map(|m| m.0).min(), "step {step}");
         assert_eq!(w.len(), model.len());
+        if step % 64 == 0 {
+            // What snapshots read: every timer's exact deadline and seq.
+            let mut timers: Vec<(u64, u64, u32)> = w.iter().map(|(_, d, s, p)| (s, d, p)).collect();
+            timers.sort_unstable();
+            let mut expected: Vec<(u64, u64, u32)> = model.iter().map(|m| (m.1, m.0, m.2)).collect();
+            expected.sort_unstable();
+            assert_eq!(timers, expected, "step {step}");
+        }
     }
+}
+
+#[test]
+fn entries_are_32_bytes() {
+    // The engine's payload is 8 bytes (asserted beside `TimerRef`); two
+    // entries per chat make this the wheel's share of bytes per chat.
+    assert_eq!(std::mem::size_of::<Entry<u64>>(), 32);
+}
+
+#[test]
+fn an_entry_leaves_a_slot_from_any_place_in_its_list() {
+    // Only a list's ends name the slot: cancel the middle, the last, the
+    // first and then the only entry, and the slot must end empty.
+    let mut w = Wheel::new(0);
+    let keys: Vec<TimerKey> = (0..4).map(|i| w.arm(30, i)).collect();
+    w.cancel(keys[1]);
+    w.cancel(keys[3]);
+    w.cancel(keys[0]);
+    assert!(w.maybe_due(30));
+    let again = w.arm(30, 7);
+    assert_eq!(drain(&mut w, 29), vec![]);
+    assert_eq!(w.cancel(keys[2]), Some(2));
+    assert_eq!(w.cancel(again), Some(7));
+    assert!(!w.maybe_due(u64::MAX / 2), "no slot is left marked occupied");
+    assert_eq!(w.occupied, [0; LEVELS]);
+    assert!(w.heads.iter().chain(w.tails.iter()).all(|&h| h == NIL));
+}
+
+#[test]
+fn a_timer_armed_long_ago_keeps_its_place_in_arming_order() {
+    let mut w = Wheel::with_seq_span(0, 16);
+    let old = w.arm(5_000, 1);
+    let busy = w.arm(10, 2);
+    // Far more arms than the span: `old` turns ancient.
+    for t in 11..200 {
+        w.postpone(busy, t - 1, t);
+    }
+    assert!(w.seqs.ancient_count() > 0, "the window moved past the old timer");
+    assert_eq!(w.get(old), Some((5_000, 0, 1)), "its seq is exact");
+    let newer = w.arm(5_000, 3);
+    assert_eq!(w.get(newer).map(|(_, s, _)| s), Some(w.next_seq() - 1));
+    w.postpone(busy, 199, 5_000);
+    assert_eq!(drain(&mut w, 5_000), vec![(5_000, 1), (5_000, 3), (5_000, 2)]);
+    assert_eq!(w.seqs.ancient_count(), 0, "released entries leave the side map");
+}
+
+#[test]
+fn seqs_far_apart_keep_their_order_and_values() {
+    // As a snapshot restores them: any u64, listed in arming order, with
+    // gaps wider than an entry's offset can hold.
+    let mut w = Wheel::new(0);
+    let seqs = [3, 1 << 33, (1 << 33) + 1, 1 << 62, u64::MAX - 2];
+    for (i, &s) in seqs.iter().enumerate() {
+        w.arm_with_seq(100, s, i as u32);
+    }
+    assert_eq!(w.next_seq(), u64::MAX - 1);
+    let mut saved: Vec<u64> = w.iter().map(|(_, _, s, _)| s).collect();
+    saved.sort_unstable();
+    assert_eq!(saved, seqs);
+    let fresh = w.arm(100, 9);
+    assert_eq!(w.get(fresh), Some((100, u64::MAX - 1, 9)));
+    assert_eq!(drain(&mut w, 100), vec![(100, 0), (100, 1), (100, 2), (100, 3), (100, 4), (100, 9)]);
+}
+
+#[test]
+fn out_of_order_seqs_sort_by_their_full_value() {
+    // The scratch engine copies a chat's timers in key order, not seq order.
+    let mut w = Wheel::new(0);
+    w.arm_with_seq(50, 1 << 40, 1);
+    w.arm_with_seq(50, 7, 2);
+    w.arm_with_seq(50, (1 << 40) - 5, 3);
+    assert_eq!(drain(&mut w, 50), vec![(50, 2), (50, 3), (50, 1)]);
+}
+
+#[test]
+fn an_ancient_timer_beyond_max_span_is_filed_again_until_due() {
+    let mut w = Wheel::with_seq_span(0, 16);
+    let far = 3 * MAX_SPAN + 17;
+    w.arm(far, 1);
+    let busy = w.arm(1, 2);
+    for t in 2..100 {
+        w.postpone(busy, t - 1, t);
+    }
+    w.postpone(busy, 99, far);
+    for step in 1..=3 {
+        assert_eq!(drain(&mut w, step * MAX_SPAN), vec![], "filed again at {step} spans");
+    }
+    assert_eq!(w.next_deadline(), Some(far));
+    assert_eq!(drain(&mut w, far), vec![(far, 1), (far, 2)]);
 }
