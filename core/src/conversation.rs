@@ -57,6 +57,10 @@ pub struct TimerRef {
     pub what: TimerFor,
 }
 
+// A chat keeps two live timers, so this is the wheel's share of bytes per
+// chat (bench/NOTES.md, round 4); a larger `TimerFor` would grow every entry.
+const _: () = assert!(crate::wheel::entry_bytes::<TimerRef>() == 32, "wheel entries stay 32 bytes");
+
 /// Most participants a conversation remembers, present or gone.
 pub const MAX_PARTICIPANTS: usize = 64;
 
@@ -383,6 +387,6 @@ mod tests {
         let too_late = serde_json::to_string(&Connection::Lost(MAX_TIME + 1)).unwrap();
         let e = serde_json::from_str::<PackedConnection>(&too_late).unwrap_err();
         assert!(e.to_string().contains("is above"), "{e}");
-        assert_eq!(std::mem::size_of::<Participant>(), 64);
+        assert_eq!(std::mem::size_of::<Participant>(), 56);
     }
 }

@@ -30,10 +30,13 @@ fn has_control(bytes: &[u8]) -> bool {
         .any(|(&b, &next)| b < 0x20 || b == 0x7F || (b == 0xC2 && (0x80..=0x9F).contains(&next)))
 }
 
-/// Ids of conversations, participants, agents and identities: up to 23 bytes
-/// live inline (no allocation, no pointer to follow when comparing), longer
-/// ones behind a shared pointer.
-pub type Id = smol_str::SmolStr;
+/// Ids of conversations, participants, agents and identities, in 16 bytes: up
+/// to 15 bytes live inline (no allocation, no pointer to follow when
+/// comparing), longer ones behind a shared pointer. A record holds three, so
+/// for ids of up to 15 bytes this is 24 bytes per chat less than a 24-byte
+/// string (bench/NOTES.md, measured with 13-byte ids); ids of 16 to 23 bytes,
+/// inline before, are now on the heap.
+pub type Id = ecow::EcoString;
 
 /// A display name or identity, which most conversations lack: behind a thin
 /// pointer, so that a record without one spends 8 bytes on it, not 24.
