@@ -26,7 +26,8 @@ mod vocab;
 mod wheel;
 
 pub use command::{
-    json_key, parse_at, plain_fields, Command, CommandSpec, FieldSpec, Need, TimedCommand, COMMANDS, OPS,
+    json_key, parse_at, Command, CommandSpec, FieldSpec, HostFields, Need, Plain, TimedCommand, COMMANDS, COMMAND_KEYS,
+    OPS,
 };
 pub use config::{Config, TimerMinutes, TimerSettings, TIMER_MAX_MINUTES, TIMER_MIN_MINUTES};
 pub use engine::{Engine, StartOptions, PREFETCH_WINDOW};

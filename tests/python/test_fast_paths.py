@@ -322,3 +322,28 @@ def test_keys_and_ops_from_json_take_the_fast_path_too() -> None:
     fast, slow = engine_with_chats(), engine_with_chats()
     assert [outcome(r) for r in fast.apply_many(loaded)] == [outcome(r) for r in slow.apply_many([SlowDict(c) for c in commands])]
     assert state(fast) == state(slow)
+
+
+@pytest.mark.parametrize(
+    "op, arguments",
+    [
+        ("update_participant_role_config", {"conversation": "c1", "request": None}),
+        ("update_participant_role_config", {"conversation": "nope", "request": None}),
+        ("update_participant_role_config", {"conversation": "c1", "request": {"ChannelConfiguration": {}}}),
+        ("set_agent_capacity", {"agent": "ag", "capacity": None}),
+        ("set_agent_capacity", {"agent": "ag", "capacity": 2}),
+        ("set_agent_capacity", {"agent": "ag", "capacity": -1}),
+        ("set_wait", {"conversation": "c1", "wait_for": None}),
+    ],
+)
+def test_null_and_other_kinds_agree_with_the_parser(op: str, arguments: dict[str, Any]) -> None:
+    """A required field given None is refused as the parser refuses it, whatever its type."""
+    key = {"wait_for": "for"}
+    as_json = {key.get(k, k): v for k, v in arguments.items()}
+    by_method_engine, fast, slow = engine_with_chats(op), engine_with_chats(op), engine_with_chats(op)
+    by_method = raised(lambda: getattr(by_method_engine, op)(LATER, *arguments.values()))
+    [fast_result] = fast.apply_many([{"at": LATER, "op": op, **as_json}])
+    [slow_result] = slow.apply_many([SlowDict(as_json, at=LATER, op=op)])
+    assert outcome(fast_result) == outcome(slow_result), arguments
+    assert by_method == strip_batch_prefix(outcome(slow_result)), arguments
+    assert state(fast) == state(slow) == state(by_method_engine), arguments

@@ -206,7 +206,7 @@ macro_rules! methods {
                 $( let $kw = $kw.unwrap_or(&_none); )*
                 let fields = [$( (chatlife::json_key(stringify!($field)), $field) ),*];
                 let _arena = Arena::new();
-                self.command(py, now, $op, &fields, || Some(Command::$variant { $( $field: read::field($field, &_arena)? ),* }))
+                self.command(py, now, $op, &fields, || read::method($op, &fields, &_arena))
             }
         }
     };

@@ -1,10 +1,9 @@
-//! Python arguments read in place as the core's `Command`: each field by its
-//! own type's `Deserialize` (so as the core's parser reads it) from the Python
-//! object, and the command built from the core's table
-//! (`chatlife::command_table!`), so this module names no command and no field,
-//! and no command goes through the parser's every-field `Fields` on its way.
+//! Python arguments read in place as the core's `Command`: each value as a
+//! `chatlife::Plain`, which the core reads by each field's own type (so as its
+//! parser reads JSON), into the command its table builds
+//! (`TimedCommand::from_host`), so this module names no command and no field.
 //!
-//! It only takes plain values (`str`, `int`, `bool`, `None`): on anything else,
+//! It only takes plain values (`str`, an `int` from 0 up, `None`): on anything else,
 //! or on any refusal, it answers `None` and the caller takes the slow path
 //! (JSON, `Command::from_value`), which gives the core's exact error. So a
 //! command read here is the one the slow path would build, and arguments are
@@ -17,11 +16,10 @@
 use std::cell::Cell;
 
 use bumpalo::Bump;
-use chatlife::{Command, TimedCommand, OPS};
+use chatlife::{Command, HostFields, Plain, TimedCommand, COMMAND_KEYS, OPS};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyInt, PyString};
-use serde::de::{self, Visitor};
 use serde::Deserialize;
 
 /// An arena grown past this by a large batch is not kept for the next call.
@@ -52,114 +50,89 @@ impl Drop for Arena {
     }
 }
 
-/// Why a value was not read; the slow path says it properly.
-type Refused = serde::de::value::Error;
-
 /// The arguments of a method's command: their JSON keys and Python values.
 pub type Fields<'a, 'py> = [(&'static str, &'a Bound<'py, PyAny>)];
 
 /// `value` as a field of type `T`, if the core's parser reads it as the slow
 /// path's JSON would hold it.
 pub fn field<'de, T: Deserialize<'de>>(value: &Bound<'_, PyAny>, arena: &'de Arena) -> Option<T> {
-    T::deserialize(Reader { value, arena }).ok()
+    T::deserialize(plain(value, arena)?).ok()
 }
 
-/// Reads one plain Python value.
-struct Reader<'de, 'a, 'py> {
-    value: &'a Bound<'py, PyAny>,
+/// One plain Python value (`None`, `str`, an `int` from 0 up) as the core's
+/// fast reader takes it; `None` for anything else.
+fn plain<'de>(value: &Bound<'_, PyAny>, arena: &'de Arena) -> Option<Plain<'de>> {
+    if value.is_none() {
+        return Some(Plain::Null);
+    }
+    if let Ok(text) = value.cast::<PyString>() {
+        // A lone surrogate fails to encode; the slow path names the field.
+        let bytes = text.encode_utf8().ok()?;
+        // SAFETY: the bytes come from CPython's strict UTF-8 encoder, which
+        // only produces valid UTF-8 (and fails on what it cannot encode).
+        let text = unsafe { std::str::from_utf8_unchecked(bytes.as_bytes()) };
+        return Some(Plain::Str(arena.0.alloc_str(text)));
+    }
+    // `bool` is an `int` in Python, but not in JSON.
+    (value.cast::<PyInt>().is_ok() && value.cast::<PyBool>().is_err())
+        .then(|| value.extract().ok().map(Plain::Whole))?
+}
+
+/// `chatlife::COMMAND_KEYS`, then `chatlife::OPS`, as interned Python
+/// strings, made once. An op written in Python source is interned too, so
+/// most are found by identity, without encoding their text.
+static NAMES: PyOnceLock<[Vec<Py<PyString>>; 2]> = PyOnceLock::new();
+
+/// A batch command's dict, as the core's fast reader asks it.
+struct DictFields<'a, 'py, 'de> {
+    dict: &'a Bound<'py, PyDict>,
     arena: &'de Arena,
 }
 
-impl<'de> de::Deserializer<'de> for Reader<'de, '_, '_> {
-    type Error = Refused;
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Refused> {
-        let value = self.value;
-        if value.is_none() {
-            return visitor.visit_unit();
-        }
-        if let Ok(flag) = value.cast::<PyBool>() {
-            return visitor.visit_bool(flag.is_true());
-        }
-        if let Ok(text) = value.cast::<PyString>() {
-            // A lone surrogate fails to encode; the slow path names the field.
-            let bytes = text.encode_utf8().map_err(|_| de::Error::custom("not UTF-8"))?;
-            // SAFETY: the bytes come from CPython's strict UTF-8 encoder, which
-            // only produces valid UTF-8 (and fails on what it cannot encode).
-            let text = unsafe { std::str::from_utf8_unchecked(bytes.as_bytes()) };
-            return visitor.visit_borrowed_str(self.arena.0.alloc_str(text));
-        }
-        // As serde_json holds an integer: unsigned if it can be, else signed.
-        if value.cast::<PyInt>().is_ok() {
-            if let Ok(n) = value.extract::<u64>() {
-                return visitor.visit_u64(n);
-            }
-            if let Ok(n) = value.extract::<i64>() {
-                return visitor.visit_i64(n);
-            }
-        }
-        Err(de::Error::custom("not a plain value"))
-    }
-
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Refused> {
-        if self.value.is_none() {
-            visitor.visit_none()
-        } else {
-            visitor.visit_some(self)
+impl<'de> HostFields<'de> for DictFields<'_, '_, 'de> {
+    fn get(&mut self, key: usize) -> Option<Plain<'de>> {
+        let py = self.dict.py();
+        let intern = |names: &[&str]| names.iter().map(|k| PyString::intern(py, k).unbind()).collect();
+        let [keys, ops] = NAMES.get_or_init(py, || [intern(COMMAND_KEYS), intern(OPS)]);
+        let Some(value) = self.dict.get_item(keys[key].bind(py)).ok()? else { return Some(Plain::Absent) };
+        let op = (COMMAND_KEYS[key] == "op").then(|| ops.iter().position(|op| op.as_ptr() == value.as_ptr()));
+        match op.flatten() {
+            Some(index) => Some(Plain::Str(OPS[index])),
+            None => plain(&value, self.arena),
         }
     }
 
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit
-        unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
+    fn key_count(&mut self) -> Option<usize> {
+        Some(self.dict.len())
     }
 }
 
-/// The op names as interned Python strings, made once: an op written in
-/// Python source is interned too, so most are found by identity, without
-/// encoding their text.
-static OP_NAMES: PyOnceLock<Vec<Py<PyString>>> = PyOnceLock::new();
+/// A method's arguments, as the core's fast reader asks them.
+struct MethodFields<'a, 'py, 'de> {
+    fields: &'a Fields<'a, 'py>,
+    arena: &'de Arena,
+}
 
-/// A batch command's `op`, if it names a command.
-fn op_of(value: &Bound<'_, PyAny>, arena: &Arena) -> Option<&'static str> {
-    let py = value.py();
-    let names = OP_NAMES.get_or_init(py, || OPS.iter().map(|op| PyString::intern(py, op).unbind()).collect());
-    match names.iter().position(|name| name.as_ptr() == value.as_ptr()) {
-        Some(index) => Some(OPS[index]),
-        None => field::<&str>(value, arena).and_then(|text| OPS.iter().copied().find(|op| *op == text)),
+impl<'de> HostFields<'de> for MethodFields<'_, '_, 'de> {
+    fn get(&mut self, key: usize) -> Option<Plain<'de>> {
+        match self.fields.iter().find(|(name, _)| *name == COMMAND_KEYS[key]) {
+            Some((_, value)) => plain(value, self.arena),
+            None => Some(Plain::Absent),
+        }
+    }
+
+    fn key_count(&mut self) -> Option<usize> {
+        Some(self.fields.len())
     }
 }
 
-/// Declares `timed`, which reads each command of the table from a dict.
-macro_rules! dict_reader {
-    (@get req $dict:ident, $key:expr, $given:ident) => { { $given += 1; $dict.get_item($key).ok()?? } };
-    (@get nul $dict:ident, $key:expr, $given:ident) => { dict_reader!(@get req $dict, $key, $given) };
-    (@get opt $dict:ident, $key:expr, $given:ident) => {
-        match $dict.get_item($key).ok()? {
-            Some(value) => { $given += 1; value }
-            None => $dict.py().None().into_bound($dict.py()),
-        }
-    };
-    ($( $(#[doc = $doc:literal])* $variant:ident = $op:literal { $( $need:ident $field:ident : $kind:ident ),* $(,)? } )*) => {
-        /// A batch command (`{"at": ..., "op": ..., fields}`), if the core
-        /// takes it as it is: no key beyond `at`, `op` and the op's fields.
-        pub fn timed<'de>(item: &Bound<'_, PyAny>, arena: &'de Arena) -> Option<TimedCommand<'de>> {
-            // A dict subclass may change how it reads; the slow path asks it.
-            let dict = item.cast_exact::<PyDict>().ok()?;
-            let py = item.py();
-            let at = field::<serde_json::Value>(&dict.get_item(pyo3::intern!(py, "at")).ok()??, arena)?;
-            let at = chatlife::parse_at(&at).ok()?;
-            let mut given = 2;
-            let command = match op_of(&dict.get_item(pyo3::intern!(py, "op")).ok()??, arena)? {
-                $( $op => Command::$variant { $( $field: field(
-                    &dict_reader!(@get $need dict, pyo3::intern!(py, chatlife::json_key(stringify!($field))), given),
-                    arena,
-                )? ),* }, )*
-                _ => return None,
-            };
-            (given == dict.len()).then_some(TimedCommand { at, command })
-        }
-    };
+/// A method's command, if the core takes its arguments as they are.
+pub fn method<'de>(op: &str, fields: &Fields, arena: &'de Arena) -> Option<Command<'de>> {
+    Command::from_host(op, &mut MethodFields { fields, arena })
 }
 
-chatlife::command_table!(dict_reader);
+/// A batch command (`{"at": ..., "op": ..., fields}`), if the core takes it
+/// as it is; a dict subclass may change how it reads, so the slow path asks it.
+pub fn timed<'de>(item: &Bound<'_, PyAny>, arena: &'de Arena) -> Option<TimedCommand<'de>> {
+    TimedCommand::from_host(&mut DictFields { dict: item.cast_exact::<PyDict>().ok()?, arena })
+}

@@ -74,7 +74,7 @@ macro_rules! fields {
             unknown: Option<String>,
         }
 
-        const KEYS: &[&str] = &[$($key),*];
+        pub(super) const KEYS: &[&str] = &[$($key),*];
         // `present` has one bit per key.
         const _: () = assert!(KEYS.len() <= u32::BITS as usize);
 
@@ -196,6 +196,15 @@ pub(super) const fn mask(keys: &[&str]) -> u32 {
         k += 1;
     }
     mask
+}
+
+/// The position of `key` in `KEYS`, at compile time (an unknown key fails the build).
+pub(super) const fn key_index(key: &str) -> usize {
+    let mut i = 0;
+    while !eq(KEYS[i].as_bytes(), key.as_bytes()) {
+        i += 1;
+    }
+    i
 }
 
 /// `op` and `at`, which every command may have.

@@ -10,6 +10,7 @@
 
 mod at;
 mod fields;
+mod host;
 mod parse;
 mod table;
 
@@ -21,6 +22,7 @@ use crate::vocab::{Role, WaitFor};
 
 pub use at::parse_at;
 pub use fields::json_key;
+pub use host::{HostFields, Plain, COMMAND_KEYS};
 
 use fields::{Fields, Own};
 
@@ -171,21 +173,4 @@ impl TimedCommand<'_> {
     pub fn into_owned(self) -> TimedCommand<'static> {
         TimedCommand { at: self.at, command: self.command.into_owned() }
     }
-}
-
-/// The field names of the commands whose arguments are all strings, by a
-/// fixed position: bindings that read hot commands straight from their host's
-/// objects (Python's `apply_many`) index by these.
-pub mod plain_fields {
-    pub const KEYS: [&str; 9] =
-        ["at", "op", "conversation", "participant", "customer", "role", "display_name", "policy", "authenticated_as"];
-    pub const AT: usize = 0;
-    pub const OP: usize = 1;
-    pub const CONVERSATION: usize = 2;
-    pub const PARTICIPANT: usize = 3;
-    pub const CUSTOMER: usize = 4;
-    pub const ROLE: usize = 5;
-    pub const DISPLAY_NAME: usize = 6;
-    pub const POLICY: usize = 7;
-    pub const AUTHENTICATED_AS: usize = 8;
 }
