@@ -7,25 +7,44 @@
 //! times faster than setting their properties one napi call at a time
 //! (measured in `pollEvents` at about 2.4x).
 
-use napi::bindgen_prelude::{Env, Function, JsObjectValue, Object, Unknown};
+use napi::bindgen_prelude::{Env, Function, FunctionRef, JsObjectValue, Object, Unknown};
 use napi::{sys, JsValue, ValueType};
 
 use crate::{invalid_argument, unreadable, Thrown};
 
-/// `JSON[name]`, looked up per call: two property reads, nothing next to
-/// the values it then moves.
-fn builtin<'env>(env: &'env Env, name: &str) -> napi::Result<Function<'env, Unknown<'env>, Unknown<'env>>> {
-    let json: Object = env.get_global()?.get_named_property("JSON")?;
-    json.get_named_property(name)
+/// `JSON.stringify` and `JSON.parse`, found by name once per environment
+/// and kept: the two property reads cost more than a small batch. A host
+/// that replaces `JSON` later still gets the builtins it had first.
+struct Builtins([FunctionRef<Unknown<'static>, Unknown<'static>>; 2]);
+
+const STRINGIFY: usize = 0;
+const PARSE: usize = 1;
+
+/// `JSON.stringify(value)` or `JSON.parse(value)`, by `which`.
+fn call<'env>(env: &'env Env, which: usize, value: Unknown<'_>) -> napi::Result<Unknown<'env>> {
+    let kept = match env.get_instance_data::<Builtins>()? {
+        Some(kept) => kept,
+        None => {
+            let json: Object = env.get_global()?.get_named_property("JSON")?;
+            let find = |name| json.get_named_property::<Function<Unknown, Unknown>>(name)?.create_ref();
+            env.set_instance_data(Builtins([find("stringify")?, find("parse")?]), (), |_| {})?;
+            env.get_instance_data::<Builtins>()?.ok_or_else(|| napi::Error::from_reason("JSON builtins not kept"))?
+        }
+    };
+    // SAFETY: a value of this env, handed straight to the call; the
+    // argument type's `'static` is only what the kept reference's type says.
+    // The `Unknown<'static>` the call gives back is narrowed to `'env` by this
+    // function's signature: valid in the handle scope of the call being served.
+    let value = unsafe { Unknown::from_raw_unchecked(env.raw(), value.raw()) };
+    kept.0[which].borrow_back(env)?.call(value)
 }
 
 /// `JSON.stringify(value)` into `text`, reusing its allocation. `Ok(false)`
 /// when the value has no JSON form (`undefined`, a function). It throws for
 /// a getter or `toJSON` that throws, a cycle, a `BigInt`: refused as `field`.
 pub fn stringify(env: &Env, field: &str, value: Unknown<'_>, text: &mut String) -> Result<bool, Thrown> {
-    let stringify = builtin(env, "stringify").map_err(unreadable(field))?;
     let no_text = |e: napi::Error| invalid_argument(format!("{field}: cannot be written as JSON: {}", e.reason));
-    let written = stringify.call(value).map_err(no_text)?;
+    let written = call(env, STRINGIFY, value).map_err(no_text)?;
     if written.get_type().map_err(unreadable(field))? != ValueType::String {
         return Ok(false);
     }
@@ -47,7 +66,7 @@ pub fn parse<'env>(env: &'env Env, text: &[u8]) -> napi::Result<Unknown<'env>> {
     }
     // SAFETY: `string` was just created in this env.
     let string = unsafe { Unknown::from_raw_unchecked(env.raw(), string) };
-    builtin(env, "parse")?.call(string)
+    call(env, PARSE, string)
 }
 
 /// Arrays one after the other as one array (`first.concat(second)`...).
