@@ -394,3 +394,23 @@ test('an element whose getter throws is refused in its slot, not thrown', () => 
   assert.deepEqual(sent.map((r) => r?.code ?? null), [null, 'invalid_argument', null])
   assert.equal(sent[1].message, 'conversations[1]: cannot be read: Error: id says no')
 })
+
+test('each batch gets an array of its own, one slot per command, whatever the sizes before it', () => {
+  const engine = engineWithChat()
+  const advances = (count, from) => Array.from({ length: count }, (_, i) => ({ at: from + i, op: 'advance' }))
+  assert.deepEqual(engine.applyMany([]), [])
+  const small = engine.applyMany(advances(3, 2000))
+  assert.deepEqual(small, [null, null, null])
+  // The results of a batch are the caller's: changing them changes no later batch's.
+  small[0] = 'mine'
+  small.push('more')
+  let at = 3000
+  for (const count of [1, 200, 5, 1000, 64, 65]) {
+    const outcomes = engine.applyMany([...advances(count - 1, at), { at: at + count, op: 'fly' }])
+    assert.equal(outcomes.length, count)
+    assert.ok(outcomes.slice(0, -1).every((outcome) => outcome === null), `batch of ${count}`)
+    assert.equal(outcomes.at(-1).code, 'invalid_argument')
+    at += count + 1
+  }
+  assert.deepEqual(engine.applyMany(advances(3, at)), [null, null, null])
+})

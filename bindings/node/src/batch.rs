@@ -12,7 +12,7 @@
 use std::ops::Range;
 
 use chatlife::{Command, Text, TimedCommand};
-use napi::bindgen_prelude::{Array, Env, JsObjectValue, Object, Unknown};
+use napi::bindgen_prelude::{Array, Env, JsObjectValue, Unknown};
 use napi::{sys, JsError, JsValue};
 use napi_derive::napi;
 
@@ -210,18 +210,9 @@ impl Engine {
     /// One result per command for JavaScript: `null`, or the `Error`.
     fn outcomes<'env>(&mut self, env: &'env Env, count: usize, refused: Refused) -> napi::Result<Unknown<'env>, Code> {
         self.scratch.trim();
-        // Every `null` from one JSON.parse, then the errors set in place: a
-        // napi call per slot would cost about as much as the command.
-        let text = &mut self.scratch.text;
-        text.clear();
-        text.push(b'[');
-        for index in 0..count {
-            text.extend_from_slice(if index == 0 { b"null" } else { b",null" });
-        }
-        text.push(b']');
-        let list = json::parse(env, text).map_err(js_failed)?;
-        // SAFETY: JSON.parse of an array's text gave an array.
-        let mut list: Object = unsafe { list.cast() }.map_err(js_failed)?;
+        // Every `null` at once, then the errors set in place: a napi call per
+        // slot would cost about as much as the command.
+        let mut list = json::nulls(env, count).map_err(js_failed)?;
         for (index, e) in refused {
             list.set_element(index, JsError::from(e).into_unknown(*env)).map_err(js_failed)?;
         }

@@ -308,9 +308,8 @@ impl Engine {
                     }
                 };
             let fields = [("conversation", &conversation), ("participant", &participant)];
-            let read = guard(|| Ok(read::field(&conversation, &arena).zip(read::field(&participant, &arena))))?;
-            let command = match read {
-                Some((conversation, participant)) => Ok(Command::Message { conversation, participant }),
+            let command = match guard(|| Ok(read::method("message", &fields, &arena)))? {
+                Some(command) => Ok(command),
                 None => guard(|| Ok(command_json("message", &fields).and_then(Command::from_value)))?,
             };
             batch.push(command.map(|command| TimedCommand { at: now, command }));

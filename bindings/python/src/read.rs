@@ -20,7 +20,6 @@ use chatlife::{Command, HostFields, Plain, TimedCommand, COMMAND_KEYS, OPS};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyInt, PyString};
-use serde::Deserialize;
 
 /// An arena grown past this by a large batch is not kept for the next call.
 const KEPT_CAPACITY: usize = 1 << 16;
@@ -52,12 +51,6 @@ impl Drop for Arena {
 
 /// The arguments of a method's command: their JSON keys and Python values.
 pub type Fields<'a, 'py> = [(&'static str, &'a Bound<'py, PyAny>)];
-
-/// `value` as a field of type `T`, if the core's parser reads it as the slow
-/// path's JSON would hold it.
-pub fn field<'de, T: Deserialize<'de>>(value: &Bound<'_, PyAny>, arena: &'de Arena) -> Option<T> {
-    T::deserialize(plain(value, arena)?).ok()
-}
 
 /// One plain Python value (`None`, `str`, an `int` from 0 up) as the core's
 /// fast reader takes it; `None` for anything else.
