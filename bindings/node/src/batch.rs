@@ -212,7 +212,7 @@ impl Engine {
         self.scratch.trim();
         // Every `null` at once, then the errors set in place: a napi call per
         // slot would cost about as much as the command.
-        let mut list = json::nulls(env, count).map_err(js_failed)?;
+        let mut list = json::nulls(env, &mut self.scratch.nulls, count).map_err(js_failed)?;
         for (index, e) in refused {
             list.set_element(index, JsError::from(e).into_unknown(*env)).map_err(js_failed)?;
         }

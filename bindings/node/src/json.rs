@@ -14,25 +14,15 @@ use crate::{invalid_argument, unreadable, Thrown};
 
 type Builtin = FunctionRef<Unknown<'static>, Unknown<'static>>;
 
-/// What this module keeps per environment. The builtins (`JSON.stringify`,
-/// `JSON.parse`, `Array.prototype.slice`) are found by name once: the property
-/// reads cost more than a small batch, and a host that replaces one later
-/// still gets the one it had first. `nulls` is `slice` bound to an array of
-/// nulls no script sees, and that array's length.
-struct Kept {
-    builtins: [Builtin; 3],
-    nulls: Option<(Builtin, usize)>,
-}
-
 const STRINGIFY: usize = 0;
 const PARSE: usize = 1;
 const SLICE: usize = 2;
 
-/// The fewest nulls kept: the array grows to the largest batch seen, by powers of two.
-const MIN_NULLS: usize = 64;
-
-fn kept(env: &Env) -> napi::Result<&'static mut Kept> {
-    if let Some(kept) = env.get_instance_data::<Kept>()? {
+/// `JSON.stringify`, `JSON.parse` and `Array.prototype.slice`, found by name
+/// once per environment and kept: the property reads cost more than a small
+/// batch, and a host that replaces one later still gets the one it had first.
+fn builtins(env: &Env) -> napi::Result<&'static [Builtin; 3]> {
+    if let Some(kept) = env.get_instance_data::<[Builtin; 3]>()? {
         return Ok(kept);
     }
     let global = env.get_global()?;
@@ -41,9 +31,8 @@ fn kept(env: &Env) -> napi::Result<&'static mut Kept> {
     let array: Object = unsafe { global.get_named_property::<Unknown>("Array")?.cast::<Object>() }?;
     let array: Object = array.get_named_property("prototype")?;
     let find = |object: &Object, name| object.get_named_property::<Function<Unknown, Unknown>>(name)?.create_ref();
-    let builtins = [find(&json, "stringify")?, find(&json, "parse")?, find(&array, "slice")?];
-    env.set_instance_data(Kept { builtins, nulls: None }, (), |_| {})?;
-    env.get_instance_data::<Kept>()?.ok_or_else(|| napi::Error::from_reason("JSON builtins not kept"))
+    env.set_instance_data([find(&json, "stringify")?, find(&json, "parse")?, find(&array, "slice")?], (), |_| {})?;
+    Ok(env.get_instance_data()?.ok_or_else(|| napi::Error::from_reason("JSON builtins not kept"))?)
 }
 
 /// `builtin(value)`; what it throws is taken, as the error.
@@ -56,17 +45,23 @@ fn call<'env>(env: &'env Env, builtin: &Builtin, value: Unknown) -> napi::Result
     builtin.borrow_back(env)?.call(value)
 }
 
-/// A new array of `count` nulls: a `slice` of the kept one (8 bytes per null
-/// of the largest batch seen). `JSON.parse` of `[null,...]` cost a batch about
-/// twice as much (callgrind, 10k churn: 15.7M against 7.9M for 3,600 calls).
-pub fn nulls<'env>(env: &'env Env, count: usize) -> napi::Result<Object<'env>> {
-    let kept = kept(env)?;
-    if kept.nulls.as_ref().is_none_or(|(_, len)| *len < count) {
+/// What an engine keeps for [`nulls`]: `slice` bound to an array of nulls no
+/// script sees (8 bytes per null of the largest batch seen), and its length.
+pub type Nulls = Option<(Builtin, usize)>;
+
+/// The fewest nulls kept: the array grows to the largest batch seen, by powers of two.
+const MIN_NULLS: usize = 64;
+
+/// A new array of `count` nulls, one `slice` of the kept one. `JSON.parse` of
+/// `[null,...]` cost a batch about twice as much (callgrind, 10k churn: 15.7M
+/// against 7.9M for 3,600 calls).
+pub fn nulls<'env>(env: &'env Env, kept: &mut Nulls, count: usize) -> napi::Result<Object<'env>> {
+    if kept.as_ref().is_none_or(|(_, len)| *len < count) {
         let len = count.next_power_of_two().max(MIN_NULLS);
         let list = parse(env, format!("[null{}]", ",null".repeat(len - 1)).as_bytes())?;
-        kept.nulls = Some((kept.builtins[SLICE].borrow_back(env)?.bind(list)?.create_ref()?, len));
+        *kept = Some((builtins(env)?[SLICE].borrow_back(env)?.bind(list)?.create_ref()?, len));
     }
-    let (slice, len) = kept.nulls.as_ref().ok_or_else(|| napi::Error::from_reason("no nulls kept"))?;
+    let (slice, len) = kept.as_ref().ok_or_else(|| napi::Error::from_reason("no nulls kept"))?;
     // Every element is null: the last `count` are as good as the first.
     let start = env.create_uint32((len - count) as u32)?.to_unknown();
     // SAFETY: `slice` of an array gave an array.
@@ -78,7 +73,7 @@ pub fn nulls<'env>(env: &'env Env, count: usize) -> napi::Result<Object<'env>> {
 /// a getter or `toJSON` that throws, a cycle, a `BigInt`: refused as `field`.
 pub fn stringify(env: &Env, field: &str, value: Unknown<'_>, text: &mut String) -> Result<bool, Thrown> {
     let no_text = |e: napi::Error| invalid_argument(format!("{field}: cannot be written as JSON: {}", e.reason));
-    let stringify = &kept(env).map_err(unreadable(field))?.builtins[STRINGIFY];
+    let stringify = &builtins(env).map_err(unreadable(field))?[STRINGIFY];
     let written = call(env, stringify, value).map_err(no_text)?;
     if written.get_type().map_err(unreadable(field))? != ValueType::String {
         return Ok(false);
@@ -97,7 +92,7 @@ pub fn parse<'env>(env: &'env Env, text: &[u8]) -> napi::Result<Unknown<'env>> {
     } else {
         env.create_string(std::str::from_utf8(text).map_err(|e| napi::Error::from_reason(e.to_string()))?)?
     };
-    call(env, &kept(env)?.builtins[PARSE], string.to_unknown())
+    call(env, &builtins(env)?[PARSE], string.to_unknown())
 }
 
 /// Arrays one after the other as one array (`first.concat(second)`...).

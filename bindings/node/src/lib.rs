@@ -132,6 +132,8 @@ struct Scratch {
     batch_text: String,
     /// JSON text going out.
     text: Vec<u8>,
+    /// The nulls every batch's results are sliced from.
+    nulls: json::Nulls,
 }
 
 impl Scratch {
