@@ -67,8 +67,10 @@ fn plain<'de>(value: &Bound<'_, PyAny>, arena: &'de Arena) -> Option<Plain<'de>>
         return Some(Plain::Str(arena.0.alloc_str(text)));
     }
     // `bool` is an `int` in Python, but not in JSON.
-    (value.cast::<PyInt>().is_ok() && value.cast::<PyBool>().is_err())
-        .then(|| value.extract().ok().map(Plain::Whole))?
+    if value.cast::<PyBool>().is_ok() {
+        return None;
+    }
+    value.cast::<PyInt>().ok()?.extract().ok().map(Plain::Whole)
 }
 
 /// `chatlife::COMMAND_KEYS`, then `chatlife::OPS`, as interned Python

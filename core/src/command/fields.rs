@@ -186,13 +186,7 @@ pub(super) const fn mask(keys: &[&str]) -> u32 {
     let mut mask = 0;
     let mut k = 0;
     while k < keys.len() {
-        let mut i = 0;
-        while i < KEYS.len() {
-            if eq(KEYS[i].as_bytes(), keys[k].as_bytes()) {
-                mask |= 1 << i;
-            }
-            i += 1;
-        }
+        mask |= 1 << key_index(keys[k]);
         k += 1;
     }
     mask
