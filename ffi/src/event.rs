@@ -157,11 +157,12 @@ pub struct chatlife_event {
 numbered_as_core!(enum chatlife_event_type, 0, chatlife::EVENT_TYPES);
 
 /// The last event handed to C, owning everything its views point at. The
-/// views point into heap memory (the boxed event, whose short ids are stored
+/// views point into heap memory (the event, whose short ids are stored
 /// inline, and `disconnected`), never into this struct, so moving it keeps
-/// them valid.
+/// them valid. The event is an `Arc`, not a `Box`: moving a `Box` asserts it
+/// is the only pointer to its event, which the views are too (Miri's rule).
 pub(crate) struct PolledEvent {
-    pub(crate) event: Box<Event>,
+    pub(crate) event: std::sync::Arc<Event>,
     pub(crate) view: chatlife_event,
     _disconnected: Vec<chatlife_str>,
     /// The canonical line plus a NUL, made on the first `chatlife_event_to_json`.
@@ -171,7 +172,7 @@ pub(crate) struct PolledEvent {
 impl PolledEvent {
     pub(crate) fn new(event: Event) -> PolledEvent {
         use EventKind as K;
-        let event = Box::new(event);
+        let event = std::sync::Arc::new(event);
         let mut disconnected_ids = Vec::new();
         let (s, o) = (chatlife_str::of, chatlife_str::of_option);
         let mut v = chatlife_event {
