@@ -269,14 +269,20 @@ function usedBytes () {
  * A peer's bytes per chat at rest, as Rust's `memory` row counts chatlife's:
  * its records and timers once built, before any message (the lazy heap's
  * stale entries come later). The ids are the host's strings, shared, and not
- * counted. `build()` returns what to keep alive; `release` undoes it.
+ * counted. `build()` returns what to keep alive; `release` undoes it. The
+ * bytes are what letting it go gives back, both ends measured after the
+ * build: counted from before the build, the lazy heap's 100k row once read
+ * -59 (144 when the 100k runs came alone, without the 10k runs before them),
+ * as memory the earlier runs had left came back during the build.
  */
 function peerBytes (churn, build, release = () => {}) {
-  const before = usedBytes()
-  const kept = build()
-  const bytes = (usedBytes() - before) / churn.n
+  let kept = build()
+  const withPeer = usedBytes()
   release(kept)
-  return Math.round(bytes)
+  kept = null
+  const bytes = Math.round((withPeer - usedBytes()) / churn.n)
+  if (bytes <= 0) throw new Error(`a peer measured ${bytes} bytes per chat: the measurement is void`)
+  return bytes
 }
 
 function emitPeerBytes (churn) {
