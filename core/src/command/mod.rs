@@ -45,13 +45,13 @@ macro_rules! commands {
     (@take opt $slot:expr, $key:expr) => { std::mem::take(&mut $slot).optional() };
     (@take nul $slot:expr, $key:expr) => { std::mem::take(&mut $slot).nullable($key)? };
     ($(
-        $(#[doc = $doc:literal])*
+        #[doc = $doc:literal]
         $variant:ident = $op:literal { $( $need:ident $field:ident : $kind:ident ),* $(,)? }
     )*) => {
         /// One command of docs/rules.md §9, without its time.
         #[derive(Debug, Clone, PartialEq)]
         pub enum Command<'a> {
-            $( $(#[doc = $doc])* $variant { $( $field: commands!(@ty $need $kind) ),* }, )*
+            $( #[doc = $doc] $variant { $( $field: commands!(@ty $need $kind) ),* }, )*
         }
 
         /// Every `op` name, in the table's order (docs/rules.md §9, then what later versions added).
@@ -62,7 +62,7 @@ macro_rules! commands {
         pub const COMMANDS: &[CommandSpec] = &[$(
             CommandSpec {
                 op: $op,
-                doc: concat!($($doc,)* ""),
+                doc: $doc,
                 fields: &[$( FieldSpec {
                     name: stringify!($field),
                     key: json_key(stringify!($field)),

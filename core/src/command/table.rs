@@ -11,8 +11,9 @@
 //!   ([`crate::TimerSettings`]), `json` (a JSON value) or `count` (`u32`).
 //!
 //! Entries keep their order: bindings number ops by position (C's
-//! `chatlife_op`), so a new command goes at the end. Docs are `#[doc = "..."]`
-//! strings, not `///`, because napi copies a `///` passed through a macro into
+//! `chatlife_op`), so a new command goes at the end. Docs are one
+//! `#[doc = "..."]` string each (what `COMMANDS` hands out whole), not
+//! `///`, because napi copies a `///` passed through a macro into
 //! index.d.ts as a raw-string token. A field's JSON key is its name except
 //! `wait_for`, which is `for` ([`crate::json_key`]).
 
