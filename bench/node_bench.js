@@ -275,21 +275,23 @@ function usedBytes () {
  * -59 (144 when the 100k runs came alone, without the 10k runs before them),
  * as memory the earlier runs had left came back during the build.
  */
-function peerBytes (churn, build, release = () => {}) {
+function peerBytes (impl, churn, build, release = () => {}) {
   let kept = build()
   const withPeer = usedBytes()
   release(kept)
   kept = null
   const bytes = Math.round((withPeer - usedBytes()) / churn.n)
-  if (bytes <= 0) throw new Error(`a peer measured ${bytes} bytes per chat: the measurement is void`)
+  if (bytes <= 0) throw new Error(`${impl} measured ${bytes} bytes per chat at ${churn.n}: the measurement is void`)
   return bytes
 }
 
 function emitPeerBytes (churn) {
   if (!global.gc) return
-  emit('memory', 'node_js_lazy_heap', churn.n, 0, 1,
-    peerBytes(churn, () => lazyHeapLifecycle(churn, { idleMs: IDLE_MS, autoDisconnectMs: AUTO_DISCONNECT_MS })))
-  emit('memory', 'node_set_timeout', churn.n, 0, 1, peerBytes(churn, () => peerChats(churn, expired), clearAll))
+  const peers = [
+    ['node_js_lazy_heap', () => lazyHeapLifecycle(churn, { idleMs: IDLE_MS, autoDisconnectMs: AUTO_DISCONNECT_MS })],
+    ['node_set_timeout', () => peerChats(churn, expired), clearAll],
+  ]
+  for (const [impl, build, release] of peers) emit('memory', impl, churn.n, 0, 1, peerBytes(impl, churn, build, release))
 }
 
 const RUNS = [

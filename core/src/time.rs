@@ -22,8 +22,9 @@ pub fn now_from_number(n: f64) -> Result<Millis, crate::Error> {
         // Exact: a whole number below 2^64.
         return Ok(n as u64);
     }
-    // A huge number in full is hundreds of digits: past 2^53 it is shown as 1e300.
-    let shown = if n.abs() < 9_007_199_254_740_992.0 { format!("{n}") } else { format!("{n:e}") };
+    // A number far from 1 in full is hundreds of digits: it is shown as 1e300 or 1e-300.
+    let plain = n == 0.0 || (1e-6..9_007_199_254_740_992.0).contains(&n.abs());
+    let shown = if plain { format!("{n}") } else { format!("{n:e}") };
     Err(if n < 0.0 {
         crate::Error::InvalidArgument(format!("now: {shown} is negative; time is milliseconds since the host's epoch"))
     } else if !(n.is_finite() && n.fract() == 0.0) {
@@ -118,6 +119,8 @@ mod tests {
         assert_eq!(message(1.5), "now: 1.5 is not a whole number of milliseconds");
         assert_eq!(message(f64::NAN), "now: NaN is not a whole number of milliseconds");
         assert_eq!(message(-1e300), "now: -1e300 is negative; time is milliseconds since the host's epoch");
+        assert_eq!(message(1e-300), "now: 1e-300 is not a whole number of milliseconds");
+        assert_eq!(message(-0.25), "now: -0.25 is negative; time is milliseconds since the host's epoch");
         assert_eq!(message(f64::NEG_INFINITY), "now: -inf is negative; time is milliseconds since the host's epoch");
         assert_eq!(now_from_number(2e19).unwrap_err().code(), "limit_exceeded");
     }

@@ -60,8 +60,8 @@ macro_rules! methods {
                 let options: Option<(_, Unknown)> =
                     [$(Into::<Option<_>>::into($o).map(|v| (stringify!($o), v)))?].into_iter().next().flatten();
                 let given = [$(methods!(@given $mode $need $field)),*];
-                const { assert!(<[&str]>::len(&[$(stringify!($field)),*]) <= 8, "Scratch::ids holds a string for each of eight fields") };
-                let bufs = self.scratch.ids.first_chunk_mut().expect("no command has more than eight fields");
+                const _: () = assert!(<[&str]>::len(&[$(stringify!($field)),*]) <= crate::IDS, "more fields than Scratch::ids");
+                let bufs = self.scratch.ids.first_chunk_mut().expect("no command has more fields than IDS");
                 if let Some((at, [$($field),*])) = fast_args(&env, now, given, bufs) {
                     let plain = options.is_none_or(|(_, value)| read::absent(env.raw(), value.raw()));
                     if let (true, $(Some($field),)*) = (plain, $(methods!(@fast $need $kind $field),)*) {

@@ -122,10 +122,11 @@ fn millis(value: Unknown<'_>) -> Result<u64, Thrown> {
 }
 
 /// Buffers the calls fill again and again, kept to reuse their allocations.
+const IDS: usize = 8;
 #[derive(Default)]
 struct Scratch {
-    /// String arguments of the fast paths.
-    ids: [String; 8],
+    /// String arguments of the fast paths, one per field (`IDS`: checked against the table).
+    ids: [String; IDS],
     /// A batch's text: the ids of a `messages` call, one after the other, or
     /// an `applyMany` call's JSON (a buffer already large enough takes it in
     /// one read, where a new one asks its length first).
