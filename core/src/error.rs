@@ -165,6 +165,11 @@ pub(crate) fn path_message(err: serde_path_to_error::Error<serde_json::Error>) -
     let position = format!(" at line {} column {}", inner.line(), inner.column());
     let inner = inner.to_string();
     let inner = plain_words(inner.strip_suffix(&position).unwrap_or(&inner));
+    // A key that could not be read (a lone surrogate) is `?` to serde_path_to_error.
+    if let Some(parent) = path.strip_suffix('?') {
+        let parent = parent.strip_suffix('.').unwrap_or("command");
+        return format!("{parent}: a key {inner}");
+    }
     // serde names a missing field inside its message; name it as the path instead.
     if let Some(field) = inner.strip_prefix("missing field `").and_then(|rest| rest.strip_suffix('`')) {
         return if root { format!("{field}: missing") } else { format!("{path}.{field}: missing") };

@@ -414,3 +414,11 @@ test('each batch gets an array of its own, one slot per command, whatever the si
   }
   assert.deepEqual(engine.applyMany(advances(3, at)), [null, null, null])
 })
+
+test('a key holding a lone surrogate is named as a key, not as `?`', () => {
+  const engine = new Engine(CONFIG)
+  const [lone, fine] = engine.applyMany([{ at: 1, op: 'advance', '\ud800': 1 }, { at: 2, op: 'advance' }])
+  assert.equal(lone.code, 'invalid_argument')
+  assert.equal(lone.message, 'commands[0].command: a key is not valid Unicode text (it holds a lone surrogate)')
+  assert.equal(fine, null)
+})

@@ -254,6 +254,12 @@ mod tests {
         assert_eq!(e.message(), "command: not JSON: trailing characters at line 1 column 28");
         let e = Command::from_json(r#"{"op": "message", "conversation": "c", "participant": "\ud800"}"#).unwrap_err();
         assert_eq!(e.message(), "participant: is not valid Unicode text (it holds a lone surrogate)");
+        let e = Command::from_json(r#"{"op": "advance", "\ud800": 1}"#).unwrap_err();
+        assert_eq!(e.message(), "command: a key is not valid Unicode text (it holds a lone surrogate)");
+        let e =
+            Command::from_json(r#"{"op": "set_participant_timers", "conversation": "c", "timers": {"\ud800x": 1}}"#)
+                .unwrap_err();
+        assert_eq!(e.message(), "timers: a key is not valid Unicode text (it holds a lone surrogate)");
         let e = TimedCommand::from_json(r#"{"at": 1e400, "op": "advance"}"#).unwrap_err();
         assert!(e.message().starts_with("at: number out of range"), "a field's problem names the field: {e}");
         let e = Command::from_json(r#"{"op": "advance""#).unwrap_err();
