@@ -141,8 +141,8 @@ def main(paths):
     # The 10M run (Rust only) has its own row in the issue-17 table; the
     # other targets and ratios stay at the largest size every language ran.
     for r in results:
-        if r["n"] < TEN_MILLION or not largest[r["workload"]]:
-            largest[r["workload"]] = max(largest[r["workload"]], r["n"] if r["n"] < TEN_MILLION else 0)
+        if r["n"] < TEN_MILLION:
+            largest[r["workload"]] = max(largest[r["workload"]], r["n"])
 
     lines = ["# chatlife benchmarks", "", f"Machine: {machine()}.", "",
              "Every row of a workload ran in the same process, on the same input, one after the other "

@@ -121,8 +121,8 @@ fn millis(value: Unknown<'_>) -> Result<u64, Thrown> {
     chatlife::now_from_number(n).map_err(thrown)
 }
 
-/// Buffers the calls fill again and again, kept to reuse their allocations.
 const IDS: usize = 8;
+/// Buffers the calls fill again and again, kept to reuse their allocations.
 #[derive(Default)]
 struct Scratch {
     /// String arguments of the fast paths, one per field (`IDS`: checked against the table).
