@@ -87,15 +87,11 @@ macro_rules! fields {
 
             fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<(), M::Error> {
                 let fields = self.0;
-                while let Some(key) = map.next_key_seed(KeySeed)? {
-                    let index = match key {
-                        Key::Known(index) => index,
-                        Key::Unknown(name) => {
-                            fields.unknown.get_or_insert(name);
-                            map.next_value::<IgnoredAny>()?;
-                            continue;
-                        }
-                    };
+                while let Some(index) = map.next_key_seed(KeySeed(&mut fields.unknown))? {
+                    if index == UNKNOWN {
+                        map.next_value::<IgnoredAny>()?;
+                        continue;
+                    }
                     if fields.present & (1 << index) != 0 {
                         return Err(de::Error::custom(format_args!("{}: given twice", KEYS[index])));
                     }
@@ -133,31 +129,33 @@ fields! {
     capacity = "capacity": u32,
 }
 
-/// A key of a command object: the position of a known key in `KEYS`, read
-/// without making the key a string first.
-enum Key {
-    Known(usize),
-    Unknown(String),
-}
+/// What [`KeySeed`] gives for a key that is no command's field.
+const UNKNOWN: usize = usize::MAX;
 
-struct KeySeed;
+/// Reads a key of a command object as the position of a known key in `KEYS`,
+/// without making the key a string first; the first unknown key is kept
+/// (for the refusal) and read as [`UNKNOWN`].
+struct KeySeed<'f>(&'f mut Option<String>);
 
-impl<'de> de::DeserializeSeed<'de> for KeySeed {
-    type Value = Key;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
+impl<'de> de::DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = usize;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
         d.deserialize_identifier(self)
     }
 }
 
-impl<'de> Visitor<'de> for KeySeed {
-    type Value = Key;
+impl<'de> Visitor<'de> for KeySeed<'_> {
+    type Value = usize;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a field name")
     }
 
-    fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
-        Ok(KEYS.iter().position(|k| *k == key).map_or_else(|| Key::Unknown(key.to_owned()), Key::Known))
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<usize, E> {
+        Ok(KEYS.iter().position(|k| *k == key).unwrap_or_else(|| {
+            self.0.get_or_insert_with(|| key.to_owned());
+            UNKNOWN
+        }))
     }
 }
 
