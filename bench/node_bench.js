@@ -91,8 +91,9 @@ function timed (loop) {
   return Number(process.hrtime.bigint() - start)
 }
 
+/** A set-up engine: this package's `Engine`, or the build `churn.Engine` names (bench/node_ab.js). */
 function chatlifeEngine (churn) {
-  const engine = new Engine(CONFIG)
+  const engine = new (churn.Engine ?? Engine)(CONFIG)
   for (let i = 0; i < churn.n; i++) {
     engine.startConversation(0, churn.conversations[i], churn.customers[i])
     engine.join(0, churn.conversations[i], churn.agents[i], 'agent')
@@ -340,9 +341,13 @@ function main (directory, sizes, repeat) {
   }
 }
 
-const [directory, ...sizes] = process.argv.slice(2)
-if (!directory || sizes.length === 0) {
-  console.error('usage: node --expose-gc bench/node_bench.js DUMP_DIR N [N...]')
-  process.exit(2)
+module.exports = { loadChurn, runApplyMany, runMessages, runCalls }
+
+if (require.main === module) {
+  const [directory, ...sizes] = process.argv.slice(2)
+  if (!directory || sizes.length === 0) {
+    console.error('usage: node --expose-gc bench/node_bench.js DUMP_DIR N [N...]')
+    process.exit(2)
+  }
+  main(directory, sizes.map(Number), Number(process.env.BENCH_REPEAT ?? 3))
 }
-main(directory, sizes.map(Number), Number(process.env.BENCH_REPEAT ?? 3))
