@@ -45,7 +45,8 @@
 
 const fs = require('node:fs')
 const path = require('node:path')
-const { Engine } = require(path.join(__dirname, '..', 'bindings', 'node'))
+// Loaded when first used: bench/node_ab.js brings builds of its own.
+const packageEngine = () => require(path.join(__dirname, '..', 'bindings', 'node')).Engine
 const { lazyHeapLifecycle } = require('./js_lazy_heap')
 
 // Must match bench/src/workload.rs (STEP_MS, SPAN_MS, Churn::config()).
@@ -84,6 +85,17 @@ function loadChurn (directory, n) {
   return { n, conversations, customers, agents, steps, messages }
 }
 
+/**
+ * Lets the engines of the runs so far go. Node frees an engine's native
+ * memory in a finalizer that runs on a turn of the event loop, not in the
+ * collection itself: without the turn, every run's engine stays until the
+ * script ends, and each run sets up on fresh pages.
+ */
+async function settle () {
+  if (global.gc) global.gc()
+  await new Promise(setImmediate)
+}
+
 function timed (loop) {
   if (global.gc) global.gc()
   const start = process.hrtime.bigint()
@@ -93,7 +105,7 @@ function timed (loop) {
 
 /** A set-up engine: this package's `Engine`, or the build `churn.Engine` names (bench/node_ab.js). */
 function chatlifeEngine (churn) {
-  const engine = new (churn.Engine ?? Engine)(CONFIG)
+  const engine = new (churn.Engine ?? packageEngine())(CONFIG)
   for (let i = 0; i < churn.n; i++) {
     engine.startConversation(0, churn.conversations[i], churn.customers[i])
     engine.join(0, churn.conversations[i], churn.agents[i], 'agent')
@@ -304,7 +316,7 @@ const RUNS = [
   ['js_lazy_heap', runLazyHeap],
 ]
 
-function main (directory, sizes, repeat) {
+async function main (directory, sizes, repeat) {
   for (const n of sizes) {
     const churn = loadChurn(directory, n)
     const best = {}
@@ -317,9 +329,11 @@ function main (directory, sizes, repeat) {
       for (const [impl, run] of RUNS) {
         last[impl] = run(churn)
         best[impl] = Math.min(best[impl] ?? Infinity, last[impl].ns)
+        await settle()
       }
       bestPoll = Math.min(bestPoll, last.chatlife_messages.pollNs)
       bestParse = Math.min(bestParse, parseFloor(churn))
+      await settle()
     }
     for (const impl of ['chatlife_apply_many', 'chatlife_messages', 'js_lazy_heap']) {
       if (last[impl].idle !== last.chatlife_call.idle) {
@@ -341,7 +355,7 @@ function main (directory, sizes, repeat) {
   }
 }
 
-module.exports = { loadChurn, runApplyMany, runMessages, runCalls }
+module.exports = { loadChurn, runApplyMany, runMessages, runCalls, settle }
 
 if (require.main === module) {
   const [directory, ...sizes] = process.argv.slice(2)
@@ -349,5 +363,8 @@ if (require.main === module) {
     console.error('usage: node --expose-gc bench/node_bench.js DUMP_DIR N [N...]')
     process.exit(2)
   }
-  main(directory, sizes.map(Number), Number(process.env.BENCH_REPEAT ?? 3))
+  main(directory, sizes.map(Number), Number(process.env.BENCH_REPEAT ?? 3)).catch((e) => {
+    console.error(e)
+    process.exit(1)
+  })
 }

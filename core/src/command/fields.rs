@@ -129,12 +129,14 @@ fields! {
     capacity = "capacity": u32,
 }
 
-/// What [`KeySeed`] gives for a key that is no command's field.
+/// What [`KeySeed`] gives for a key that is no command's field. A marker,
+/// not `Option<usize>`: that cost 2.7M more instructions per 100k batch
+/// commands (callgrind), most of what dropping the key's `String` saved.
 const UNKNOWN: usize = usize::MAX;
 
 /// Reads a key of a command object as the position of a known key in `KEYS`,
-/// without making the key a string first; the first unknown key is kept
-/// (for the refusal) and read as [`UNKNOWN`].
+/// or [`UNKNOWN`]. A known key is matched without being copied; only the
+/// first unknown name is, for the refusal.
 struct KeySeed<'f>(&'f mut Option<String>);
 
 impl<'de> de::DeserializeSeed<'de> for KeySeed<'_> {
