@@ -23,7 +23,7 @@ pub fn now_from_number(n: f64) -> Result<Millis, crate::Error> {
         return Ok(n as u64);
     }
     // A number far from 1 in full is hundreds of digits: it is shown as 1e300 or 1e-300.
-    let plain = n == 0.0 || (1e-6..9_007_199_254_740_992.0).contains(&n.abs());
+    let plain = n == 0.0 || (1e-6..=MAX_TIME as f64).contains(&n.abs());
     let shown = if plain { format!("{n}") } else { format!("{n:e}") };
     Err(if n < 0.0 {
         crate::Error::InvalidArgument(format!("now: {shown} is negative; time is milliseconds since the host's epoch"))
